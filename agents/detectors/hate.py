@@ -1,0 +1,84 @@
+"""Hateful conduct: dehumanising, excluding or threatening people for a protected characteristic.
+
+Insults of non-protected groups ("lawyers are scum") never match: GROUP lists protected
+groups only. A violent call against a protected group carries violence AND hateful_conduct.
+"""
+
+from __future__ import annotations
+
+from agents.detectors.lexicon import DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, SLURS, alt, first_words
+from agents.detectors.rules import SPEECH, PatternRule, RuleSet
+
+HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
+_REPORTED = SPEECH | {"news"}
+_KILL = alt("kill", "shoot", "exterminate", "gas", "hang", "lynch", "burn", "murder", "slaughter", "wipe out",
+            "eradicate", "genocide", "euthanize", "euthanise", "put down", "behead", "bomb", "nuke", "massacre")
+_KILLED = alt("killed", "shot", "gassed", "exterminated", "hanged", "hung", "lynched", "burned", "burnt",
+              "put down", "euthanized", "euthanised", "wiped out", "eradicated", "slaughtered", "executed",
+              "die", "dead", "murdered", "bombed", "nuked")
+_EXCLUDE = alt("go back", "be deported", "get deported", "be banned", "be sent back", "get out", "leave",
+               "not be allowed", "never be allowed", "be locked up", "be kicked out", "be removed")
+_QUANT = r"(?:(?:all|every|every last one of|each|the|these|those|most|of|them|single) )*"
+_KILL_CUE = rf"\b{_KILL}|\bdeath to\b"
+_MODAL_CUE = r"\b(?:should|must|need|needs|deserve|ought|have to|shouldn't)\b"
+_EXCLUDE_CUE = r"\b(?:should|must|need|needs|ought|deport|ban|expel|get rid)\b"
+_HATE_CUE = r"\b(?:hate|despise|loathe|detest)\b"
+_SLUR_KEYWORDS = first_words(*(w for words in SLURS.values() for w in words))
+_ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
+
+RULES = RuleSet("rules.hate", 1, (
+    PatternRule(
+        "dehumanising_group_rule", (HC,),
+        rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"
+        rf"(?: \w+){{0,3}}? (?P<v>{DEHUMANISING})\b",
+        0.85, _REPORTED, requires=(_ANY_GROUP,), keywords=DEHUMANISING_KEYWORDS,
+    ),
+    PatternRule(
+        "violent_group_rule", (HC, VI),
+        rf"\b(?P<v>{_KILL}) {_QUANT}{GROUP}\b|\bdeath to {_QUANT}{GROUP}\b",
+        0.9, _REPORTED, requires=(_KILL_CUE,), keywords=GROUP_KEYWORDS,
+    ),
+    PatternRule(
+        "violent_wish_group_rule", (HC, VI),
+        rf"\b{GROUP}(?: \w+){{0,6}}? (?:should|must|need to|needs to|deserve to|ought to|have to)"
+        rf"(?: all)?(?: be)? (?P<v>{_KILLED})\b",
+        0.85, _REPORTED, requires=(_MODAL_CUE,), keywords=GROUP_KEYWORDS,
+    ),
+    PatternRule(
+        "exclusion_group_rule", (HC,),
+        rf"\b{GROUP}(?: \w+){{0,3}}? (?:should|must|need to|needs to|ought to)(?: all)? (?P<v>{_EXCLUDE})\b"
+        rf"|\b(?:deport|ban|expel|get rid of) {_QUANT}{GROUP}\b",
+        0.75, _REPORTED, requires=(_EXCLUDE_CUE,), keywords=GROUP_KEYWORDS,
+    ),
+    PatternRule(
+        "exclusion_origin_rule", (HC,),
+        r"\bgo back to (?:your|their) (?:own )?(?P<v>country|countries|shithole|jungle|desert|cave)\b",
+        0.75, _REPORTED, requires=(r"\bgo back\b",),
+    ),
+    PatternRule(
+        "hatred_group_rule", (HC,),
+        rf"\b(?:i|we|everyone|everybody)(?: \w+){{0,2}}? (?P<v>hate|despise|loathe|detest) {_QUANT}{GROUP}\b",
+        0.75, _REPORTED, requires=(_HATE_CUE,), keywords=GROUP_KEYWORDS,
+    ),
+    PatternRule(
+        "rights_denial_group_rule", (HC,),
+        rf"\b{GROUP}(?: \w+){{0,3}}? (?:shouldn't|should not|should never|don't deserve to|do not deserve to)"
+        rf" (?:be allowed to |have the right to )?(?P<v>vote|exist|live|have rights|work|breed)\b",
+        0.8, _REPORTED, requires=(_MODAL_CUE,), keywords=GROUP_KEYWORDS,
+    ),
+    PatternRule(
+        "denial_holocaust_rule", (HC, AB),
+        r"\b(?:the )?holocaust (?:never (?P<v>happened)|didn't happen|did not happen|(?:is|was) (?:a )?(?:hoax|lie|myth|fake|exaggerated))\b",
+        0.85, _REPORTED - {"negation"}, requires=(r"\bholocaust\b",),  # the claim itself negates
+    ),
+    *(
+        PatternRule(f"slur_{group}_rule", (HC,), rf"\b(?P<v>{alt(*words)})\b", 0.75,
+                    SPEECH | {"news", "reclaimed"}, group=group, keywords=first_words(*words))
+        for group, words in SLURS.items()
+    ),
+    PatternRule(
+        "slur_directed_rule", (AB,),
+        rf"\b(?:you|u|ya)(?: \w+)?? (?P<v>{alt(*(w for words in SLURS.values() for w in words))})\b",
+        0.8, keywords=_SLUR_KEYWORDS,
+    ),
+))

@@ -1,0 +1,102 @@
+"""Private information (doxxing): phone numbers, e-mail and street addresses, government IDs,
+posted with words that point them at a person ("her address is", "call this guy"), and
+threats to expose someone. A business's own number in an ad is not doxxing.
+
+Phone numbers are found with `phonenumbers` (libphonenumber) on the original text; cue
+phrases are matched on skeleton text. Evidence masks the values: reviewers see the post.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from agents.detectors.normalize import Normalized, compile_skeleton
+from agents.detectors.rules import Hit
+
+PI = "private_info"
+SOURCE = "pii@1"
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}[- ](?!00)\d{2}[- ](?!0000)\d{4}\b|\bssn:? ?\d{9}\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|"
+    r"court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy)\b\.?",
+    re.IGNORECASE,
+)
+_PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,}\d")  #: cheap gate before libphonenumber
+_POINTER = compile_skeleton(
+    r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick)'?s?|@\w+'?s?|[a-z]+'s)(?: \w+){0,2}? "
+    r"(?:address|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace)\b"
+    r"|\b(?:lives|live|living|stays) (?:at|on)\b|\bhere'?s where (?:he|she|they) (?:lives?|works?|sleeps?|stays?)\b"
+    r"|\b(?:call|text|email|e-mail|spam|flood|message|visit) (?:this|that|him|her|them|his|her)\b"
+    r"|\b(?:dox|doxx|doxxed|doxed|leaked|leak|real name is)\b|\bpay (?:him|her|them) a visit\b|\bshow up at\b"
+)
+_BUSINESS = compile_skeleton(
+    r"\b(?:call us|text us|email us|contact us|our (?:office|store|shop|team|address|number|hours|clinic|salon)|"
+    r"book (?:now|an appointment|online|today|to)|to book|open (?:daily|mon\w*|now|24)|visit us|we're located|we are located|"
+    r"free (?:quote|estimate|consultation)|for (?:delivery|reservations|orders|bookings)|customer (?:service|support)|"
+    r"hours|support@|info@|sales@|we'll help|we will help|order online|new address|call now|call today)\b"
+)
+_EXPOSE = compile_skeleton(
+    r"\b(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|about to|we'll|we will) "
+    r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|find and post) "
+    r"(?:you|u|your (?:home |real |personal )?(?:address|number|phone number|phone|info|details|location|ssn|real name|workplace))\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PiiItem:
+    """One piece of private information in the ORIGINAL text, with a masked rendering."""
+
+    kind: str  #: "phone" | "email" | "address" | "gov_id"
+    start: int
+    end: int
+    masked: str
+
+
+def _mask(value: str, keep: int = 2) -> str:
+    return "".join("*" if c.isalnum() else c for c in value[:-keep]) + value[-keep:]
+
+
+class PiiDetector:
+    """Finds private information and decides whether a post points it at a person."""
+
+    def __init__(self, region: str = "US"):
+        self._region = region
+
+    def find(self, text: str, region: str | None = None) -> list[PiiItem]:
+        """Every phone, e-mail, street address and government ID in `text`, in order."""
+        items = [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4)) for m in _SSN.finditer(text)]
+        items += [PiiItem("email", m.start(), m.end(), m.group()[0] + "***@" + m.group().split("@", 1)[1])
+                  for m in _EMAIL.finditer(text)]
+        items += [PiiItem("address", m.start(), m.end(), "*** " + m.group().split(None, 1)[1])
+                  for m in _ADDRESS.finditer(text)]
+        if _PHONEISH.search(text):
+            taken = [(i.start, i.end) for i in items]
+            for m in phonenumbers.PhoneNumberMatcher(text, region or self._region):
+                if not any(a < m.end and m.start < b for a, b in taken):
+                    items.append(PiiItem("phone", m.start, m.end, _mask(m.raw_string)))
+        return sorted(items, key=lambda i: (i.start, i.kind))
+
+    def detect(self, norm: Normalized, region: str | None = None) -> list[Hit]:
+        """private_info hits: exposure threats, government IDs, and pointed personal details."""
+        hits = []
+        for m in _EXPOSE.finditer(norm.text):
+            a, b = norm.span(m.start(), m.end())
+            hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, norm.original[a:b]))
+        items = self.find(norm.original, region)
+        if not items:
+            return hits
+        business = _BUSINESS.search(norm.text)
+        pointer = _POINTER.search(norm.text)
+        for item in items:
+            label = f"{item.kind} {item.masked}"
+            if item.kind == "gov_id":
+                hits.append(Hit(PI, "exposure_gov_id_rule", SOURCE, 0.9, item.start, item.end, label))
+            elif pointer and not business:
+                hits.append(Hit(PI, "exposure_personal_rule", SOURCE, 0.85, item.start, item.end,
+                                f"{label} + {pointer.group()!r}"))
+        return hits

@@ -1,0 +1,110 @@
+"""Pattern rules as data, and the engine that runs a rule set over normalised text.
+
+A rule is a named regex over skeleton text (see `normalize`) plus the policies it
+evidences and the context checks that may clear it. The optional named group `v` marks the
+trigger word (the verb or insult): negation is looked for before it. `requires` lists
+regexes that must also occur somewhere in the post (e.g. a sale cue next to a drug name);
+they double as cheap prefilters, searched once per post even when rules share them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from agents.detectors import context
+from agents.detectors.normalize import Normalized, compile_skeleton, skeleton_pattern
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+#: Context checks that clear most speech rules (threats add "hyperbole", slurs "reclaimed").
+SPEECH = frozenset({"counter_speech", "negation", "quotation"})
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRule:
+    """One named detector: `<signal>_<subject>_rule`."""
+
+    name: str
+    policies: tuple[str, ...]
+    pattern: str  #: regex source in plain lowercase spelling; compiled for skeleton text
+    confidence: float
+    contexts: frozenset[str] = SPEECH  #: names of context checks that may suppress a hit
+    requires: tuple[str, ...] = ()  #: cheap regexes that must all match somewhere in the post first
+    group: str = ""  #: protected-group key, for the reclaimed-usage check
+    keywords: frozenset[str] = frozenset()  #: the rule runs only if the post has one of these words
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules of one detector family, versioned together (source "<detector>@<version>")."""
+
+    detector: str
+    version: int
+    rules: tuple[PatternRule, ...]
+
+    @property
+    def source(self) -> str:
+        return f"{self.detector}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule match on a post, kept even when context cleared it (then `suppressed` says why)."""
+
+    policy: str
+    rule: str
+    source: str
+    confidence: float
+    start: int  #: span in the ORIGINAL text
+    end: int
+    excerpt: str  #: the original characters matched
+    suppressed: str = ""  #: context reason, empty when the hit stands
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: PatternRule
+    source: str
+    regex: re.Pattern[str]
+    requires: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
+    keywords: frozenset[str] = field(default=frozenset())
+
+
+class RuleEngine:
+    """Compiles rule sets once; `run` is pure and cheap per post."""
+
+    def __init__(self, rule_sets: tuple[RuleSet, ...]):
+        names = [r.name for rs in rule_sets for r in rs.rules]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate rule names: {', '.join(duplicates)}")
+        self._compiled = tuple(
+            _Compiled(r, rs.source, compile_skeleton(r.pattern), tuple((q, compile_skeleton(q)) for q in r.requires),
+                      frozenset(skeleton_pattern(k) for k in r.keywords))
+            for rs in rule_sets
+            for r in rs.rules
+        )
+
+    @staticmethod
+    def _present(cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
+        if key not in cache:
+            cache[key] = rx.search(text) is not None
+        return cache[key]
+
+    def run(self, norm: Normalized) -> Iterator[Hit]:
+        text = norm.text
+        present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
+        words = set(_WORD.findall(text))
+        for c in self._compiled:
+            if c.keywords and c.keywords.isdisjoint(words):
+                continue
+            if not all(self._present(present, key, rx, text) for key, rx in c.requires):
+                continue
+            for m in c.regex.finditer(text):
+                trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
+                reason = context.suppression(text, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
+                start, end = norm.span(m.start(), m.end())
+                for policy in c.rule.policies:
+                    yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, norm.original[start:end], reason)

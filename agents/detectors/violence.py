@@ -1,0 +1,77 @@
+"""Violent speech: threats, wishes and incitement of harm against people, and glorification.
+
+"this song kills", "we killed it" never match (no person target, no first-person future);
+"I'll kill you if you spoil the finale" matches and is cleared by the hyperbole check.
+"""
+
+from __future__ import annotations
+
+from agents.detectors.lexicon import PERSON, alt, first_words
+from agents.detectors.rules import SPEECH, PatternRule, RuleSet
+
+VI, HC = "violence", "hateful_conduct"
+_THREAT_CONTEXTS = SPEECH | {"hyperbole"}
+_HARM = alt("kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit", "hang", "lynch",
+            "burn", "bomb", "blow up", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter",
+            "gut", "butcher", "hunt down", "run over", "drown", "poison", "murk", "merk", "curb stomp", "kidnap",
+            "shoot up", "put a bullet in", "cut", "break", "smash", "snap")
+_HARM_KEYWORDS = first_words("kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit",
+    "hang", "lynch", "burn", "bomb", "blow", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter",
+    "gut", "butcher", "hunt", "run", "drown", "poison", "murk", "merk", "stomp", "kidnap", "bullet", "cut", "break",
+    "smash", "snap")
+_HARMED = alt("die", "be shot", "be killed", "get shot", "get killed", "be raped", "get raped", "be hanged",
+              "be hung", "be stabbed", "get stabbed", "be beaten", "be tortured", "be lynched", "be murdered",
+              "get murdered", "rot", "burn", "choke", "get cancer", "die in a fire", "be executed", "be beheaded",
+              "be shot in the head", "get hit by a \\w+", "be put down")
+_ADV = alt("really", "just", "fucking", "literally", "actually", "gladly", "personally", "definitely", "seriously",
+           "honestly", "probably", "soon", "never", "not", "gonna", "going to", "come", "find you and",
+           "find him and", "find her and")
+_MODAL = r"(?:'ll| will| shall|'d| would|'m| am|'re| are)?(?: (?:gonna|going to|about to|finna|gon|gunna|want to|wanna))?"
+_SHOOTERS = alt("shooter", "shooters", "gunman", "gunmen", "bomber", "bombers", "attacker", "attackers",
+                "killer", "killers", "terrorist", "terrorists")
+_PRAISE = alt("a hero", "heroes", "a legend", "legends", "a saint", "saints", "based", "right", "a god", "gods",
+              "an inspiration", "a martyr", "martyrs", "my hero", "a patriot", "patriots")
+_HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of life", "buffalo", "charleston",
+                    "utoya", "halle", "poway", "pulse nightclub", "isla vista")
+
+RULES = RuleSet("rules.violence", 1, (
+    PatternRule(
+        "threat_person_rule", (VI,),
+        rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {PERSON}\b",
+        0.85, _THREAT_CONTEXTS, keywords=_HARM_KEYWORDS,
+    ),
+    PatternRule(
+        "threat_doom_rule", (VI,),
+        r"\b(?:you|u)(?:'re| are| r| will| gonna| are going to)? (?:so |gonna be |going to be )?(?P<v>dead|die|gonna die|not (?:gonna |going to )?live)"
+        r"(?: (?:soon|tonight|tomorrow|bitch|meat))?\b|\byour days are numbered\b|\bwatch your back\b"
+        r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep|work)\b",
+        0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",),
+    ),
+    PatternRule(
+        "wish_harm_rule", (VI,),
+        rf"\b(?:hope|hoping|wish|pray) (?:that )?(?:you|u|he|she|they|that \w+|this \w+)(?: \w+)?? (?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
+        rf"|\b(?:you|u|he|she|they) (?:deserves?|needs?) to (?:{_HARMED})\b"
+        rf"|\bdie in a (?:fire|hole|ditch)\b",
+        0.8, SPEECH, requires=(r"\b(?:hope|hoping|wish|pray|deserve|deserves|need|needs|die)\b",),
+    ),
+    PatternRule(
+        "incitement_person_rule", (VI,),
+        rf"\b(?:somebody|someone|anyone|some1|we|y'all|yall|people|you all) (?:should|needs? to|ought to|gotta|has to|have to|must)"
+        rf"(?: \w+)?? (?P<v>{_HARM}) (?:him|her|them|that|this|the|you|these|those)\b",
+        0.8, SPEECH | {"news"}, requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must)\b",),
+    ),
+    PatternRule(
+        "glorification_attacker_rule", (VI,),
+        rf"\b(?:the |that |those |this )?(?:\w+ )?{_SHOOTERS} (?:is|are|was|were) (?:\w+ )?(?P<v>{_PRAISE})\b"
+        r"|\b(?:shooting|massacre|attack|bombing|genocide|school shooting|mass shooting)s? (?:was|were|is) (?:so )?(?:beautiful|glorious|based|awesome|epic|hilarious|deserved|a good thing)\b"
+        r"|\bwe need more (?:school |mass )?(?:shootings|massacres|bombings|of them)\b"
+        r"|\bfinish(?:es)? (?:what|the job) (?:he|they|she) started\b",
+        0.8, SPEECH | {"news"},
+        requires=(rf"\b{_SHOOTERS}|\b(?:shooting|massacre|attack|bombing|genocide|we need more|finish)",),
+    ),
+    PatternRule(
+        "glorification_hate_attack_rule", (HC,),
+        rf"\b{_HATE_ATTACKS} (?:{_SHOOTERS}|shooting|massacre|attack) (?:is|are|was|were) (?:\w+ )?(?P<v>{_PRAISE}|beautiful|glorious|based)\b",
+        0.8, SPEECH | {"news"}, requires=(rf"\b{_HATE_ATTACKS}\b",),
+    ),
+))

@@ -1,0 +1,73 @@
+"""The route agent's logic: from a tagged post and its author to a Decision.
+
+Input: the post, its violations (from the tag agent), the author's latest profile, the
+registry designations of the author and of mentioned accounts, and open reports.
+Output: one `Decision` with route, recommendation, actions, notices and escalation.
+Routes (policy matrix sections 1-3):
+- no actionable violation: `no_action`;
+- violation by a PIE-eligible author, every category of which allows the exception:
+  `public_interest_review` with a recommendation; no action until a human decides;
+- anything else: `enforce`.
+Pure and deterministic: same inputs and policy version, same decision and ids.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from agents import political
+from agents.effects import Decision, Escalation, decision_id
+from agents.enforcement import author_notice, enforcement_actions, ncmec_report, reporter_notices
+from agents.policy import Policy
+from agents.recommend import detect_factors, recommend
+from agents.records import Case, Designation, Violation
+
+Registry = Mapping[str, Sequence[Designation]]
+
+
+def decide(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy) -> Decision:
+    post = case.post
+    did = decision_id("post", post.post_id, policy.version)
+    status = political.assess(case.author, tuple(registry.get(post.author_id, ())), post.created_at, policy)
+    found = tuple(violations)
+    actionable = tuple(v for v in found if v.confidence >= policy.min_confidence)
+    common = dict(decision_id=did, post_id=post.post_id, author_id=post.author_id, policy_version=policy.version,
+                  violations=found, political=status)
+
+    if not actionable:
+        reasons = ("no violation at or above the confidence floor",)
+        notices = reporter_notices(did, case.reports, (), frozenset(), policy)
+        return Decision(**common, route="no_action", recommendation=None, reasons=reasons, notices=notices)
+
+    never = sorted({v.policy for v in actionable if not policy.pie_allowed(v.policy)})
+    # A designated official whose profile we have not seen yet may well be high profile:
+    # send to a human rather than enforce as if ordinary.
+    unconfirmed = status.role is not None and case.author is None
+    if (status.eligible or unconfirmed) and not never:
+        mentions = {a.account_id: a for a in case.mentioned_accounts}
+        political_mentions = {
+            aid: political.assess(mentions.get(aid), tuple(registry.get(aid, ())), post.created_at, policy)
+            for aid in post.mentions
+        }
+        factors = detect_factors(post, actionable, political_mentions)
+        recommendation, why = recommend(actionable, factors, policy)
+        reasons = (f"author is PIE-eligible: {status.role} per {status.source}", *why)
+        if unconfirmed:
+            reasons += ("no profile snapshot for the author yet: the reviewer must confirm high-profile status",)
+        if status.needs_confirmation:
+            reasons += ("eligibility rests on weak signals only: the reviewer must confirm it",)
+        escalation = Escalation(did, post.post_id, post.author_id, actionable, recommendation, reasons, status,
+                                policy.version, post.created_at)
+        return Decision(**common, route="public_interest_review", recommendation=recommendation, reasons=reasons,
+                        escalation=escalation)
+
+    if status.eligible:
+        reasons = (f"author is PIE-eligible but {', '.join(never)} never gets the exception",)
+    else:
+        reasons = ("author is not PIE-eligible: " + "; ".join(status.reasons[:2]),)
+    actions = enforcement_actions(did, post, actionable, policy)
+    notices = (author_notice(did, post, actionable, actions, policy),
+               *reporter_notices(did, case.reports, tuple(a.type for a in actions),
+                                frozenset(v.policy for v in actionable), policy))
+    return Decision(**common, route="enforce", recommendation=None, reasons=reasons, actions=actions, notices=notices,
+                    ncmec=ncmec_report(did, post, actionable))
