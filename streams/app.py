@@ -1,0 +1,84 @@
+"""The faust app and the runtime its agents share (codec, stores, tagger, policy).
+
+Processing guarantee: at-least-once with idempotent outputs. Each agent runs with
+concurrency=1 (faust #606 loses in-flight offsets with concurrency > 1); faust flushes
+the producer before it commits offsets, so an output is on the broker before its input
+is marked done. A crash between the two redelivers the input, the agents recompute the
+same decision (deterministic ids), and consumers drop the repeat by action_id/notice_id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+
+from agents.policy import Policy
+from agents.tagger import TAGGER_VERSION, Tagger
+from streams import stores
+from streams.codec import Codec
+from streams.config import Settings
+from streams.logs import faust_logging_config
+
+
+@dataclass
+class Runtime:
+    """What the bindings need, built once per worker process."""
+
+    settings: Settings
+    policy: Policy
+    codec: Codec
+    tagger: Tagger
+    registry: stores.RedisRegistry
+    reports: stores.RedisReports
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Runtime":
+        policy = settings.policy()
+        redis = stores.connect(settings.redis_url)
+        return cls(
+            settings=settings,
+            policy=policy,
+            codec=Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None),
+            tagger=Tagger(policy),
+            registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
+            reports=stores.RedisReports(redis),
+        )
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {"tagger": TAGGER_VERSION, "policy": self.policy.version}
+
+
+def create_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        processing_guarantee="at_least_once",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=False,
+        broker_commit_every=1000,
+        broker_commit_interval=1.0,
+        producer_linger_ms=5,
+        stream_buffer_maxsize=4096,
+        logging_config=faust_logging_config(settings.log_level),
+    )
+
+
+def _credentials(settings: Settings):
+    """SASL/SSL for the faust transport, from the same settings as the confluent clients."""
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        return None
+    import ssl
+
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile or None)
+    if settings.kafka_sasl_mechanism:
+        return faust.SASLCredentials(username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
+                                     mechanism=settings.kafka_sasl_mechanism, ssl_context=context)
+    return faust.SSLCredentials(context)

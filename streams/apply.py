@@ -1,0 +1,34 @@
+"""The one place a Decision becomes output records (effects as data -> topic records).
+
+The live route agent sends these to Kafka; replay writes them to shadow topics or a
+file. Audit goes last, so an audit record means every effect before it was produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agents.effects import Decision
+from streams import topics
+from streams.topics import TopicSpec
+
+
+@dataclass(frozen=True, slots=True)
+class OutRecord:
+    topic: TopicSpec
+    key: str
+    value: dict[str, Any]
+
+
+def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions: dict[str, str]) -> list[OutRecord]:
+    key = decision.post_id
+    out: list[OutRecord] = []
+    if decision.escalation is not None:
+        out.append(OutRecord(topics.ESCALATIONS, key, decision.escalation.to_dict()))
+    out += [OutRecord(topics.ACTIONS, key, a.to_dict()) for a in decision.actions]
+    out += [OutRecord(topics.NOTICES, key, n.to_dict()) for n in decision.notices]
+    if decision.ncmec is not None:
+        out.append(OutRecord(topics.NCMEC, key, decision.ncmec.to_dict()))
+    out.append(OutRecord(topics.AUDIT, key, decision.audit(inputs, versions)))
+    return out

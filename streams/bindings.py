@@ -1,0 +1,185 @@
+"""faust agents: decode -> evaluate (pure logic in agents/) -> apply -> send. Nothing else.
+
+| agent    | reads                | writes                                                   |
+|----------|----------------------|----------------------------------------------------------|
+| tag      | posts.v1             | violations.v1 (every post, with its violations)          |
+| route    | violations.v1        | escalations, actions, notices, ncmec-reports, audit      |
+| accounts | account-updates.v1   | Redis account registry                                   |
+| reports  | reports.v1           | Redis report sets; notices to late reporters             |
+
+Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
+bytes and the reason, and the agent goes on. Redis outages hold the partition and retry:
+the route agent never decides without the registry (an official must not be routed as
+ordinary for lack of data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Any, Awaitable, Callable, TypeVar
+
+import faust
+import redis.exceptions
+import structlog
+
+from agents.enforcement import reporter_notices
+from agents.records import Account, Case, Post, RecordError, Report, Violation
+from agents.router import decide
+from streams import topics
+from streams.app import Runtime
+from streams.apply import decision_records
+from streams.codec import CodecError
+from streams.deadletter import dead_letter
+from streams.topics import TopicSpec
+
+log = structlog.get_logger("modstream.agents")
+T = TypeVar("T")
+
+BATCH = 256  #: events per take_events batch: one Redis round trip and one log line per batch
+WITHIN = 0.05  #: seconds to wait for a batch to fill
+
+
+def input_ref(message: Any) -> dict[str, Any]:
+    return {"topic": message.topic, "partition": message.partition, "offset": message.offset,
+            "digest": hashlib.sha256(message.value or b"").hexdigest()}
+
+
+async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Retry Redis calls with backoff until they succeed: hold the partition, never guess."""
+    delay = 0.1
+    while True:
+        try:
+            return await fn(*args)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            log.warning("redis_unavailable", op=what, retry_in_s=delay, error=type(exc).__name__)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def bind(app: faust.App, rt: Runtime) -> None:
+    s = rt.settings
+    channels: dict[str, faust.TopicT] = {
+        spec.name: app.topic(s.topic(spec), key_type=bytes, value_type=bytes, key_serializer="raw",
+                             value_serializer="raw", partitions=spec.partitions or s.partitions)
+        for spec in topics.CATALOG
+    }
+
+    async def send(spec: TopicSpec, key: str, value: dict[str, Any]) -> None:
+        await channels[spec.name].send(key=key.encode(), value=rt.codec.encode(spec.schema, value))
+
+    async def dead(message: Any, stage: str, exc: Exception) -> None:
+        error_type = getattr(exc, "error_type", None) or type(exc).__name__
+        log.warning("dead_letter", topic=message.topic, partition=message.partition, offset=message.offset,
+                    stage=stage, error_type=error_type, reason=str(exc)[:300])
+        await send(topics.DEAD_LETTERS, message.topic, dead_letter(
+            message.value or b"", key=message.key, source=message.topic, partition=message.partition,
+            offset=message.offset, stage=stage, reason=str(exc), error_type=error_type))
+
+    def decode(message: Any, spec: TopicSpec) -> dict[str, Any]:
+        if message.value is None:
+            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
+        return rt.codec.decode(message.value, expect=spec.schema)[1]
+
+    @app.agent(channels[topics.POSTS.name], name="tag", concurrency=1)
+    async def tag(stream: faust.StreamT) -> None:
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    post = Post.from_dict(decode(msg, topics.POSTS))
+                    tagged = {"post": post.to_dict(), "violations": [v.to_dict() for v in rt.tagger.tag(post)],
+                              "tagger_version": rt.versions["tagger"], "policy_version": rt.policy.version,
+                              "input": input_ref(msg)}
+                except (CodecError, RecordError) as exc:
+                    await dead(msg, "decode", exc)
+                    continue
+                except Exception as exc:  # a detector bug must not stop the stream
+                    log.exception("tag_failed", topic=msg.topic, partition=msg.partition, offset=msg.offset)
+                    await dead(msg, "tag", exc)
+                    continue
+                await send(topics.TAGGED, post.post_id, tagged)
+
+    @app.agent(channels[topics.TAGGED.name], name="route", concurrency=1)
+    async def route(stream: faust.StreamT) -> None:
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            items = []
+            for event in batch:
+                try:
+                    d = decode(event.message, topics.TAGGED)
+                    post = Post.from_dict(d["post"])
+                    violations = tuple(Violation.from_dict(v) for v in d["violations"])
+                    items.append((event.message, d["input"], post, violations))
+                except (CodecError, RecordError) as exc:
+                    await dead(event.message, "decode", exc)
+            if not items:
+                continue
+            ids = [i for _, _, p, _ in items for i in (p.author_id, *p.mentions)]
+            views = await with_retry("registry.lookup", rt.registry.lookup, ids)
+            reports = await with_retry("reports.for_posts", rt.reports.for_posts, [p.post_id for _, _, p, _ in items])
+            registry = {i: v.designations for i, v in views.items()}
+            summaries = {}
+            for msg, source_ref, post, violations in items:
+                with structlog.contextvars.bound_contextvars(topic=msg.topic, partition=msg.partition,
+                                                             offset=msg.offset, key=post.post_id):
+                    try:
+                        case = Case(post, views[post.author_id].account,
+                                    tuple(views[m].account for m in post.mentions if views[m].account),
+                                    reports[post.post_id])
+                        decision = decide(case, violations, registry, rt.policy)
+                        records = decision_records(decision, [source_ref, input_ref(msg)], rt.versions)
+                    except Exception as exc:
+                        log.exception("route_failed")
+                        await dead(msg, "route", exc)
+                        continue
+                    for rec in records:
+                        await send(rec.topic, rec.key, rec.value)
+                    summaries[post.post_id] = {
+                        "decision_id": decision.decision_id, "route": decision.route,
+                        "actions": [a.type for a in decision.actions],
+                        "found": sorted({v.policy for v in decision.violations}),
+                    }
+                    if decision.route != "no_action":
+                        log.info("decision", decision_id=decision.decision_id, route=decision.route,
+                                 recommendation=decision.recommendation,
+                                 actions=[a.type for a in decision.actions], notices=len(decision.notices))
+            await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
+
+    @app.agent(channels[topics.ACCOUNTS.name], name="accounts", concurrency=1)
+    async def accounts(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            if msg.value is None:  # compaction tombstone: account deleted upstream
+                continue
+            try:
+                account = Account.from_dict(decode(msg, topics.ACCOUNTS))
+            except (CodecError, RecordError) as exc:
+                await dead(msg, "decode", exc)
+                continue
+            await with_retry("registry.put_account", rt.registry.put_account, account)
+
+    @app.agent(channels[topics.REPORTS.name], name="reports", concurrency=1)
+    async def reports_agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            try:
+                report = Report.from_dict(decode(msg, topics.REPORTS))
+            except (CodecError, RecordError) as exc:
+                await dead(msg, "decode", exc)
+                continue
+            if not await with_retry("reports.add", rt.reports.add, report):
+                continue  # the same reporter again: counted once
+            summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
+            if summary and summary["route"] != "public_interest_review":
+                for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                               frozenset(summary["found"]), rt.policy):
+                    await send(topics.NOTICES, report.post_id, notice.to_dict())
+
+    @app.task
+    async def load_registry_seed() -> None:
+        """Load the shipped registry seed into Redis (idempotent), so officials are known from the start."""
+        from streams.registry_import import load_seed
+
+        if s.registry_seed.exists():
+            count = await with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed))
+            log.info("registry_seed_loaded", accounts=count, seed=str(s.registry_seed.name))

@@ -1,0 +1,205 @@
+"""The `modstream` command line. Each subcommand builds Settings once and calls one module."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from streams.config import Settings, SettingsError
+
+
+def _codec(settings: Settings):
+    from streams.codec import Codec
+
+    return Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None)
+
+
+def _lines(path: str):
+    """Byte lines of a file or of stdin ('-')."""
+    if path == "-":
+        yield from sys.stdin.buffer
+    else:
+        with open(path, "rb") as f:
+            yield from f
+
+
+def cmd_decide(args, settings: Settings) -> int:
+    from agents.tagger import Tagger
+    from streams import decide
+    from streams.registry_import import load_seed
+
+    policy = settings.policy()
+    registry = decide.index(load_seed(settings.registry_seed) if settings.registry_seed.exists() else ())
+    with (open(args.input, encoding="utf-8") if args.input != "-" else sys.stdin) as lines:
+        ok, bad = decide.run(lines, sys.stdout, Tagger(policy), registry, policy)
+    print(f"decide: {ok} decided, {bad} rejected", file=sys.stderr)
+    return 0
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from streams import ingest
+
+    stats = ingest.run(settings, _codec(settings), _lines(args.file), "stdin" if args.file == "-" else Path(args.file).name)
+    print(f"ingest: {stats.summary()}", file=sys.stderr)
+    for e in stats.errors:
+        print(f"  dead letter: {e}", file=sys.stderr)
+    return 0
+
+
+def cmd_tail(args, settings: Settings) -> int:
+    from streams import tail
+
+    tail.run(settings, _codec(settings), settings.topic_prefix + args.topic if not args.raw_name else args.topic,
+             from_end=args.from_end, follow=args.follow, limit=args.max)
+    return 0
+
+
+def cmd_topics(args, settings: Settings) -> int:
+    from streams import admin
+
+    if args.action == "apply":
+        changes = admin.apply(settings)
+        print("\n".join(changes) if changes else "topics: all present and reconciled")
+    else:
+        print("\n".join(admin.describe(settings)))
+    return 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    from streams import worker
+
+    worker.run(settings)
+    return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from streams import demo
+
+    return demo.run(settings, n_posts=args.posts)
+
+
+def cmd_local(args, settings: Settings) -> int:
+    from ops import local
+
+    if args.action == "stop":
+        _stop_demo_worker(local.default_run_dir())
+    return local.main([args.action, args.service])
+
+
+def _stop_demo_worker(run_dir: Path) -> None:
+    import os
+    import signal
+
+    pid_file = run_dir / "worker.pid"
+    if pid_file.exists():
+        try:
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+            print("worker: stopped")
+        except (ProcessLookupError, ValueError):
+            pass
+        pid_file.unlink()
+
+
+def cmd_policy(args, settings: Settings) -> int:
+    policy = settings.policy()
+    print(f"policy version {policy.version}; high profile: verified and more than {policy.follower_threshold:,} followers")
+    for c in policy.categories.values():
+        print(f"{c.code:28} PIE {c.pie:12} enforce: {', '.join(c.enforcement)}"
+              + (f" (lower severity: {', '.join(c.mild_enforcement)})" if c.mild_enforcement else ""))
+    return 0
+
+
+def cmd_registry(args, settings: Settings) -> int:
+    from streams import registry_import as ri
+
+    if args.action == "import":
+        provenance = ri.regenerate_congress_seed(Path(args.congress), Path(args.out), as_of=args.as_of)
+        print(f"registry: wrote {args.out}: {json.dumps(provenance['counts'])}")
+        return 0
+    designations = ri.load_seed(settings.registry_seed) if settings.registry_seed.exists() else []
+    for extra in args.designations or ():
+        designations += ri.load_designations(Path(extra))
+    from agents.records import Account
+
+    author = Account.from_dict(json.loads(args.profile), "--profile") if args.profile else None
+    print(ri.explain(args.account, [d for d in designations if d.account_id == args.account], author, args.at,
+                     settings.policy()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="modstream", description="Event-streaming content moderation on Kafka and Redis.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("decide", help="decide JSON Lines in-process (no Kafka, no Redis)")
+    s.add_argument("--input", default="-", help="JSON Lines file (default: stdin)")
+    s.set_defaults(fn=cmd_decide)
+
+    s = sub.add_parser("ingest", help="produce JSON Lines (posts, accounts, reports) onto the input topics")
+    s.add_argument("file", help="JSON Lines file, or - for stdin")
+    s.set_defaults(fn=cmd_ingest)
+
+    s = sub.add_parser("tail", help="decode a topic and print it as JSON Lines")
+    s.add_argument("topic", help="catalog name, e.g. actions.v1 (the deployment prefix is added)")
+    s.add_argument("--follow", "-f", action="store_true", help="keep waiting for new records")
+    s.add_argument("--from-end", action="store_true", help="only records produced from now on")
+    s.add_argument("--max", type=int, help="stop after this many records")
+    s.add_argument("--raw-name", action="store_true", help="use the topic name as given, without the prefix")
+    s.set_defaults(fn=cmd_tail)
+
+    s = sub.add_parser("topics", help="create/reconcile (apply) or list the catalog topics")
+    s.add_argument("action", choices=["apply", "list"])
+    s.set_defaults(fn=cmd_topics)
+
+    s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
+    s.set_defaults(fn=cmd_worker)
+
+    s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")
+    s.add_argument("--posts", type=int, default=3000)
+    s.set_defaults(fn=cmd_demo)
+
+    s = sub.add_parser("local", help="start/stop/status/logs of the local Kafka and Redis")
+    s.add_argument("action", choices=["start", "stop", "status", "logs"])
+    s.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "all"])
+    s.set_defaults(fn=cmd_local)
+
+    s = sub.add_parser("policy", help="print the policy matrix in force")
+    s.set_defaults(fn=cmd_policy)
+
+    s = sub.add_parser("registry", help="import the political account registry, or explain one account")
+    rs = s.add_subparsers(dest="action", required=True)
+    r = rs.add_parser("import", help="convert the US Congress data into a seed file")
+    r.add_argument("--congress", required=True, help="congress-legislators folder")
+    r.add_argument("--out", default=str(Settings().registry_seed), help="default: the shipped seed")
+    r.add_argument("--as-of", default="2026-11-22", help="date terms are evaluated at (ISO)")
+    r = rs.add_parser("show", help="explain an account's designations and eligibility")
+    r.add_argument("account", help="account id")
+    r.add_argument("--at", default="2026-11-22T00:00:00Z", help="when (RFC 3339)")
+    r.add_argument("--profile", help="JSON profile snapshot to assess with (followers, verified, ...)")
+    r.add_argument("--designations", action="append", help="extra designation files (JSONL or CSV)")
+    s.set_defaults(fn=cmd_registry)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"modstream: {exc}", file=sys.stderr)
+        return 2
+    from streams import logs
+
+    logs.configure(settings.log_level)
+    try:
+        return args.fn(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""All configuration, in one typed object read from `MODSTREAM_*` environment variables.
+
+Built once by the CLI (`Settings.from_env()`) and passed down; nothing reads the
+environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+from agents.policy import Policy
+from streams.topics import TopicSpec
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    kafka_bootstrap: str = "127.0.0.1:19092"  #: MODSTREAM_KAFKA_BOOTSTRAP; when set, no local broker is started
+    kafka_security_protocol: str = "PLAINTEXT"  #: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
+    kafka_sasl_mechanism: str = ""  #: e.g. SCRAM-SHA-512
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = field(default="", repr=False)  #: secret: never printed
+    kafka_ssl_cafile: str = ""
+    redis_url: str = "redis://127.0.0.1:16379/0"  #: MODSTREAM_REDIS_URL; rediss:// for TLS
+    schema_registry_url: str = ""  #: when set, Confluent wire format instead of single-object encoding
+    schema_dir: Path = PROJECT_ROOT / "schemas"
+    registry_seed: Path = PROJECT_ROOT / "streams" / "data" / "registry" / "us-congress.jsonl"
+    app_id: str = "modstream"  #: faust app id: consumer group prefix
+    topic_prefix: str = ""  #: prepended to every topic name, e.g. "shadow." for replays
+    partitions: int = 4  #: default partitions for data topics
+    replication: int = 1
+    follower_threshold: int = 100_000
+    severe_confidence: float = 0.85
+    min_confidence: float = 0.5
+    registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f"MODSTREAM_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            kind = type(f.default)
+            try:
+                values[f.name] = kind(raw) if kind is not bool else raw.lower() in ("1", "true", "yes")
+            except ValueError:
+                raise SettingsError(
+                    f"MODSTREAM_{f.name.upper()}={raw!r}: expected {kind.__name__}; unset it or give a valid value"
+                ) from None
+        return cls(**values)
+
+    def topic(self, spec: "TopicSpec") -> str:
+        """The deployed name of a catalog topic (with the prefix, e.g. for shadow replays)."""
+        return self.topic_prefix + spec.name
+
+    def policy(self) -> Policy:
+        return Policy(follower_threshold=self.follower_threshold, severe_confidence=self.severe_confidence,
+                      min_confidence=self.min_confidence)
+
+    def kafka_config(self) -> dict[str, str]:
+        """librdkafka settings for confluent-kafka clients (security included)."""
+        conf = {"bootstrap.servers": self.kafka_bootstrap, "security.protocol": self.kafka_security_protocol}
+        if self.kafka_sasl_mechanism:
+            conf.update({"sasl.mechanism": self.kafka_sasl_mechanism, "sasl.username": self.kafka_sasl_username,
+                         "sasl.password": self.kafka_sasl_password})
+        if self.kafka_ssl_cafile:
+            conf["ssl.ca.location"] = self.kafka_ssl_cafile
+        return conf

@@ -1,0 +1,22 @@
+"""Dead letters: input we could not process, kept whole with the reason, so nothing is lost."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+
+def dead_letter(original: bytes, *, source: str, stage: str, reason: str, error_type: str,
+                key: bytes | None = None, partition: int = -1, offset: int = -1) -> dict[str, Any]:
+    """A modstream.DeadLetter value. `offset` is the 1-based line number for ingest input."""
+    return {
+        "original": original,
+        "original_key": key,
+        "source": source,
+        "partition": partition,
+        "offset": offset,
+        "stage": stage,
+        "reason": reason,
+        "error_type": error_type,
+        "failed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }

@@ -1,0 +1,120 @@
+"""`modstream demo`: the whole pipeline on a local Kafka and Redis, fed a sample firehose.
+
+Starts (or finds) Kafka and Redis, applies the topics, starts a worker subprocess,
+ingests a generated firehose, shows live progress while decisions come out, and prints
+what was decided. Services and the worker keep running so you can `tail` the topics;
+`modstream local stop` (or `make stop`) stops them.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+import uuid
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+
+from ops import local
+from streams import admin, ingest, sample, topics
+from streams.codec import Codec
+from streams.config import Settings
+from streams.registry_import import load_seed
+from streams.worker import WorkerProcess, settings_env
+
+
+def _all_partitions(consumer: Consumer, topic: str) -> list[TopicPartition]:
+    meta = consumer.list_topics(topic, timeout=10).topics[topic]
+    return [TopicPartition(topic, p, OFFSET_BEGINNING) for p in sorted(meta.partitions)]
+
+
+def _stop_old_worker(pid_file: Path) -> None:
+    import os
+    import signal
+
+    if pid_file.exists():
+        try:
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+            time.sleep(2)
+        except (ProcessLookupError, ValueError, PermissionError):
+            pass
+
+
+def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
+    print("== modstream demo: starting Kafka and Redis (first run downloads Kafka jars) ...", flush=True)
+    run_dir = local.default_run_dir()
+    settings = replace(settings, kafka_bootstrap=local.ensure_kafka(),
+                       redis_url=local.ensure_redis())
+    print(f"   kafka {settings.kafka_bootstrap}   redis {settings.redis_url}")
+    for change in admin.apply(settings):
+        print(f"   topics: {change}")
+    codec = Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None)
+
+    pid_file = run_dir / "worker.pid"
+    _stop_old_worker(pid_file)
+    worker = WorkerProcess.start(settings_env(settings), run_dir / "logs" / "worker.log")
+    pid_file.write_text(str(worker.proc.pid))
+    print(f"== worker started (pid {worker.proc.pid}, JSON logs in {worker.log_path})")
+
+    watch = {spec.name: spec for spec in (topics.AUDIT, topics.ACTIONS, topics.NOTICES, topics.ESCALATIONS,
+                                          topics.DEAD_LETTERS)}
+    consumer = Consumer({**settings.kafka_config(), "group.id": f"modstream-demo-{uuid.uuid4().hex[:8]}",
+                         "enable.auto.commit": False})
+    consumer.assign([tp for name in watch for tp in _all_partitions(consumer, settings.topic(watch[name]))])
+
+    run = f"demo{int(time.time())}-"  # this run's post ids: earlier runs' records are ignored
+    lines = list(sample.generate(n_posts, load_seed(settings.registry_seed), run=run))
+    started_at = datetime.now(timezone.utc).isoformat()[:19]
+    print(f"== ingesting a sample firehose: {len(lines)} lines ({n_posts} posts, accounts, reports, 3 malformed)")
+    stats = ingest.run(settings, codec, (line.encode() for line in lines), "demo-firehose", every=1000)
+    print(f"   {stats.summary()}")
+
+    decided: set[str] = set()
+    routes, actions, notices = Counter(), Counter(), Counter()
+    escalations = dead = 0
+    started = last_print = time.monotonic()
+    while len(decided) < stats.posts and time.monotonic() - started < timeout:
+        for msg in consumer.consume(500, 0.5):
+            if msg.error():
+                continue
+            name, value = codec.decode(msg.value())
+            if name == topics.DEAD_LETTERS.schema:
+                dead += value["source"] == "ingest:demo-firehose" and value["failed_at"] >= started_at
+                continue
+            if not value["post_id"].startswith(run):
+                continue
+            if name == topics.AUDIT.schema:
+                if value["post_id"] not in decided:
+                    decided.add(value["post_id"])
+                    routes[value["route"]] += 1
+            elif name == topics.ACTIONS.schema:
+                actions[value["type"]] += 1
+            elif name == topics.NOTICES.schema:
+                notices[value["recipient"]] += 1
+            elif name == topics.ESCALATIONS.schema:
+                escalations += 1
+        if time.monotonic() - last_print >= 1.0:
+            last_print = time.monotonic()
+            rate = len(decided) / max(last_print - started, 1e-9)
+            print(f"   decided {len(decided):>6}/{stats.posts}  {rate:7.0f} posts/s  actions {sum(actions.values())}",
+                  flush=True)
+        if not worker.alive():
+            print(f"!! worker exited with {worker.proc.returncode}; last log lines:\n{worker.tail()}")
+            return 1
+    consumer.close()
+
+    print("\n== summary")
+    print(f"   posts decided: {len(decided)}/{stats.posts} in {time.monotonic() - started:.1f}s")
+    print("   routes:        " + ", ".join(f"{k} {v}" for k, v in routes.most_common()))
+    print("   actions:       " + (", ".join(f"{k} {v}" for k, v in actions.most_common()) or "none"))
+    print("   notices:       " + (", ".join(f"to {k} {v}" for k, v in notices.most_common()) or "none"))
+    print(f"   escalations to public-interest review: {escalations}")
+    print(f"   dead letters (malformed input): {dead}")
+    print("\n== look at the topics (Ctrl-C to stop following):")
+    print("   .venv/bin/modstream tail actions.v1 | head")
+    print("   .venv/bin/modstream tail escalations.v1 --follow")
+    print("   .venv/bin/modstream tail dead-letters.v1")
+    print("   stop everything: make stop")
+    return 0 if len(decided) == stats.posts else 1

@@ -1,0 +1,141 @@
+"""Redis-backed state: the account registry, report sets and decided-post summaries.
+
+Keys (one builder, `key()`, so every reader and writer agrees):
+- `ms:acct:{id}`    JSON Account snapshot (latest by observed_at wins)
+- `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
+- `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
+- `ms:decided:{post_id}`  JSON summary of the automated decision, for late reporters
+
+Writes are idempotent (faust's delivery guarantee does not cover Redis). Reads go
+through a small in-process cache with bounded staleness; a miss costs one pipelined
+round trip for all ids of an event.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import redis.asyncio as aioredis
+
+from agents.records import Account, Designation, Report
+
+PREFIX = "ms"
+
+
+def key(kind: str, ident: str) -> str:
+    return f"{PREFIX}:{kind}:{ident}"
+
+
+@dataclass
+class AccountView:
+    """What the registry knows about one account at lookup time."""
+
+    account: Account | None
+    designations: tuple[Designation, ...]
+
+
+# Compare-and-set on observed_at so a replayed older snapshot never overwrites a newer one.
+_PUT_ACCOUNT = """
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local old = cjson.decode(cur)['observed_at']
+  if old ~= cjson.null and ARGV[2] ~= '' and old > ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+@dataclass
+class RedisRegistry:
+    client: aioredis.Redis
+    cache_seconds: float = 5.0
+    _cache: dict[str, tuple[float, AccountView]] = field(default_factory=dict)
+    _cache_limit: int = 200_000
+
+    async def lookup(self, ids: Iterable[str]) -> dict[str, AccountView]:
+        now = time.monotonic()
+        out: dict[str, AccountView] = {}
+        missing = []
+        for i in dict.fromkeys(ids):
+            hit = self._cache.get(i)
+            if hit and now - hit[0] < self.cache_seconds:
+                out[i] = hit[1]
+            else:
+                missing.append(i)
+        if missing:
+            pipe = self.client.pipeline(transaction=False)
+            for i in missing:
+                pipe.get(key("acct", i))
+                pipe.get(key("desig", i))
+            raw = await pipe.execute()
+            if len(self._cache) > self._cache_limit:
+                self._cache.clear()
+            for n, i in enumerate(missing):
+                acct, desig = raw[2 * n], raw[2 * n + 1]
+                view = AccountView(
+                    Account.from_dict(json.loads(acct), f"redis {key('acct', i)}") if acct else None,
+                    tuple(Designation.from_dict(d) for d in json.loads(desig)) if desig else (),
+                )
+                self._cache[i] = (now, view)
+                out[i] = view
+        return out
+
+    def forget(self, account_id: str) -> None:
+        self._cache.pop(account_id, None)
+
+    async def put_account(self, account: Account) -> bool:
+        """Store a snapshot unless a newer one is already there. True when stored."""
+        stored = await self.client.eval(_PUT_ACCOUNT, 1, key("acct", account.account_id),
+                                        json.dumps(account.to_dict()), account.observed_at or "")
+        self.forget(account.account_id)
+        return bool(stored)
+
+    async def put_designations(self, designations: Sequence[Designation]) -> int:
+        """Replace the designations of every account named (idempotent). Returns accounts written."""
+        by_account: dict[str, list[dict]] = {}
+        for d in designations:
+            by_account.setdefault(d.account_id, []).append(d.to_dict())
+        pipe = self.client.pipeline(transaction=False)
+        for aid, ds in by_account.items():
+            pipe.set(key("desig", aid), json.dumps(ds, sort_keys=True))
+            self.forget(aid)
+        await pipe.execute()
+        return len(by_account)
+
+
+@dataclass
+class RedisReports:
+    client: aioredis.Redis
+
+    async def add(self, report: Report) -> bool:
+        """Record a report; False when this reporter already reported this post."""
+        who = report.reporter_id or f"anon:{report.report_id}"
+        return bool(await self.client.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict())))
+
+    async def for_posts(self, post_ids: Sequence[str]) -> dict[str, tuple[Report, ...]]:
+        pipe = self.client.pipeline(transaction=False)
+        for p in post_ids:
+            pipe.hvals(key("reports", p))
+        raw = await pipe.execute()
+        return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
+
+    async def mark_decided(self, summaries: dict[str, dict]) -> None:
+        """Remember each post's automated outcome (post id -> summary), so late reporters hear it."""
+        if not summaries:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for post_id, summary in summaries.items():
+            pipe.set(key("decided", post_id), json.dumps(summary, sort_keys=True), ex=30 * 24 * 3600)
+        await pipe.execute()
+
+    async def decided(self, post_id: str) -> dict | None:
+        raw = await self.client.get(key("decided", post_id))
+        return json.loads(raw) if raw else None
+
+
+def connect(url: str) -> aioredis.Redis:
+    return aioredis.Redis.from_url(url, decode_responses=True, health_check_interval=30)

@@ -1,0 +1,87 @@
+"""The topic catalog: every topic modstream reads or writes, declared once.
+
+The faust app, `modstream topics apply`, ingest, tail and replay all read from here; no
+other module holds a topic-name string. `schema` is the value record in `schemas/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    schema: str  #: full Avro name of the value, e.g. modstream.Post
+    key: str  #: what the (UTF-8 string) key is
+    doc: str
+    producer: str  #: who writes it
+    consumers: str  #: who reads it
+    partitions: int | None = None  #: None: Settings.partitions
+    retention_ms: int = 7 * DAY_MS  #: -1 keeps forever
+    compacted: bool = False
+    restricted: bool = False  #: holds data only a few services may read (see ops/acl.md)
+
+    def config(self) -> dict[str, str]:
+        conf = {"cleanup.policy": "compact" if self.compacted else "delete", "retention.ms": str(self.retention_ms)}
+        if self.compacted:
+            conf["min.compaction.lag.ms"] = "60000"
+        return conf
+
+
+CATALOG: tuple[TopicSpec, ...] = (
+    # inputs
+    TopicSpec("posts.v1", "modstream.Post", "post_id", "New posts from the firehose.",
+              "platform ingestion (modstream ingest)", "tag agent"),
+    TopicSpec("account-updates.v1", "modstream.AccountUpdate", "account_id",
+              "Latest profile snapshot per account (compacted: the latest per key is kept forever).",
+              "platform ingestion (modstream ingest)", "accounts agent -> Redis registry",
+              retention_ms=-1, compacted=True),
+    TopicSpec("reports.v1", "modstream.Report", "post_id", "User reports, from anyone, with or without an account.",
+              "platform ingestion (modstream ingest)", "reports agent"),
+    TopicSpec("appeals.v1", "modstream.Appeal", "post_id", "Appeals against decisions.",
+              "platform appeal forms", "appeals agent (review queue)", retention_ms=90 * DAY_MS),
+    TopicSpec("review-decisions.v1", "modstream.ReviewDecision", "post_id",
+              "Human review decisions; the only source of a granted public-interest notice.",
+              "modstream review decide", "review agent", retention_ms=-1),
+    TopicSpec("legal-requests.v1", "modstream.LegalRequest", "post_id", "Country-withholding demands.",
+              "legal team tooling", "legal agent", retention_ms=-1),
+    # pipeline and outputs
+    TopicSpec("violations.v1", "modstream.TaggedPost", "post_id",
+              "Every post once, with the violations found (possibly none).", "tag agent", "route agent"),
+    TopicSpec("escalations.v1", "modstream.Escalation", "post_id",
+              "Violating posts by PIE-eligible accounts, for public-interest review, with a recommendation.",
+              "route agent", "review queue, reviewers", retention_ms=90 * DAY_MS),
+    TopicSpec("actions.v1", "modstream.Action", "post_id",
+              "Visibility-limiting and enforcement actions; apply each action_id once.",
+              "route agent, review agent", "downstream enforcement services", retention_ms=30 * DAY_MS),
+    TopicSpec("notices.v1", "modstream.Notice", "post_id",
+              "Statements of reasons to authors, reporters and viewers.",
+              "route agent, review agent", "notification service", retention_ms=30 * DAY_MS),
+    TopicSpec("ncmec-reports.v1", "modstream.NcmecReport", "post_id",
+              "RESTRICTED: CyberTipline reports (ids and hashes only).", "route agent",
+              "NCMEC reporting service only", retention_ms=365 * DAY_MS, restricted=True),
+    TopicSpec("audit.v1", "modstream.AuditRecord", "post_id",
+              "Every decision with inputs, versions and effects.", "route agent, review agent",
+              "auditors, modstream replay / audit diff", retention_ms=-1),
+    TopicSpec("dead-letters.v1", "modstream.DeadLetter", "source",
+              "Input that could not be processed, with original bytes and the reason.",
+              "ingest and every agent", "operators, modstream dlq", partitions=1, retention_ms=30 * DAY_MS),
+)
+
+BY_NAME = {t.name: t for t in CATALOG}
+
+POSTS, ACCOUNTS, REPORTS, APPEALS, REVIEWS, LEGAL = (BY_NAME[n] for n in (
+    "posts.v1", "account-updates.v1", "reports.v1", "appeals.v1", "review-decisions.v1", "legal-requests.v1"))
+TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
+    "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
+
+
+def lookup(name: str, prefix: str = "") -> TopicSpec:
+    """Find a topic by its catalog name (with or without the deployment prefix)."""
+    bare = name[len(prefix):] if prefix and name.startswith(prefix) else name
+    if bare not in BY_NAME:
+        raise KeyError(f"unknown topic {name!r}; known topics: {', '.join(BY_NAME)}")
+    return BY_NAME[bare]

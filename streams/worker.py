@@ -1,0 +1,90 @@
+"""Run the faust worker in this process (`modstream worker`), or manage worker subprocesses.
+
+The demo and the integration tests start workers as real subprocesses, the way an
+operator would, so a kill -9 test kills a real process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from streams.config import Settings
+
+
+def run(settings: Settings) -> None:
+    """Block running the worker until SIGTERM/SIGINT."""
+    import faust
+
+    from streams.app import Runtime, create_app
+    from streams.bindings import bind
+
+    app = create_app(settings)
+    bind(app, Runtime.build(settings))
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
+    worker.execute_from_commandline()
+
+
+@dataclass
+class WorkerProcess:
+    """A `modstream worker` subprocess with its log file."""
+
+    proc: subprocess.Popen
+    log_path: Path
+
+    @classmethod
+    def start(cls, env: dict[str, str], log_path: Path) -> "WorkerProcess":
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        out = open(log_path, "ab")
+        proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **env}, start_new_session=True, cwd=Path(__file__).parent.parent)
+        out.close()
+        return cls(proc, log_path)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        if self.alive():
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no final commit."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a subprocess the same Settings."""
+    from dataclasses import fields
+
+    return {f"MODSTREAM_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)}
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "condition"):
+    """Poll until predicate() is truthy; returns its value or raises TimeoutError naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)

@@ -1,0 +1,80 @@
+"""The integration test session starts a real Kafka broker and a real Redis on loopback,
+on ports of its own in a temporary run dir (so a running demo is never touched), and
+stops them at the end. With MODSTREAM_KAFKA_BOOTSTRAP / MODSTREAM_REDIS_URL set, those
+are used instead and nothing is started. Each test module gets its own topic prefix,
+consumer group and a flushed Redis database, so modules cannot see each other's records.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import redis
+
+from ops import local
+from streams import admin
+from streams.codec import Codec
+from streams.config import Settings
+from streams.worker import WorkerProcess, settings_env
+
+KAFKA_PORT, REDIS_PORT = 19192, 16479
+
+
+@dataclass(frozen=True)
+class Services:
+    bootstrap: str
+    redis_url: str
+    run_dir: Path
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory) -> Iterator[Services]:
+    run_dir = tmp_path_factory.mktemp("run")
+    started = []
+    bootstrap = os.environ.get("MODSTREAM_KAFKA_BOOTSTRAP")
+    if bootstrap:
+        local.ensure_kafka(bootstrap)
+    else:
+        kafka = local.LocalKafka(run_dir, port=KAFKA_PORT, controller_port=KAFKA_PORT + 1)
+        bootstrap = kafka.start()
+        started.append(kafka)
+    url = os.environ.get("MODSTREAM_REDIS_URL")
+    if not (url and local.redis_answers(url)):
+        rds = local.LocalRedis(run_dir, port=REDIS_PORT)
+        url = rds.start()
+        started.append(rds)
+    try:
+        yield Services(bootstrap, url, run_dir)
+    finally:
+        for svc in reversed(started):
+            svc.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(services: Services) -> Settings:
+    """Settings for one test module: own topic prefix and app id, topics applied, Redis flushed."""
+    tag = uuid.uuid4().hex[:8]
+    settings = Settings(kafka_bootstrap=services.bootstrap, redis_url=services.redis_url,
+                        topic_prefix=f"t{tag}.", app_id=f"modstream-t{tag}", partitions=2)
+    admin.apply(settings)
+    redis.Redis.from_url(services.redis_url).flushdb()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def codec(stack: Settings) -> Codec:
+    return Codec.from_dir(stack.schema_dir)
+
+
+@pytest.fixture(scope="module")
+def worker(stack: Settings, services: Services) -> Iterator[WorkerProcess]:
+    w = WorkerProcess.start(settings_env(stack), services.run_dir / f"{stack.app_id}.log")
+    try:
+        yield w
+    finally:
+        w.stop()

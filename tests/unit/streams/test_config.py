@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import pytest
+
+from streams.config import Settings, SettingsError
+from streams.topics import POSTS
+
+
+def test_env_overrides_with_types():
+    s = Settings.from_env({"MODSTREAM_KAFKA_BOOTSTRAP": "k:9", "MODSTREAM_PARTITIONS": "8",
+                           "MODSTREAM_SEVERE_CONFIDENCE": "0.9", "MODSTREAM_SCHEMA_DIR": "/x",
+                           "MODSTREAM_TOPIC_PREFIX": "shadow."})
+    assert (s.kafka_bootstrap, s.partitions, s.severe_confidence, s.schema_dir) == ("k:9", 8, 0.9, Path("/x"))
+    assert s.topic(POSTS) == "shadow.posts.v1"
+
+
+def test_bad_value_names_the_variable():
+    with pytest.raises(SettingsError, match="MODSTREAM_PARTITIONS"):
+        Settings.from_env({"MODSTREAM_PARTITIONS": "many"})
+
+
+def test_secrets_are_not_in_repr_and_reach_the_client_config():
+    s = Settings.from_env({"MODSTREAM_KAFKA_SASL_PASSWORD": "hunter2", "MODSTREAM_KAFKA_SASL_MECHANISM": "PLAIN",
+                           "MODSTREAM_KAFKA_SECURITY_PROTOCOL": "SASL_SSL"})
+    assert "hunter2" not in repr(s)
+    assert s.kafka_config()["sasl.password"] == "hunter2"
+    assert s.policy().follower_threshold == 100_000
