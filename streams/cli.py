@@ -118,6 +118,8 @@ def cmd_registry(args, settings: Settings) -> int:
         provenance = ri.regenerate_congress_seed(Path(args.congress), Path(args.out), as_of=args.as_of)
         print(f"registry: wrote {args.out}: {json.dumps(provenance['counts'])}")
         return 0
+    if args.action == "load":
+        return _registry_load(settings, [d for path in args.files for d in ri.load_designations(Path(path))])
     designations = ri.load_seed(settings.registry_seed) if settings.registry_seed.exists() else []
     for extra in args.designations or ():
         designations += ri.load_designations(Path(extra))
@@ -126,6 +128,23 @@ def cmd_registry(args, settings: Settings) -> int:
     author = Account.from_dict(json.loads(args.profile), "--profile") if args.profile else None
     print(ri.explain(args.account, [d for d in designations if d.account_id == args.account], author, args.at,
                      settings.policy()))
+    return 0
+
+
+def _registry_load(settings: Settings, designations: list) -> int:
+    import asyncio
+
+    from streams import stores
+
+    async def load() -> int:
+        client = stores.connect(settings.redis_url)
+        try:
+            return await stores.RedisRegistry(client).put_designations(designations)
+        finally:
+            await client.aclose()
+
+    print(f"registry: {len(designations)} designations for {asyncio.run(load())} accounts loaded into "
+          f"{settings.redis_url.split('@')[-1]}")
     return 0
 
 
@@ -174,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--congress", required=True, help="congress-legislators folder")
     r.add_argument("--out", default=str(Settings().registry_seed), help="default: the shipped seed")
     r.add_argument("--as-of", default="2026-11-22", help="date terms are evaluated at (ISO)")
+    r = rs.add_parser("load", help="load designation files (generic JSONL/CSV) into the Redis registry")
+    r.add_argument("files", nargs="+")
     r = rs.add_parser("show", help="explain an account's designations and eligibility")
     r.add_argument("account", help="account id")
     r.add_argument("--at", default="2026-11-22T00:00:00Z", help="when (RFC 3339)")

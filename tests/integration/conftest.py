@@ -22,7 +22,9 @@ from streams.codec import Codec
 from streams.config import Settings
 from streams.worker import WorkerProcess, settings_env
 
-KAFKA_PORT, REDIS_PORT = 19192, 16479
+# ports of the test session's own services (override to run two test sessions side by side)
+KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_PORT", "19192"))
+REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_REDIS_PORT", "16479"))
 
 
 @dataclass(frozen=True)

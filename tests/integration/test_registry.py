@@ -1,0 +1,98 @@
+"""The account registry on the real broker and Redis: threshold crossings and seeds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from agents.records import Account
+from streams import ingest, stores, tail, topics
+from streams.config import Settings
+
+pytestmark = pytest.mark.integration
+
+OFFICIAL = "900000001"  # designated below; not in the shipped seed
+T0 = "2026-11-20T12:00:00Z"
+
+
+def _line(post_id: str, followers: int, observed: str) -> bytes:
+    return json.dumps({
+        "post": {"post_id": post_id, "author_id": OFFICIAL, "text": "Immigrants are vermin, vote no on this bill",
+                 "created_at": observed, "mentions": [], "media": []},
+        "author": {"account_id": OFFICIAL, "handle": "mayor_x", "followers": followers, "verified": True,
+                   "verified_type": "blue", "observed_at": observed},
+    }).encode()
+
+
+def _audit(settings: Settings, codec, post_id: str, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for rec in tail.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5):
+            if rec["value"]["post_id"] == post_id:
+                return rec["value"]
+        time.sleep(0.5)
+    raise AssertionError(f"no decision for {post_id} within {timeout}s")
+
+
+def test_crossing_the_follower_threshold_changes_the_next_posts_route(stack, codec, worker):
+    from agents.records import Designation
+
+    mayor = Designation(OFFICIAL, "elected_or_appointed_official", "City of Springfield", "local", "US-IL-SPR",
+                        "test:city-records", valid_from="2025-01-01", valid_until="2029-01-01", person="A Mayor")
+
+    async def seed():
+        client = stores.connect(stack.redis_url)
+        await stores.RedisRegistry(client).put_designations([mayor])
+        await client.aclose()
+
+    asyncio.run(seed())
+    ingest.run(stack, codec, [_line("before", 99_000, "2026-11-20T12:00:00Z")], "t", progress=None)
+    before = _audit(stack, codec, "before")
+    assert before["route"] == "enforce"
+    assert before["political"]["role"] == "elected_or_appointed_official" and not before["political"]["high_profile"]
+
+    # The account update alone crosses the threshold; the next post must see it.
+    update = json.dumps({"account": {"account_id": OFFICIAL, "handle": "mayor_x", "followers": 150_000,
+                                     "verified": True, "verified_type": "blue",
+                                     "observed_at": "2026-11-20T12:05:00Z"}}).encode()
+    ingest.run(stack, codec, [update], "t", progress=None)
+    time.sleep(stack.registry_cache_seconds + 1)  # the worker's bounded-staleness cache
+    post = json.dumps({"post": {"post_id": "after", "author_id": OFFICIAL, "created_at": "2026-11-20T12:06:00Z",
+                                "text": "Immigrants are vermin, vote no on this bill"}}).encode()
+    ingest.run(stack, codec, [post], "t", progress=None)
+    after = _audit(stack, codec, "after")
+    assert after["route"] == "public_interest_review"
+    assert after["political"]["eligible"] and after["political"]["designation"]["source"] == "test:city-records"
+
+
+def test_an_older_snapshot_never_overwrites_a_newer_one(stack):
+    async def run():
+        client = stores.connect(stack.redis_url)
+        reg = stores.RedisRegistry(client, cache_seconds=0)
+        assert await reg.put_account(Account("555", followers=200, observed_at="2026-11-20T12:00:00Z"))
+        assert not await reg.put_account(Account("555", followers=100, observed_at="2026-11-19T12:00:00Z"))
+        view = (await reg.lookup(["555"]))["555"]
+        await client.aclose()
+        return view
+
+    assert asyncio.run(run()).account.followers == 200
+
+
+def test_the_worker_loads_the_shipped_seed(stack, worker):
+    from streams.registry_import import load_seed
+
+    seed = load_seed(stack.registry_seed)
+
+    async def count():
+        client = stores.connect(stack.redis_url)
+        views = await stores.RedisRegistry(client).lookup([d.account_id for d in seed])
+        await client.aclose()
+        return sum(1 for v in views.values() if v.designations)
+
+    deadline = time.monotonic() + 30
+    while (found := asyncio.run(count())) < len({d.account_id for d in seed}) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert found == len({d.account_id for d in seed})
