@@ -45,6 +45,6 @@ RULES = RuleSet("rules.abuse", 1, (
         "denial_atrocity_rule", (AB,),
         rf"\b{_EVENTS} (?:was|is) (?:a |an )?(?:total |complete )?(?P<v>hoax|fake|staged|false flag|lie|myth|inside job)\b"
         rf"|\b{_EVENTS} (?:never happened|didn't happen)\b|\bcrisis actors\b",
-        0.75, SPEECH | {"news"}, requires=(rf"{_EVENTS}|crisis actors",),
+        0.75, SPEECH | {"news"}, requires=(rf"{_EVENTS}|crisis actors",), keywords=frozenset({'hook', 'parkland', 'uvalde', 'columbine', 'vegas', 'christchurch', 'arena', 'bataclan', '11', 'holodomor', 'srebrenica', 'genocide', 'actors'}),
     ),
 ))

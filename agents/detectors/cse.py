@@ -17,11 +17,11 @@ RULES = RuleSet("rules.cse", 1, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|csam|pthc|child porn|kiddie porn|kiddy porn|loli (?:hentai|porn|nsfw))\b",
-        0.9, _CLEARED, requires=(_TRADE,),
+        0.9, _CLEARED, requires=(_TRADE,), keywords=frozenset({'cp', 'csam', 'pthc', 'porn', 'loli'}),
     ),
     PatternRule(
         "sexualised_minor_rule", (CS,),
         rf"{_MINOR}(?: \w+){{0,5}}? (?P<v>{_SEXUAL})\b|\b{_SEXUAL}(?: \w+){{0,5}}? {_MINOR}",
-        0.8, _CLEARED, requires=(_MINOR,),
+        0.8, _CLEARED, requires=(_MINOR,), keywords=frozenset({'underage', 'under', 'preteen', 'preteens', 'minor', 'minors', 'yo', 'year', 'years', 'yr', 'y'}),
     ),
 ))

@@ -7,7 +7,7 @@ checks; accurate reminders ("polls are open until 8pm on Tuesday") match nothing
 from __future__ import annotations
 
 from agents.detectors.lexicon import alt
-from agents.detectors.rules import SPEECH, PatternRule, RuleSet
+from agents.detectors.rules import PatternRule, RuleSet
 
 EL = "election_integrity"
 _CLEARED = frozenset({"negation", "correction", "quotation"})
@@ -24,7 +24,7 @@ RULES = RuleSet("rules.election", 1, (
         r"(?:text|sms|texting|a text|text message|phone|twitter|tweet|tweeting|email|dm|hashtag|replying|instagram|facebook)\b"
         r"|\b(?:you can|u can|now) (?P<w>vote) (?:online|from home by|twice|more than once|multiple times)\b"
         r"|\btext (?:\w+ ){0,3}to \d{4,6}\b",
-        0.85, _CLEARED, requires=(_POLLS,),
+        0.85, _CLEARED, requires=(_POLLS,), keywords=frozenset({'vote', 'voting', 'cast', 'text'}),
     ),
     PatternRule(
         "date_vote_rule", (EL,),
@@ -36,6 +36,6 @@ RULES = RuleSet("rules.election", 1, (
         "intimidation_polls_rule", (EL,),
         r"\b(?P<v>arrest(?:ed|ing)?|detain(?:ed|ing)?|deport(?:ed|ing)?|checking (?:papers|ids|immigration|status|warrants)|warrants?"
         r"|unpaid (?:parking )?tickets|ice agents|armed (?:patriots|guards|volunteers)|bring (?:your )?guns)\b",
-        0.75, _CLEARED, requires=(r"\b(?:polls|polling (?:place|station|location|site)s?|voting (?:site|booth|location)s?)\b",),
+        0.75, _CLEARED, requires=(r"\b(?:polls|polling (?:place|station|location|site)s?|voting (?:site|booth|location)s?)\b",), keywords=frozenset({'polls', 'poll', 'polling', 'voting'}),
     ),
 ))

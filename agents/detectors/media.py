@@ -13,6 +13,6 @@ RULES = RuleSet("rules.media", 1, (
         "label_gore_media_rule", (SM,),
         r"\b(?P<v>graphic|gore|gory|uncensored|unblurred|brutal) (?:\w+ ){0,3}(?:video|footage|clip|pics|images|photos)\b",
         0.6, frozenset({"negation"}),
-        requires=(r"\b(?:beheading|decapitat\w*|execution|dismember\w*|corpses?|dead bodies|dead body|gore|accident|murder|shooting)\b",),
+        requires=(r"\b(?:beheading|decapitat\w*|execution|dismember\w*|corpses?|dead bodies|dead body|gore|accident|murder|shooting)\b",), keywords=frozenset({'graphic', 'gore', 'gory', 'uncensored', 'unblurred', 'brutal'}),
     ),
 ))

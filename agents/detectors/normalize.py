@@ -166,11 +166,16 @@ class Normalized:
         return self.original[a:b]
 
 
+#: Per pass, a character class the text must contain for the pass to change anything.
+_GATES = (re.compile(r"[*_~^]"), re.compile(r"[0-9@$!|]"), re.compile(r"(?:^|[^a-z0-9])[a-z][^a-z0-9\n]"), None, None)
+
+
 def normalize(text: str) -> Normalized:
     """Fold `text` to its matching skeleton (see module docstring)."""
     current = _fold(text)
-    for rx, repl in _PASSES:
-        current = rx.sub(repl, current)
+    for (rx, repl), gate in zip(_PASSES, _GATES):
+        if gate is None or gate.search(current):
+            current = rx.sub(repl, current)
     return Normalized(current, text)
 
 

@@ -26,6 +26,8 @@ _ADDRESS = re.compile(
     r"court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy)\b\.?",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_EXPOSE_WORDS = re.compile(r"dox|post|leak|publish|share|expose|release")
 _PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,}\d")  #: cheap gate before libphonenumber
 _POINTER = compile_skeleton(
     r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick)'?s?|@\w+'?s?|[a-z]+'s)(?: \w+){0,2}? "
@@ -69,9 +71,11 @@ class PiiDetector:
 
     def find(self, text: str, region: str | None = None) -> list[PiiItem]:
         """Every phone, e-mail, street address and government ID in `text`, in order."""
-        items = [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4)) for m in _SSN.finditer(text)]
-        items += [PiiItem("email", m.start(), m.end(), m.group()[0] + "***@" + m.group().split("@", 1)[1])
-                  for m in _EMAIL.finditer(text)]
+        items = [PiiItem("email", m.start(), m.end(), m.group()[0] + "***@" + m.group().split("@", 1)[1])
+                 for m in _EMAIL.finditer(text)] if "@" in text else []
+        if not _DIGIT.search(text):
+            return items  # every other kind has digits; most posts stop here
+        items += [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4)) for m in _SSN.finditer(text)]
         items += [PiiItem("address", m.start(), m.end(), "*** " + m.group().split(None, 1)[1])
                   for m in _ADDRESS.finditer(text)]
         if _PHONEISH.search(text):
@@ -84,7 +88,7 @@ class PiiDetector:
     def detect(self, norm: Normalized, region: str | None = None) -> list[Hit]:
         """private_info hits: exposure threats, government IDs, and pointed personal details."""
         hits = []
-        for m in _EXPOSE.finditer(norm.text):
+        for m in _EXPOSE.finditer(norm.text) if _EXPOSE_WORDS.search(norm.text) else ():
             a, b = norm.span(m.start(), m.end())
             hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, norm.original[a:b]))
         items = self.find(norm.original, region)

@@ -69,7 +69,21 @@ class _Compiled:
     source: str
     regex: re.Pattern[str]
     requires: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
-    keywords: frozenset[str] = field(default=frozenset())
+    keyword_sets: tuple[frozenset[str], ...] = field(default=())  #: each must meet the post's words
+
+
+_ALTERNATION = re.compile(r"\\b\(\?:([a-z' |]+)\)\\b")
+
+
+def _word_alternation(pattern: str) -> frozenset[str] | None:
+    """`\\b(?:a|b c)\\b` as a set of words to look up (one word per phrase), else None.
+
+    A set lookup in the post's words is far cheaper than a regex alternation scan.
+    """
+    m = _ALTERNATION.fullmatch(pattern)
+    if m is None:
+        return None
+    return frozenset(skeleton_pattern(max(p.split(), key=len)) for p in m.group(1).split("|"))
 
 
 class RuleEngine:
@@ -81,8 +95,14 @@ class RuleEngine:
         if duplicates:
             raise ValueError(f"duplicate rule names: {', '.join(duplicates)}")
         self._compiled = tuple(
-            _Compiled(r, rs.source, compile_skeleton(r.pattern), tuple((q, compile_skeleton(q)) for q in r.requires),
-                      frozenset(skeleton_pattern(k) for k in r.keywords))
+            _Compiled(
+                r, rs.source, compile_skeleton(r.pattern),
+                tuple((q, compile_skeleton(q)) for q in r.requires if _word_alternation(q) is None),
+                tuple(ks for ks in (
+                    frozenset(skeleton_pattern(k) for k in r.keywords),
+                    *(_word_alternation(q) for q in r.requires),
+                ) if ks),
+            )
             for rs in rule_sets
             for r in rs.rules
         )
@@ -98,7 +118,7 @@ class RuleEngine:
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
         words = set(_WORD.findall(text))
         for c in self._compiled:
-            if c.keywords and c.keywords.isdisjoint(words):
+            if any(ks.isdisjoint(words) for ks in c.keyword_sets):
                 continue
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue

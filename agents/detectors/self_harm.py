@@ -28,13 +28,13 @@ RULES = RuleSet("rules.self_harm", 1, (
     ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),
-        _PRO_ED, 0.75, SPEECH | {"recovery"},
+        _PRO_ED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana'}),
     ),
     PatternRule(
         "coaching_eating_disorder_rule", (SH,),
         r"\b(?:eat|eating) (?:less than|under|below|only|no more than) \d+ ?(?:cal|cals|calories|kcal)\b"
         r"|\bskip (?:\w+ )?(?:meals|breakfast|lunch|dinner)\b|\bpurge after\b|\b(?:stop|quit) eating\b"
         r"|\bnot (?:thin|skinny) enough\b|\bhide (?:it|not eating|your eating) from\b|\bchew and spit\b",
-        0.7, SPEECH | {"recovery"}, requires=(_COACH_CUE,),
+        0.7, SPEECH | {"recovery"}, requires=(_COACH_CUE,), keywords=frozenset({'eat', 'eating', 'skip', 'purge', 'stop', 'quit', 'thin', 'skinny', 'hide', 'chew'}),
     ),
 ))

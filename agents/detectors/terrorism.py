@@ -5,29 +5,30 @@ names the organisation without praise or a call, and is cleared by the news chec
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import alt
+from agents.detectors.lexicon import alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 TE = "terrorism"
-_ORG = alt("isis", "isil", "daesh", "islamic state", "the islamic state", "al qaeda", "al-qaeda", "alqaeda",
+_ORG_WORDS = ("isis", "isil", "daesh", "islamic state", "the islamic state", "al qaeda", "al-qaeda", "alqaeda",
            "al qaida", "al-qaida", "al shabaab", "al-shabaab", "al shabab", "al-shabab", "boko haram", "hamas",
            "hezbollah", "hizbullah", "taliban", "the taliban", "kkk", "ku klux klan", "atomwaffen", "aqap",
            "the caliphate", "the khilafah", "khilafah", "the mujahideen", "mujahideen", "mujahidin", "jnim")
+_ORG = alt(*_ORG_WORDS)
+_ORG_KEYWORDS = first_words(*_ORG_WORDS)
 _REPORTED = SPEECH | {"news"}
-_ANY_ORG = rf"\b{_ORG}\b"  #: shared prefilter for the organisation rules
 
 RULES = RuleSet("rules.terrorism", 1, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>long live|glory to|victory to|i support|we support|i stand with|we stand with|god bless|allah bless|i love|we love|salute to) (?:the )?{_ORG}\b"
         rf"|\b{_ORG} (?:are|is|were|was) (?:the )?(?:true |real |our )?(?:heroes|right|the answer|martyrs|brave|glorious|the future|winning|legends)\b",
-        0.85, _REPORTED, requires=(_ANY_ORG,),
+        0.85, _REPORTED, keywords=_ORG_KEYWORDS,
     ),
     PatternRule(
         "recruitment_extremist_org_rule", (TE,),
         rf"\b(?P<v>join|joining|fight for|fight with|fund|donate to|pledge allegiance to|give bay'?ah to|bay'?ah to) (?:the )?{_ORG}\b"
         rf"|\b{_ORG} (?:needs|is recruiting|wants|calls) (?:more )?(?:fighters|brothers|recruits|you|soldiers|mujahideen)\b",
-        0.85, _REPORTED, requires=(_ANY_ORG,),
+        0.85, _REPORTED, keywords=_ORG_KEYWORDS,
     ),
     PatternRule(
         "call_jihad_rule", (TE,),
@@ -39,6 +40,6 @@ RULES = RuleSet("rules.terrorism", 1, (
     PatternRule(
         "slogan_extremist_rule", (TE,),
         r"\b(?P<v>baqiyah?|remaining and expanding|remains and expands)\b|\bday of the rope\b",
-        0.8, _REPORTED,
+        0.8, _REPORTED, keywords=frozenset({'baqiya', 'baqiyah', 'remaining', 'remains', 'rope'}),
     ),
 ))

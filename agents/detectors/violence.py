@@ -45,7 +45,7 @@ RULES = RuleSet("rules.violence", 1, (
         r"\b(?:you|u)(?:'re| are| r| will| gonna| are going to)? (?:so |gonna be |going to be )?(?P<v>dead|die|gonna die|not (?:gonna |going to )?live)"
         r"(?: (?:soon|tonight|tomorrow|bitch|meat))?\b|\byour days are numbered\b|\bwatch your back\b"
         r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep|work)\b",
-        0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",),
+        0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",), keywords=frozenset({'dead', 'die', 'live', 'numbered', 'back', 'where'}),
     ),
     PatternRule(
         "wish_harm_rule", (VI,),
@@ -67,11 +67,11 @@ RULES = RuleSet("rules.violence", 1, (
         r"|\bwe need more (?:school |mass )?(?:shootings|massacres|bombings|of them)\b"
         r"|\bfinish(?:es)? (?:what|the job) (?:he|they|she) started\b",
         0.8, SPEECH | {"news"},
-        requires=(rf"\b{_SHOOTERS}|\b(?:shooting|massacre|attack|bombing|genocide|we need more|finish)",),
+        requires=(rf"\b{_SHOOTERS}|\b(?:shooting|massacre|attack|bombing|genocide|we need more|finish)",), keywords=frozenset({'shooter', 'shooters', 'gunman', 'gunmen', 'bomber', 'bombers', 'attacker', 'attackers', 'killer', 'killers', 'terrorist', 'terrorists', 'shooting', 'shootings', 'massacre', 'massacres', 'attack', 'bombing', 'bombings', 'genocide', 'more', 'finish', 'finishes'}),
     ),
     PatternRule(
         "glorification_hate_attack_rule", (HC,),
         rf"\b{_HATE_ATTACKS} (?:{_SHOOTERS}|shooting|massacre|attack) (?:is|are|was|were) (?:\w+ )?(?P<v>{_PRAISE}|beautiful|glorious|based)\b",
-        0.8, SPEECH | {"news"}, requires=(rf"\b{_HATE_ATTACKS}\b",),
+        0.8, SPEECH | {"news"}, requires=(rf"\b{_HATE_ATTACKS}\b",), keywords=frozenset({'christchurch', 'paso', 'pittsburgh', 'tree', 'buffalo', 'charleston', 'utoya', 'halle', 'poway', 'pulse', 'vista'}),
     ),
 ))

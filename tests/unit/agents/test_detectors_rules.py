@@ -1,0 +1,86 @@
+"""Each category's detectors: the exact policy set for positives and near misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.detectors import RULES, TextDetectors
+from agents.policy import CATEGORIES
+
+
+@pytest.fixture(scope="module")
+def detectors() -> TextDetectors:
+    return TextDetectors()
+
+
+def policies(detectors: TextDetectors, text: str) -> set[str]:
+    return {h.policy for h in detectors.detect(text) if not h.suppressed}
+
+
+def test_rule_names_unique_and_well_formed() -> None:
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+    assert all(n.endswith("_rule") and n.count("_") >= 2 for n in names)
+    assert all(set(r.policies) <= set(CATEGORIES) for r in RULES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hateful conduct
+        ("muslims are vermin", {"hateful_conduct"}),
+        ("1mmigr4nts are c0ckr0aches", {"hateful_conduct"}),
+        ("i hate all jews", {"hateful_conduct"}),
+        ("kill all the gays", {"hateful_conduct", "violence"}),  # multi-label
+        ("death to immigrants", {"hateful_conduct", "violence"}),
+        ("the holocaust never happened", {"hateful_conduct", "abuse_harassment"}),
+        ("lawyers are scum", set()),  # non-protected group
+        # violence
+        ("I will kill you", {"violence"}),
+        ("im gonna st4b u", {"violence"}),
+        ("someone should shoot the mayor", {"violence"}),
+        ("I hope you die in a fire", {"violence"}),
+        ("the shooter was a hero", {"violence"}),
+        ("this song kills", set()),
+        ("we killed it tonight", set()),
+        # abuse
+        ("you are a worthless piece of shit", {"abuse_harassment"}),
+        ("stfu", {"abuse_harassment"}),
+        ("this take is dumb", set()),
+        ("fuck yeah friday", set()),
+        # self-harm
+        ("kys", {"self_harm"}),
+        ("you should kill yourself", {"self_harm"}),
+        ("thinspo: skip meals girls", {"self_harm"}),
+        ("I want to kill myself", set()),  # own struggle, not promotion
+        # terrorism
+        ("long live the islamic state", {"terrorism"}),
+        ("join isis brothers", {"terrorism"}),
+        ("wage jihad against the west", {"terrorism"}),
+        # election integrity
+        ("Democrats vote on Wednesday", {"election_integrity"}),
+        ("you can vote by text", {"election_integrity"}),
+        ("ICE agents will be at the polls checking papers", {"election_integrity"}),
+        ("vote on tuesday!", set()),
+        # illegal goods
+        ("selling xanax, dm me", {"illegal_goods"}),
+        ("fake ids for sale", {"illegal_goods"}),
+        ("my doctor prescribed xanax", set()),
+        # child sexual exploitation (clinical)
+        ("trading cp links", {"child_sexual_exploitation"}),
+        # sensitive media label
+        ("uncensored video of the beheading", {"sensitive_media"}),
+        # benign
+        ("lovely weather today", set()),
+        ("", set()),
+    ],
+)
+def test_policy_set(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
+def test_hit_span_points_at_original_text(detectors: TextDetectors) -> None:
+    text = "ok so I'll K.I.L.L you"
+    hit = next(h for h in detectors.detect(text) if h.policy == "violence")
+    assert text[hit.start:hit.end] == hit.excerpt
+    assert "K.I.L.L" in hit.excerpt
