@@ -80,6 +80,32 @@ def cmd_demo(args, settings: Settings) -> int:
     return demo.run(settings, n_posts=args.posts)
 
 
+def cmd_eval(args, settings: Settings) -> int:
+    from agents.classifier import TextClassifier
+    from agents.tagger import Tagger
+    from streams import evaluate
+
+    policy = settings.policy()
+    classifier = None if args.no_classifier else TextClassifier.load()
+    try:
+        result = evaluate.evaluate_file(Path(args.file), Tagger(policy, classifier=classifier), fmt=args.format)
+    except evaluate.EvalInputError as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_dict()) if args.json else evaluate.format_report(result))
+    return 0
+
+
+def cmd_bench(args, settings: Settings) -> int:
+    from streams import bench
+
+    progress = (lambda m: print(m, file=sys.stderr)) if args.json else print
+    result = bench.run(settings, n=args.posts, workers=args.workers, latency_seconds=args.latency_seconds,
+                       progress=progress)
+    print(bench.as_json(result) if args.json else result.table())
+    return 0
+
+
 def cmd_local(args, settings: Settings) -> int:
     from ops import local
 
@@ -178,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")
     s.add_argument("--posts", type=int, default=3000)
     s.set_defaults(fn=cmd_demo)
+
+    s = sub.add_parser("eval", help="score the tagger on labelled JSONL or CSV (precision, recall, F1, confusion)")
+    s.add_argument("file")
+    s.add_argument("--format", choices=["jsonl", "davidson", "csv"], help="default: guessed from the file")
+    s.add_argument("--no-classifier", action="store_true", help="fast path (rules) only")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_eval)
+
+    s = sub.add_parser("bench", help="measure pipeline throughput and latency against raw Kafka passthrough")
+    s.add_argument("--posts", type=int, default=50_000)
+    s.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
+    s.add_argument("--latency-seconds", type=float, default=10.0)
+    s.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    s.set_defaults(fn=cmd_bench)
 
     s = sub.add_parser("local", help="start/stop/status/logs of the local Kafka and Redis")
     s.add_argument("action", choices=["start", "stop", "status", "logs"])
