@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import faust
 
+from agents.classifier import TextClassifier
 from agents.policy import Policy
 from agents.tagger import TAGGER_VERSION, Tagger
 from streams import stores
@@ -28,7 +29,9 @@ class Runtime:
     settings: Settings
     policy: Policy
     codec: Codec
-    tagger: Tagger
+    tagger: Tagger  #: the fast path: rules, PII, hash banks
+    full_tagger: Tagger | None  #: the fast path plus the learned classifier; None when it is off
+    classifier_version: str | None
     registry: stores.RedisRegistry
     reports: stores.RedisReports
 
@@ -36,18 +39,24 @@ class Runtime:
     def build(cls, settings: Settings) -> "Runtime":
         policy = settings.policy()
         redis = stores.connect(settings.redis_url)
+        classifier = TextClassifier.load() if settings.classifier else None
         return cls(
             settings=settings,
             policy=policy,
             codec=Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None),
             tagger=Tagger(policy),
+            full_tagger=Tagger(policy, classifier=classifier) if classifier else None,
+            classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
             reports=stores.RedisReports(redis),
         )
 
     @property
     def versions(self) -> dict[str, str]:
-        return {"tagger": TAGGER_VERSION, "policy": self.policy.version}
+        versions = {"tagger": TAGGER_VERSION, "policy": self.policy.version}
+        if self.classifier_version:
+            versions["classifier"] = self.classifier_version
+        return versions
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -2,7 +2,8 @@
 
 | agent    | reads                | writes                                                   |
 |----------|----------------------|----------------------------------------------------------|
-| tag      | posts.v1             | violations.v1 (every post, with its violations)          |
+| tag      | posts.v1             | classify.v1, or violations.v1 when the classifier is off |
+| classify | classify.v1          | violations.v1 (every post, with its violations)          |
 | route    | violations.v1        | escalations, actions, notices, ncmec-reports, audit      |
 | accounts | account-updates.v1   | Redis account registry                                   |
 | reports  | reports.v1           | Redis report sets; notices to late reporters             |
@@ -57,7 +58,12 @@ async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args: Any) -> 
             delay = min(delay * 2, 5.0)
 
 
-def bind(app: faust.App, rt: Runtime) -> None:
+#: agents a worker runs with `--role`; "all" runs every agent in one consumer group
+ROLES = {"all": ("tag", "classify", "route", "accounts", "reports"), "fast": ("tag", "route", "accounts", "reports"),
+         "classify": ("classify",)}
+
+
+def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:
     s = rt.settings
     channels: dict[str, faust.TopicT] = {
         spec.name: app.topic(s.topic(spec), key_type=bytes, value_type=bytes, key_serializer="raw",
@@ -81,16 +87,22 @@ def bind(app: faust.App, rt: Runtime) -> None:
             raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
         return rt.codec.decode(message.value, expect=spec.schema)[1]
 
-    @app.agent(channels[topics.POSTS.name], name="tag", concurrency=1)
+    def tagged(post: Post, violations: list[Violation], source_ref: dict[str, Any], version: str) -> dict[str, Any]:
+        return {"post": post.to_dict(), "violations": [v.to_dict() for v in violations], "tagger_version": version,
+                "policy_version": rt.policy.version, "input": source_ref}
+
+    fast_version = rt.versions["tagger"]
+    full_version = f"{fast_version}+clf.{rt.classifier_version}"
+    tag_output = topics.CLASSIFY if rt.full_tagger is not None else topics.TAGGED
+
     async def tag(stream: faust.StreamT) -> None:
+        """Fast path: rules, PII and hash banks, per post."""
         async for batch in stream.take_events(BATCH, within=WITHIN):
             for event in batch:
                 msg = event.message
                 try:
                     post = Post.from_dict(decode(msg, topics.POSTS))
-                    tagged = {"post": post.to_dict(), "violations": [v.to_dict() for v in rt.tagger.tag(post)],
-                              "tagger_version": rt.versions["tagger"], "policy_version": rt.policy.version,
-                              "input": input_ref(msg)}
+                    record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
                 except (CodecError, RecordError) as exc:
                     await dead(msg, "decode", exc)
                     continue
@@ -98,9 +110,23 @@ def bind(app: faust.App, rt: Runtime) -> None:
                     log.exception("tag_failed", topic=msg.topic, partition=msg.partition, offset=msg.offset)
                     await dead(msg, "tag", exc)
                     continue
-                await send(topics.TAGGED, post.post_id, tagged)
+                await send(tag_output, post.post_id, record)
 
-    @app.agent(channels[topics.TAGGED.name], name="route", concurrency=1)
+    async def classify(stream: faust.StreamT) -> None:
+        """The learned classifier, one batch per take: its cost scales apart from the fast path."""
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            items = []
+            for event in batch:
+                try:
+                    d = decode(event.message, topics.CLASSIFY)
+                    items.append((Post.from_dict(d["post"]), d["input"]))
+                except (CodecError, RecordError) as exc:
+                    await dead(event.message, "decode", exc)
+            if not items:
+                continue
+            for (post, source_ref), violations in zip(items, rt.full_tagger.tag_batch([p for p, _ in items])):
+                await send(topics.TAGGED, post.post_id, tagged(post, violations, source_ref, full_version))
+
     async def route(stream: faust.StreamT) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             items = []
@@ -145,7 +171,6 @@ def bind(app: faust.App, rt: Runtime) -> None:
                                  actions=[a.type for a in decision.actions], notices=len(decision.notices))
             await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
 
-    @app.agent(channels[topics.ACCOUNTS.name], name="accounts", concurrency=1)
     async def accounts(stream: faust.StreamT) -> None:
         async for event in stream.events():
             msg = event.message
@@ -158,7 +183,6 @@ def bind(app: faust.App, rt: Runtime) -> None:
                 continue
             await with_retry("registry.put_account", rt.registry.put_account, account)
 
-    @app.agent(channels[topics.REPORTS.name], name="reports", concurrency=1)
     async def reports_agent(stream: faust.StreamT) -> None:
         async for event in stream.events():
             msg = event.message
@@ -174,6 +198,16 @@ def bind(app: faust.App, rt: Runtime) -> None:
                 for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
                                                frozenset(summary["found"]), rt.policy):
                     await send(topics.NOTICES, report.post_id, notice.to_dict())
+
+    agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
+              "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent)}
+    if rt.full_tagger is None:
+        agents.pop("classify")
+    for name in sorted(agents.keys() & set(roles)):
+        spec, fn = agents[name]
+        app.agent(channels[spec.name], name=name, concurrency=1)(fn)
+    if "accounts" not in roles:
+        return
 
     @app.task
     async def load_registry_seed() -> None:

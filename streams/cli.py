@@ -26,14 +26,16 @@ def _lines(path: str):
 
 
 def cmd_decide(args, settings: Settings) -> int:
+    from agents.classifier import TextClassifier
     from agents.tagger import Tagger
     from streams import decide
     from streams.registry_import import load_seed
 
     policy = settings.policy()
     registry = decide.index(load_seed(settings.registry_seed) if settings.registry_seed.exists() else ())
+    classifier = TextClassifier.load() if settings.classifier and not args.no_classifier else None
     with (open(args.input, encoding="utf-8") if args.input != "-" else sys.stdin) as lines:
-        ok, bad = decide.run(lines, sys.stdout, Tagger(policy), registry, policy)
+        ok, bad = decide.run(lines, sys.stdout, Tagger(policy, classifier=classifier), registry, policy)
     print(f"decide: {ok} decided, {bad} rejected", file=sys.stderr)
     return 0
 
@@ -70,7 +72,7 @@ def cmd_topics(args, settings: Settings) -> int:
 def cmd_worker(args, settings: Settings) -> int:
     from streams import worker
 
-    worker.run(settings)
+    worker.run(settings, role=args.role)
     return 0
 
 
@@ -180,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("decide", help="decide JSON Lines in-process (no Kafka, no Redis)")
     s.add_argument("--input", default="-", help="JSON Lines file (default: stdin)")
+    s.add_argument("--no-classifier", action="store_true", help="fast-path rules only")
     s.set_defaults(fn=cmd_decide)
 
     s = sub.add_parser("ingest", help="produce JSON Lines (posts, accounts, reports) onto the input topics")
@@ -199,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
+    s.add_argument("--role", choices=["all", "fast", "classify"], default="all",
+                   help="all agents (default); or split: 'fast' workers and 'classify' workers scaled apart")
     s.set_defaults(fn=cmd_worker)
 
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")

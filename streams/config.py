@@ -40,6 +40,7 @@ class Settings:
     follower_threshold: int = 100_000
     severe_confidence: float = 0.85
     min_confidence: float = 0.5
+    classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
     log_level: str = "INFO"
 

@@ -49,8 +49,11 @@ CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec("legal-requests.v1", "modstream.LegalRequest", "post_id", "Country-withholding demands.",
               "legal team tooling", "legal agent", retention_ms=-1),
     # pipeline and outputs
+    TopicSpec("classify.v1", "modstream.TaggedPost", "post_id",
+              "Posts tagged by the fast path, waiting for the learned classifier (batched; scaled apart).",
+              "tag agent (when the classifier is on)", "classify agent", retention_ms=DAY_MS),
     TopicSpec("violations.v1", "modstream.TaggedPost", "post_id",
-              "Every post once, with the violations found (possibly none).", "tag agent", "route agent"),
+              "Every post once, with the violations found (possibly none).", "tag or classify agent", "route agent"),
     TopicSpec("escalations.v1", "modstream.Escalation", "post_id",
               "Violating posts by PIE-eligible accounts, for public-interest review, with a recommendation.",
               "route agent", "review queue, reviewers", retention_ms=90 * DAY_MS),
@@ -75,8 +78,8 @@ BY_NAME = {t.name: t for t in CATALOG}
 
 POSTS, ACCOUNTS, REPORTS, APPEALS, REVIEWS, LEGAL = (BY_NAME[n] for n in (
     "posts.v1", "account-updates.v1", "reports.v1", "appeals.v1", "review-decisions.v1", "legal-requests.v1"))
-TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
-    "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
+CLASSIFY, TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
+    "classify.v1", "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
 
 
 def lookup(name: str, prefix: str = "") -> TopicSpec:

@@ -11,21 +11,27 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from streams.config import Settings
 
 
-def run(settings: Settings) -> None:
-    """Block running the worker until SIGTERM/SIGINT."""
+def run(settings: Settings, role: str = "all") -> None:
+    """Block running the worker until SIGTERM/SIGINT.
+
+    `role` picks the agents (streams.bindings.ROLES). The classify role runs in its own
+    consumer group, so classifier workers scale apart from the fast path.
+    """
     import faust
 
     from streams.app import Runtime, create_app
-    from streams.bindings import bind
+    from streams.bindings import ROLES, bind
 
+    if role == "classify":
+        settings = replace(settings, app_id=f"{settings.app_id}-classify")
     app = create_app(settings)
-    bind(app, Runtime.build(settings))
+    bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
     worker.execute_from_commandline()
 
@@ -38,10 +44,11 @@ class WorkerProcess:
     log_path: Path
 
     @classmethod
-    def start(cls, env: dict[str, str], log_path: Path) -> "WorkerProcess":
+    def start(cls, env: dict[str, str], log_path: Path, role: str = "all") -> "WorkerProcess":
         log_path.parent.mkdir(parents=True, exist_ok=True)
         out = open(log_path, "ab")
-        proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--role", role], stdout=out,
+                                stderr=subprocess.STDOUT,
                                 env={**os.environ, **env}, start_new_session=True, cwd=Path(__file__).parent.parent)
         out.close()
         return cls(proc, log_path)
