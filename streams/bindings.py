@@ -71,14 +71,23 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         for spec in topics.CATALOG
     }
 
-    async def send(spec: TopicSpec, key: str, value: dict[str, Any]) -> None:
-        await channels[spec.name].send(key=key.encode(), value=rt.codec.encode(spec.schema, value))
+    async def send(out: list, spec: TopicSpec, key: str, value: dict[str, Any]) -> None:
+        """Hand a record to the producer; its delivery future joins the batch's `out`."""
+        out.append(await app.producer.send(s.topic(spec), key.encode(), rt.codec.encode(spec.schema, value),
+                                           None, None, None))
 
-    async def dead(message: Any, stage: str, exc: Exception) -> None:
+    async def delivered(out: list) -> None:
+        """Wait until the broker has this batch's outputs. A failed delivery fails the batch,
+        so its inputs are not committed and come again, instead of being lost."""
+        if out:
+            await asyncio.gather(*out)
+            out.clear()
+
+    async def dead(out: list, message: Any, stage: str, exc: Exception) -> None:
         error_type = getattr(exc, "error_type", None) or type(exc).__name__
         log.warning("dead_letter", topic=message.topic, partition=message.partition, offset=message.offset,
                     stage=stage, error_type=error_type, reason=str(exc)[:300])
-        await send(topics.DEAD_LETTERS, message.topic, dead_letter(
+        await send(out, topics.DEAD_LETTERS, message.topic, dead_letter(
             message.value or b"", key=message.key, source=message.topic, partition=message.partition,
             offset=message.offset, stage=stage, reason=str(exc), error_type=error_type))
 
@@ -97,6 +106,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
 
     async def tag(stream: faust.StreamT) -> None:
         """Fast path: rules, PII and hash banks, per post."""
+        out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
             for event in batch:
                 msg = event.message
@@ -104,16 +114,18 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     post = Post.from_dict(decode(msg, topics.POSTS))
                     record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
                 except (CodecError, RecordError) as exc:
-                    await dead(msg, "decode", exc)
+                    await dead(out, msg, "decode", exc)
                     continue
                 except Exception as exc:  # a detector bug must not stop the stream
                     log.exception("tag_failed", topic=msg.topic, partition=msg.partition, offset=msg.offset)
-                    await dead(msg, "tag", exc)
+                    await dead(out, msg, "tag", exc)
                     continue
-                await send(tag_output, post.post_id, record)
+                await send(out, tag_output, post.post_id, record)
+            await delivered(out)
 
     async def classify(stream: faust.StreamT) -> None:
         """The learned classifier, one batch per take: its cost scales apart from the fast path."""
+        out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
             items = []
             for event in batch:
@@ -121,13 +133,13 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     d = decode(event.message, topics.CLASSIFY)
                     items.append((Post.from_dict(d["post"]), d["input"]))
                 except (CodecError, RecordError) as exc:
-                    await dead(event.message, "decode", exc)
-            if not items:
-                continue
+                    await dead(out, event.message, "decode", exc)
             for (post, source_ref), violations in zip(items, rt.full_tagger.tag_batch([p for p, _ in items])):
-                await send(topics.TAGGED, post.post_id, tagged(post, violations, source_ref, full_version))
+                await send(out, topics.TAGGED, post.post_id, tagged(post, violations, source_ref, full_version))
+            await delivered(out)
 
     async def route(stream: faust.StreamT) -> None:
+        out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
             items = []
             for event in batch:
@@ -137,8 +149,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     violations = tuple(Violation.from_dict(v) for v in d["violations"])
                     items.append((event.message, d["input"], post, violations))
                 except (CodecError, RecordError) as exc:
-                    await dead(event.message, "decode", exc)
+                    await dead(out, event.message, "decode", exc)
             if not items:
+                await delivered(out)
                 continue
             ids = [i for _, _, p, _ in items for i in (p.author_id, *p.mentions)]
             views = await with_retry("registry.lookup", rt.registry.lookup, ids)
@@ -156,10 +169,10 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                         records = decision_records(decision, [source_ref, input_ref(msg)], rt.versions)
                     except Exception as exc:
                         log.exception("route_failed")
-                        await dead(msg, "route", exc)
+                        await dead(out, msg, "route", exc)
                         continue
                     for rec in records:
-                        await send(rec.topic, rec.key, rec.value)
+                        await send(out, rec.topic, rec.key, rec.value)
                     summaries[post.post_id] = {
                         "decision_id": decision.decision_id, "route": decision.route,
                         "actions": [a.type for a in decision.actions],
@@ -169,35 +182,42 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                         log.info("decision", decision_id=decision.decision_id, route=decision.route,
                                  recommendation=decision.recommendation,
                                  actions=[a.type for a in decision.actions], notices=len(decision.notices))
+            await delivered(out)
             await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
 
     async def accounts(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            msg = event.message
-            if msg.value is None:  # compaction tombstone: account deleted upstream
-                continue
-            try:
-                account = Account.from_dict(decode(msg, topics.ACCOUNTS))
-            except (CodecError, RecordError) as exc:
-                await dead(msg, "decode", exc)
-                continue
-            await with_retry("registry.put_account", rt.registry.put_account, account)
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                if msg.value is None:  # compaction tombstone: account deleted upstream
+                    continue
+                try:
+                    account = Account.from_dict(decode(msg, topics.ACCOUNTS))
+                except (CodecError, RecordError) as exc:
+                    await dead(out, msg, "decode", exc)
+                    continue
+                await with_retry("registry.put_account", rt.registry.put_account, account)
+            await delivered(out)
 
     async def reports_agent(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            msg = event.message
-            try:
-                report = Report.from_dict(decode(msg, topics.REPORTS))
-            except (CodecError, RecordError) as exc:
-                await dead(msg, "decode", exc)
-                continue
-            if not await with_retry("reports.add", rt.reports.add, report):
-                continue  # the same reporter again: counted once
-            summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
-            if summary and summary["route"] != "public_interest_review":
-                for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
-                                               frozenset(summary["found"]), rt.policy):
-                    await send(topics.NOTICES, report.post_id, notice.to_dict())
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    report = Report.from_dict(decode(msg, topics.REPORTS))
+                except (CodecError, RecordError) as exc:
+                    await dead(out, msg, "decode", exc)
+                    continue
+                if not await with_retry("reports.add", rt.reports.add, report):
+                    continue  # the same reporter again: counted once
+                summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
+                if summary and summary["route"] != "public_interest_review":
+                    for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                                   frozenset(summary["found"]), rt.policy):
+                        await send(out, topics.NOTICES, report.post_id, notice.to_dict())
+            await delivered(out)
 
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
               "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent)}
