@@ -100,6 +100,7 @@ class Escalation:
     political: PoliticalStatus
     policy_version: str
     created_at: str  #: the post's time, so review age is measured from it
+    post_text: str | None = None  #: what the reviewer reads
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +113,7 @@ class Escalation:
             "political": self.political.to_dict(),
             "policy_version": self.policy_version,
             "created_at": self.created_at,
+            "post_text": self.post_text,
         }
 
 

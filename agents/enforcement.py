@@ -7,6 +7,7 @@ produce the same action records and the same notice wording.
 from __future__ import annotations
 
 from agents.effects import Action, NcmecReport, Notice
+from agents.political import PoliticalStatus
 from agents.policy import DESTRUCTIVE_ACTIONS, Policy
 from agents.records import Post, Report, Violation
 
@@ -14,31 +15,47 @@ from agents.records import Post, Report, Violation
 _SUPERSEDED_BY_REMOVE = ("reduce_visibility", "sensitive_media_warning")
 
 
+def make_action(decision_id: str, action_type: str, post: Post, rule: str, policy: Policy, *, automated: bool,
+                reason: str, country: str | None = None) -> Action:
+    """The one way to build an action, so every id reads "<decision_id>:<type>[:<country>]"."""
+    return Action(
+        action_id=f"{decision_id}:{action_type}" + (f":{country}" if country else ""),
+        decision_id=decision_id,
+        type=action_type,
+        post_id=post.post_id,
+        account_id=post.author_id,
+        policy=rule,
+        policy_version=policy.version,
+        automated=automated,
+        countries=(country,) if country else (),
+        reason=reason,
+    )
+
+
 def enforcement_actions(decision_id: str, post: Post, violations: tuple[Violation, ...], policy: Policy,
-                        *, automated: bool = True) -> tuple[Action, ...]:
-    """One action per type, from each violation's category and severity; strongest rule wins the type."""
+                        *, automated: bool = True, required: tuple[str, ...] = ()) -> tuple[Action, ...]:
+    """One action per type, from each violation's category and severity; strongest rule wins the type.
+
+    `required`: types the decision imposes whatever the category says (a human `remove`),
+    attributed to the strongest violation.
+    """
     chosen: dict[str, Violation] = {}
-    for v in sorted(violations, key=lambda v: -v.confidence):
+    ranked = sorted(violations, key=lambda v: -v.confidence)
+    for v in ranked:
         cat = policy.categories[v.policy]
         types = cat.enforcement if v.confidence >= policy.severe_confidence or not cat.mild_enforcement \
             else cat.mild_enforcement
         for t in types:
             chosen.setdefault(t, v)
+    for t in required if ranked else ():
+        chosen.setdefault(t, ranked[0])
     if "remove" in chosen:
         for t in _SUPERSEDED_BY_REMOVE:
             chosen.pop(t, None)
     return tuple(
-        Action(
-            action_id=f"{decision_id}:{t}",
-            decision_id=decision_id,
-            type=t,
-            post_id=post.post_id,
-            account_id=post.author_id,
-            policy=v.policy,
-            policy_version=policy.version,
-            automated=automated,
-            reason=f"{policy.categories[v.policy].title} (confidence {v.confidence:.2f}, {v.source or 'unknown source'})",
-        )
+        make_action(decision_id, t, post, v.policy, policy, automated=automated,
+                    reason=f"{policy.categories[v.policy].title} (confidence {v.confidence:.2f}, "
+                           f"{v.source or 'unknown source'})")
         for t, v in sorted(chosen.items(), key=lambda kv: _action_rank(kv[0]))
     )
 
@@ -56,11 +73,14 @@ def _facts(violations: tuple[Violation, ...]) -> tuple[str, ...]:
 
 
 def author_notice(decision_id: str, post: Post, violations: tuple[Violation, ...], actions: tuple[Action, ...],
-                  policy: Policy, *, automated: bool = True) -> Notice:
-    """The statement of reasons owed to the author for every action taken on their post or account."""
+                  policy: Policy, *, automated: bool = True, extra_facts: tuple[str, ...] = ()) -> Notice:
+    """The statement of reasons owed to the author for every action taken on their post or account.
+
+    `extra_facts`: facts beyond the violations, e.g. a human reviewer's rationale.
+    """
     main = policy.categories[actions[0].policy] if actions else None
     types = tuple(a.type for a in actions)
-    facts = _facts(violations)
+    facts = _facts(violations) + tuple(extra_facts)
     how = "automated systems" if automated else "a human reviewer"
     text = (
         f"Your post {post.post_id} broke the rule '{main.title if main else 'n/a'}' ({main.rule_url if main else ''}). "
@@ -127,3 +147,8 @@ def ncmec_report(decision_id: str, post: Post, violations: tuple[Violation, ...]
                 any(e.startswith(("md5", "pdq")) for e in cse.evidence) else "online_enticement_of_children")
     return NcmecReport(f"{decision_id}:report_ncmec", decision_id, post.post_id, post.author_id, incident,
                        post.media, cse.evidence, post.created_at, post.country)
+
+
+def unassessed(why: str) -> PoliticalStatus:
+    """The author's status for decisions that never depend on it (legal requests, appeals)."""
+    return PoliticalStatus(False, False, None, None, 0.0, False, None, (f"not assessed: {why}",))

@@ -7,6 +7,7 @@ Change anything here that alters a decision, and bump `POLICY_VERSION`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 POLICY_VERSION = "2026.11.1"
 
@@ -82,6 +83,15 @@ PIE_NOTICE_ACTIONS = ("public_interest_notice", "limit_engagement", "exclude_fro
 #: Ordering of actions by how much they take away, for summaries and for picking the strongest.
 DESTRUCTIVE_ACTIONS = ("remove", "suspend_account", "report_ncmec")
 
+#: Never held back by a daily cap: reporting child sexual exploitation to NCMEC is a legal duty.
+NEVER_CAPPED = ("report_ncmec",)
+
+#: Never put in shadow mode: its enforcement includes a legal duty (the NCMEC report).
+NEVER_SHADOWED = ("child_sexual_exploitation",)
+
+#: Daily caps on AUTOMATED destructive actions (safety valve against runaway automation; see agents/caps.py).
+DEFAULT_DAILY_CAPS: Mapping[str, int] = {"remove": 50_000, "suspend_account": 2_000}
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -94,6 +104,22 @@ class Policy:
     min_confidence: float = 0.5  #: violations below this are evidence only, never acted on
     appeal_url: str = "https://help.x.com/forms/general?subtopic=suspended"
     categories: dict[str, Category] = field(default_factory=lambda: CATEGORIES)
+    #: rules in shadow mode: their violations are recorded in the reasons, never acted on (agents/caps.py)
+    shadow_policies: frozenset[str] = frozenset()
+    #: action type -> automated actions allowed per UTC day before decisions are held for a human (agents/caps.py)
+    daily_caps: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DAILY_CAPS))
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.shadow_policies) - set(self.categories))
+        if unknown:
+            raise ValueError(f"shadow_policies: {unknown} are not policy codes")
+        if set(self.shadow_policies) & set(NEVER_SHADOWED):
+            raise ValueError(f"shadow_policies: {', '.join(NEVER_SHADOWED)} can never be in shadow mode (a legal duty)")
+        for action_type, cap in self.daily_caps.items():
+            if action_type in NEVER_CAPPED:
+                raise ValueError(f"daily_caps: {action_type} can never be capped (a legal duty)")
+            if action_type not in ACTION_TYPES or cap < 0:
+                raise ValueError(f"daily_caps: {action_type}={cap} needs a known action type and a cap >= 0")
 
     def pie_allowed(self, code: str) -> bool:
         return self.categories[code].pie != "never"

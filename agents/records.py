@@ -39,6 +39,8 @@ def _req(d: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: st
 
 
 def _opt(d: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default: Any = None) -> Any:
+    if not isinstance(d, Mapping):
+        raise RecordError(path, "expected an object")
     value = d.get(key)
     if value is None:
         return default

@@ -8,6 +8,8 @@ Routes (policy matrix sections 1-3):
 - violation by a PIE-eligible author, every category of which allows the exception:
   `public_interest_review` with a recommendation; no action until a human decides;
 - anything else: `enforce`.
+Violations of rules in shadow mode (`Policy.shadow_policies`) are recorded and explained
+in the reasons but never routed, acted on or notified (agents/caps.py).
 Pure and deterministic: same inputs and policy version, same decision and ids.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from agents import political
+from agents.caps import shadow_reasons, shadow_split
 from agents.effects import Decision, Escalation, decision_id
 from agents.enforcement import author_notice, enforcement_actions, ncmec_report, reporter_notices
 from agents.policy import Policy
@@ -30,12 +33,13 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
     did = decision_id("post", post.post_id, policy.version)
     status = political.assess(case.author, tuple(registry.get(post.author_id, ())), post.created_at, policy)
     found = tuple(violations)
-    actionable = tuple(v for v in found if v.confidence >= policy.min_confidence)
+    actionable, shadow = shadow_split(tuple(v for v in found if v.confidence >= policy.min_confidence), policy)
+    shadowed = shadow_reasons(did, post, shadow, policy)
     common = dict(decision_id=did, post_id=post.post_id, author_id=post.author_id, policy_version=policy.version,
                   violations=found, political=status)
 
     if not actionable:
-        reasons = ("no violation at or above the confidence floor",)
+        reasons = ("no violation at or above the confidence floor", *shadowed)
         notices = reporter_notices(did, case.reports, (), frozenset(), policy)
         return Decision(**common, route="no_action", recommendation=None, reasons=reasons, notices=notices)
 
@@ -58,8 +62,8 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
             reasons += ("eligibility rests on weak signals only: the reviewer must confirm it",)
         escalation = Escalation(did, post.post_id, post.author_id, actionable, recommendation, reasons, status,
                                 policy.version, post.created_at)
-        return Decision(**common, route="public_interest_review", recommendation=recommendation, reasons=reasons,
-                        escalation=escalation)
+        return Decision(**common, route="public_interest_review", recommendation=recommendation,
+                        reasons=reasons + shadowed, escalation=escalation)
 
     if status.eligible:
         reasons = (f"author is PIE-eligible but {', '.join(never)} never gets the exception",)
@@ -69,5 +73,5 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
     notices = (author_notice(did, post, actionable, actions, policy),
                *reporter_notices(did, case.reports, tuple(a.type for a in actions),
                                 frozenset(v.policy for v in actionable), policy))
-    return Decision(**common, route="enforce", recommendation=None, reasons=reasons, actions=actions, notices=notices,
-                    ncmec=ncmec_report(did, post, actionable))
+    return Decision(**common, route="enforce", recommendation=None, reasons=reasons + shadowed, actions=actions,
+                    notices=notices, ncmec=ncmec_report(did, post, actionable))

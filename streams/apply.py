@@ -21,7 +21,8 @@ class OutRecord:
     value: dict[str, Any]
 
 
-def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions: dict[str, str]) -> list[OutRecord]:
+def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions: dict[str, str],
+                     kind: str = "post_decision", decided_by: str = "automation") -> list[OutRecord]:
     key = decision.post_id
     out: list[OutRecord] = []
     if decision.escalation is not None:
@@ -30,5 +31,5 @@ def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions:
     out += [OutRecord(topics.NOTICES, key, n.to_dict()) for n in decision.notices]
     if decision.ncmec is not None:
         out.append(OutRecord(topics.NCMEC, key, decision.ncmec.to_dict()))
-    out.append(OutRecord(topics.AUDIT, key, decision.audit(inputs, versions)))
+    out.append(OutRecord(topics.AUDIT, key, decision.audit(inputs, versions, kind, decided_by)))
     return out

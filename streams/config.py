@@ -40,7 +40,11 @@ class Settings:
     follower_threshold: int = 100_000
     severe_confidence: float = 0.85
     min_confidence: float = 0.5
+    shadow_policies: str = ""  #: comma-separated rule codes in shadow mode: recorded, never acted on
+    daily_cap_remove: int = 50_000  #: automated removals per UTC day before decisions are held for a human
+    daily_cap_suspend_account: int = 2_000  #: automated suspensions per UTC day, likewise
     classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
+    bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
     log_level: str = "INFO"
 
@@ -66,8 +70,14 @@ class Settings:
         return self.topic_prefix + spec.name
 
     def policy(self) -> Policy:
-        return Policy(follower_threshold=self.follower_threshold, severe_confidence=self.severe_confidence,
-                      min_confidence=self.min_confidence)
+        shadow = frozenset(c.strip() for c in self.shadow_policies.split(",") if c.strip())
+        try:
+            return Policy(follower_threshold=self.follower_threshold, severe_confidence=self.severe_confidence,
+                          min_confidence=self.min_confidence, shadow_policies=shadow,
+                          daily_caps={"remove": self.daily_cap_remove,
+                                      "suspend_account": self.daily_cap_suspend_account})
+        except ValueError as exc:
+            raise SettingsError(f"policy settings (MODSTREAM_SHADOW_POLICIES / MODSTREAM_DAILY_CAP_*): {exc}") from None
 
     def kafka_config(self) -> dict[str, str]:
         """librdkafka settings for confluent-kafka clients (security included)."""

@@ -137,5 +137,25 @@ class RedisReports:
         return json.loads(raw) if raw else None
 
 
+@dataclass
+class RedisDailyCounters:
+    """Automated actions applied per UTC day (`ms:cap:{day}:{type}`), for the daily caps."""
+
+    client: aioredis.Redis
+
+    async def today(self, types: Sequence[str], day: str) -> dict[str, int]:
+        values = await self.client.mget([key("cap", f"{day}:{t}") for t in types]) if types else []
+        return {t: int(v or 0) for t, v in zip(types, values)}
+
+    async def add(self, counts: dict[str, int], day: str) -> None:
+        if not counts:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for t, n in counts.items():
+            pipe.incrby(key("cap", f"{day}:{t}"), n)
+            pipe.expire(key("cap", f"{day}:{t}"), 2 * 24 * 3600)
+        await pipe.execute()
+
+
 def connect(url: str) -> aioredis.Redis:
     return aioredis.Redis.from_url(url, decode_responses=True, health_check_interval=30)

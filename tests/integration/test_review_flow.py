@@ -1,0 +1,138 @@
+"""The human side on the real broker and Redis: escalation -> review queue -> decision -> actions.
+
+A senator's violating post is escalated, a reviewer's recommendation waits for a senior,
+the senior's `modstream review decide` grants the notice, and the review agent emits the
+three notice actions, the author's statement of reasons and the viewers' interstitial.
+Legal requests withhold the kept post in a country; an appeal against an automated removal
+goes to a different reviewer and restores the post.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from typing import Callable
+
+import pytest
+
+from confluent_kafka import Producer
+from streams import ingest, tail, topics
+from streams.config import Settings
+from streams.registry_import import load_seed
+from streams.worker import settings_env
+
+pytestmark = pytest.mark.integration
+
+SENATOR = load_seed(Settings().registry_seed)[1]
+T0 = "2026-11-20T12:00:00Z"
+
+
+def _wait(settings: Settings, codec, spec, pred: Callable[[dict], bool], n: int = 1, timeout: float = 60) -> list:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [r["value"] for r in tail.records(settings, codec, settings.topic(spec), idle_timeout=0.5)
+               if pred(r["value"])]
+        if len(got) >= n or time.monotonic() > deadline:
+            return got
+        time.sleep(0.5)
+
+
+def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=settings_env(settings),
+                          capture_output=True, text=True, timeout=60)
+
+
+def _produce(settings: Settings, codec, spec, key: str, value: dict) -> None:
+    p = Producer({**settings.kafka_config(), "partitioner": "murmur2_random"})
+    p.produce(settings.topic(spec), key=key.encode(), value=codec.encode(spec.schema, value))
+    assert p.flush(30) == 0
+
+
+@pytest.fixture(scope="module")
+def escalated(stack, codec, worker):
+    line = {"post": {"post_id": "sen-1", "author_id": SENATOR.account_id, "created_at": T0, "country": "DE",
+                     "text": "Immigrants are vermin, and the Senate must vote no on this amnesty bill"},
+            "author": {"account_id": SENATOR.account_id, "handle": "sen", "followers": 900_000, "verified": True,
+                       "verified_type": "government"}}
+    threat = {"post": {"post_id": "plain-1", "author_id": "4242", "created_at": T0,
+                       "text": "I know where you live and I will kill you"},
+              "author": {"account_id": "4242", "followers": 12}}
+    ingest.run(stack, codec, [json.dumps(line).encode(), json.dumps(threat).encode()], "t", progress=None)
+    (esc,) = _wait(stack, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-1")
+    return esc
+
+
+def test_escalation_reaches_the_queue_with_the_post_text(stack, escalated):
+    deadline = time.monotonic() + 30
+    while (res := _cli(stack, "review", "list")).returncode == 0 and escalated["escalation_id"] not in res.stdout:
+        assert time.monotonic() < deadline, res.stdout
+        time.sleep(0.5)
+    shown = _cli(stack, "review", "show", escalated["escalation_id"])
+    assert shown.returncode == 0, shown.stderr
+    assert "Immigrants are vermin" in shown.stdout and "RECOMMENDATION" in shown.stdout
+    assert SENATOR.person in shown.stdout
+
+
+def test_senior_notice_decision_applies_the_three_notice_actions(stack, codec, escalated):
+    eid = escalated["escalation_id"]
+    res = _cli(stack, "review", "decide", eid, "--reviewer", "analyst-1", "--outcome", "notice",
+               "--rationale", "part of the debate on the bill; newsworthy")
+    assert res.returncode == 0, res.stderr
+    waiting = _wait(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["route"] == "awaiting_senior")
+    assert waiting and not _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", timeout=3)
+
+    res = _cli(stack, "review", "decide", eid, "--reviewer", "lead-1", "--outcome", "notice", "--senior",
+               "--rationale", "kept in the public interest, behind a notice")
+    assert res.returncode == 0, res.stderr
+    actions = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", n=3)
+    assert sorted(a["type"] for a in actions) == ["exclude_from_recommendations", "limit_engagement",
+                                                   "public_interest_notice"]
+    assert all(not a["automated"] for a in actions)
+    notices = _wait(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "sen-1", n=2)
+    kinds = {n["recipient"]: n for n in notices}
+    assert kinds["author"]["kind"] == "statement_of_reasons" and not kinds["author"]["automated"]
+    assert kinds["viewers"]["kind"] == "public_interest_interstitial" and kinds["viewers"]["recipient_id"] is None
+    audit = _wait(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["kind"] == "review_decision",
+                  n=2)
+    assert any(a["decided_by"] == "lead-1" and a["route"] == "notice" for a in audit)
+
+
+def test_a_decided_item_cannot_be_decided_again(stack, escalated):
+    res = _cli(stack, "review", "decide", escalated["escalation_id"], "--reviewer", "lead-2", "--outcome", "remove",
+               "--senior", "--rationale", "changed my mind")
+    deadline = time.monotonic() + 20
+    while res.returncode == 0 and time.monotonic() < deadline:  # the agent may not have marked it decided yet
+        time.sleep(1)
+        res = _cli(stack, "review", "decide", escalated["escalation_id"], "--reviewer", "lead-2", "--outcome",
+                   "remove", "--senior", "--rationale", "changed my mind")
+    assert res.returncode == 2 and "already decided" in res.stderr
+
+
+def test_legal_request_withholds_a_post_kept_under_the_exception(stack, codec, escalated):
+    _produce(stack, codec, topics.LEGAL, "sen-1", {"request_id": "lr-1", "post_id": "sen-1", "countries": ["DE"],
+                                                   "authority": "Court X", "legal_basis": "s.130",
+                                                   "received_at": T0})
+    (action,) = _wait(stack, codec, topics.ACTIONS, lambda v: v["type"] == "withhold_in_country")
+    assert action["countries"] == ["DE"] and action["post_id"] == "sen-1"
+
+
+def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated):
+    removed = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "remove")
+    assert removed
+    decision_id = removed[0]["decision_id"]
+    _produce(stack, codec, topics.APPEALS, "plain-1", {"appeal_id": "ap-1", "decision_id": decision_id,
+                                                       "post_id": "plain-1", "appellant_id": "4242",
+                                                       "statement": "it was a song lyric", "created_at": T0})
+    deadline = time.monotonic() + 30
+    while "appeal:ap-1" not in (listing := _cli(stack, "review", "list")).stdout:
+        assert time.monotonic() < deadline, listing.stdout + listing.stderr
+        time.sleep(0.5)
+    res = _cli(stack, "review", "decide", "appeal:ap-1", "--reviewer", "analyst-9", "--outcome", "no_violation",
+               "--rationale", "lyrics quoted from a song, no target")
+    assert res.returncode == 0, res.stderr
+    (restore,) = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "restore")
+    assert not restore["automated"]
+    notices = _wait(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "plain-1" and v["kind"] == "appeal_outcome")
+    assert notices and notices[0]["recipient_id"] == "4242"
