@@ -3,7 +3,8 @@
 Input: a `Post` (topic posts). Output: `list[Violation]`, one per policy code, sorted by
 code, that the decide agent consumes. It merges
 - the fast-path text detectors (`agents.detectors`: rules, context checks, PII),
-- exact MD5 matches of `post.media` against a bank (md5 hex -> policy code),
+- media hash-bank matches of `post.media` (`agents.hashbank.HashBank`: exact MD5, PDQ within
+  Hamming distance 31), one signal per matched policy, sourced `hashbank@<bank version>`,
 - the optional learned classifier (`agents.classifier.TextClassifier`),
 - `post.upstream_violations` (kept; their source is preserved when they are the strongest).
 Pure: no I/O at call time; everything is compiled or loaded before construction returns.
@@ -11,6 +12,7 @@ Pure: no I/O at call time; everything is compiled or loaded before construction 
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
@@ -18,14 +20,14 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from agents.detectors import TextDetectors
 from agents.detectors.context import text_suppression
 from agents.detectors.normalize import normalize
+from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.records import Post, Violation
 
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
-TAGGER_VERSION = "1.0.0"
-MD5_SOURCE = "md5bank@1"
+TAGGER_VERSION = "1.1.0"
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
 
@@ -56,16 +58,25 @@ class Tagger:
         self,
         policy: Policy,
         *,
-        md5_bank: Mapping[str, str] | None = None,
+        banks: HashBank | None = None,
         classifier: "TextClassifier | None" = None,
     ):
-        unknown = sorted({code for code in (md5_bank or {}).values() if code not in policy.categories})
-        if unknown:
-            raise ValueError(f"md5_bank maps to unknown policy codes: {', '.join(unknown)}")
         self.policy = policy
-        self._md5 = {k.lower(): v for k, v in (md5_bank or {}).items()}
+        self.banks = self._checked(banks or HashBank.empty())
         self._classifier = classifier
         self._detectors = TextDetectors()
+
+    def with_banks(self, banks: HashBank) -> "Tagger":
+        """This tagger with another bank snapshot (a worker's refresh); detectors and classifier are shared."""
+        tagger = copy.copy(self)
+        tagger.banks = self._checked(banks)
+        return tagger
+
+    def _checked(self, banks: HashBank) -> HashBank:
+        unknown = sorted(banks.policies - set(self.policy.categories))
+        if unknown:
+            raise ValueError(f"hash banks map to unknown policy codes: {', '.join(unknown)}")
+        return banks
 
     def tag(self, post: Post) -> list[Violation]:
         """Every policy `post` violates, one Violation per code, sorted by code."""
@@ -79,11 +90,7 @@ class Tagger:
     def _signals(self, post: Post, scores: Mapping[str, float]) -> list[_Signal]:
         signals = [_Signal(v.policy, v.confidence, v.source, v.evidence, 0) for v in post.upstream_violations]
         signals += self._text_signals(post)
-        signals += [
-            _Signal(self._md5[m.md5.lower()], 1.0, MD5_SOURCE, (f"media {m.media_id} ({m.kind}) md5 bank match",), 2)
-            for m in post.media
-            if m.md5 and m.md5.lower() in self._md5
-        ]
+        signals += self._bank_signals(post)
         signals += self._classifier_signals(post.text, scores)
         return [s for s in signals if s.policy in self.policy.categories]
 
@@ -104,6 +111,16 @@ class Tagger:
             if h.suppressed and h.policy in standing
         ]
         return out
+
+    def _bank_signals(self, post: Post) -> list[_Signal]:
+        """One signal per matched policy: its strongest match leads, every match is evidence."""
+        matches = self.banks.match_all(post.media) if post.media else []
+        by_policy: dict[str, list[str]] = defaultdict(list)
+        best: dict[str, float] = {}
+        for m in matches:  # strongest first
+            by_policy[m.policy].append(m.evidence)
+            best.setdefault(m.policy, m.confidence)
+        return [_Signal(code, best[code], self.banks.source, tuple(ev), 2) for code, ev in by_policy.items()]
 
     def _classifier_signals(self, text: str, scores: Mapping[str, float]) -> list[_Signal]:
         if not scores or self._classifier is None:

@@ -1,14 +1,27 @@
-"""Tagger merging: one violation per code, sorted, deterministic; upstream and md5 bank kept."""
+"""Tagger merging: one violation per code, sorted, deterministic; upstream and hash-bank matches kept."""
 
 from __future__ import annotations
 
 import pytest
 
 from agents.policy import Policy
+from agents.hashbank import Bank, HashBank
 from agents.records import Media, Post, Violation
-from agents.tagger import MD5_SOURCE, TAGGER_VERSION, Tagger
+from agents.tagger import TAGGER_VERSION, Tagger
 
 BANKED = "0123456789abcdef0123456789abcdef"
+PDQ = "f0" * 32
+BANKS = HashBank.build([
+    Bank("media-demo", "sensitive_media", md5=frozenset({BANKED})),
+    Bank("ncii-demo", "non_consensual_nudity", pdq=frozenset({PDQ})),
+    Bank("cse-demo", "child_sexual_exploitation", md5=frozenset({"e" * 32}), pdq=frozenset({PDQ})),
+])
+
+
+def near(hex_hash: str, bits: int) -> str:
+    """`hex_hash` with its first `bits` bits flipped: a PDQ hash at that Hamming distance."""
+    value = int(hex_hash, 16) ^ (((1 << bits) - 1) << (256 - bits))
+    return f"{value:064x}"
 
 
 class FakeClassifier:
@@ -32,7 +45,7 @@ def post(text: str = "", *, media: tuple[Media, ...] = (), upstream: tuple[Viola
 
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
-    return Tagger(Policy(), md5_bank={BANKED.upper(): "sensitive_media"})
+    return Tagger(Policy(), banks=BANKS)
 
 
 def test_version_is_set() -> None:
@@ -68,15 +81,45 @@ def test_upstream_wins_merge_when_strongest(tagger: Tagger) -> None:
 
 
 def test_md5_bank_match_case_insensitive(tagger: Tagger) -> None:
-    media = (Media("m1", "image", md5=BANKED), Media("m2", "image", md5="f" * 32), Media("m3", "video"))
+    media = (Media("m1", "image", md5=BANKED.upper()), Media("m2", "image", md5="f" * 32), Media("m3", "video"))
     (v,) = tagger.tag(post("look", media=media))
-    assert (v.policy, v.confidence, v.source) == ("sensitive_media", 1.0, MD5_SOURCE)
-    assert v.evidence == ("media m1 (image) md5 bank match",)
+    assert (v.policy, v.confidence, v.source) == ("sensitive_media", 1.0, f"hashbank@{BANKS.version}")
+    assert v.evidence == ('md5 bank "media-demo" media m1',)
 
 
-def test_md5_bank_rejects_unknown_policy() -> None:
+def test_pdq_bank_one_violation_per_policy_with_distance_evidence(tagger: Tagger) -> None:
+    media = (Media("m1", "image", pdq=near(PDQ, 12)), Media("m2", "image", pdq=near(PDQ, 3), md5="e" * 32))
+    cse, ncii = tagger.tag(post("", media=media))
+    assert (cse.policy, cse.confidence, cse.source) == ("child_sexual_exploitation", 1.0, BANKS.source)
+    assert cse.evidence == ('md5 bank "cse-demo" media m2', 'pdq bank "cse-demo" distance 3 media m2',
+                            'pdq bank "cse-demo" distance 12 media m1')
+    assert ncii.policy == "non_consensual_nudity" and ncii.confidence == pytest.approx(1 - 0.2 * 3 / 31, abs=1e-4)
+    assert ncii.evidence[0] == 'pdq bank "ncii-demo" distance 3 media m2'
+
+
+def test_pdq_beyond_threshold_and_no_banks_do_not_tag(tagger: Tagger) -> None:
+    assert tagger.tag(post("", media=(Media("m1", "image", pdq=near(PDQ, 32)),))) == []
+    assert Tagger(Policy()).tag(post("", media=(Media("m1", "image", md5=BANKED, pdq=PDQ),))) == []
+
+
+def test_with_banks_swaps_snapshot_only(tagger: Tagger) -> None:
+    p = post("I will kill you", media=(Media("m1", "image", md5=BANKED),))
+    bare = tagger.with_banks(HashBank.empty())
+    assert [v.policy for v in bare.tag(p)] == ["violence"]
+    assert [v.policy for v in tagger.tag(p)] == ["sensitive_media", "violence"]  # original untouched
+
+
+def test_disabled_bank_does_not_tag() -> None:
+    banks = HashBank.build([Bank("media-demo", "sensitive_media", enabled=False, md5=frozenset({BANKED}))])
+    assert Tagger(Policy(), banks=banks).tag(post("", media=(Media("m1", "image", md5=BANKED),))) == []
+
+
+def test_banks_reject_unknown_policy(tagger: Tagger) -> None:
+    bad = HashBank.build([Bank("x", "not_a_policy", md5=frozenset({BANKED}))])
     with pytest.raises(ValueError, match="not_a_policy"):
-        Tagger(Policy(), md5_bank={BANKED: "not_a_policy"})
+        Tagger(Policy(), banks=bad)
+    with pytest.raises(ValueError, match="not_a_policy"):
+        tagger.with_banks(bad)
 
 
 def test_empty_post(tagger: Tagger) -> None:
@@ -107,7 +150,7 @@ def test_agents_code_has_no_transport_imports() -> None:
     import pathlib
 
     root = pathlib.Path(__file__).resolve().parents[3] / "agents"
-    files = [root / "tagger.py", root / "classifier.py", *sorted((root / "detectors").glob("*.py"))]
+    files = [root / "tagger.py", root / "classifier.py", root / "hashbank.py", *sorted((root / "detectors").glob("*.py"))]
     for f in files:
         if f.exists():
             src = f.read_text()
