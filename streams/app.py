@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import faust
+import structlog
 
 from agents.classifier import TextClassifier
 from agents.policy import Policy
@@ -20,6 +21,11 @@ from streams import stores
 from streams.codec import Codec
 from streams.config import Settings
 from streams.logs import faust_logging_config
+from streams.banks import BankCache, RedisBankStore
+from streams.review_queue import RedisReviewQueue
+
+
+log = structlog.get_logger("modstream.runtime")
 
 
 @dataclass
@@ -34,6 +40,19 @@ class Runtime:
     classifier_version: str | None
     registry: stores.RedisRegistry
     reports: stores.RedisReports
+    queue: RedisReviewQueue
+    counters: stores.RedisDailyCounters
+    banks: BankCache
+
+    async def refresh_banks(self) -> None:
+        """Pick up changed hash banks (checked every `bank_refresh_seconds`) in both taggers."""
+        snapshot = await self.banks.get()
+        if self.banks.last_error is not None:
+            log.warning("hash_banks_stale", error=type(self.banks.last_error).__name__)
+        if snapshot is not self.tagger.banks:
+            self.tagger = self.tagger.with_banks(snapshot)
+            if self.full_tagger is not None:
+                self.full_tagger = self.full_tagger.with_banks(snapshot)
 
     @classmethod
     def build(cls, settings: Settings) -> "Runtime":
@@ -49,11 +68,16 @@ class Runtime:
             classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
             reports=stores.RedisReports(redis),
+            queue=RedisReviewQueue(redis),
+            counters=stores.RedisDailyCounters(redis),
+            banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),
         )
 
     @property
     def versions(self) -> dict[str, str]:
-        versions = {"tagger": TAGGER_VERSION, "policy": self.policy.version}
+        versions = {"tagger": TAGGER_VERSION, "policy": self.policy.version, "hashbank": self.tagger.banks.version}
+        if self.policy.shadow_policies:  # replays must know which rules were only recorded
+            versions["shadow"] = ",".join(sorted(self.policy.shadow_policies))
         if self.classifier_version:
             versions["classifier"] = self.classifier_version
         return versions

@@ -7,6 +7,10 @@
 | route    | violations.v1        | escalations, actions, notices, ncmec-reports, audit      |
 | accounts | account-updates.v1   | Redis account registry                                   |
 | reports  | reports.v1           | Redis report sets; notices to late reporters             |
+| queue    | escalations.v1       | Redis review queue (public-interest reviews, cap holds)  |
+| appeals  | appeals.v1           | Redis review queue (appeals, to a different reviewer)    |
+| review   | review-decisions.v1  | actions, notices, audit (human decisions)                |
+| legal    | legal-requests.v1    | withhold_in_country actions, notices, audit              |
 
 Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
 bytes and the reason, and the agent goes on. Redis outages hold the partition and retry:
@@ -18,20 +22,28 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
 import faust
 import redis.exceptions
 import structlog
 
+from agents.caps import apply_caps, charges
 from agents.enforcement import reporter_notices
-from agents.records import Account, Case, Post, RecordError, Report, Violation
+from agents.legal import DECIDED_BY as LEGAL_BY
+from agents.legal import KIND_LEGAL, withhold
+from agents.records import Account, Appeal, Case, LegalRequest, Post, RecordError, Report, ReviewDecision, Violation
+from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, PENDING_ROUTES, Appealed, decision_summary,
+                           escalation_from_dict, review_appeal, review_escalation)
 from agents.router import decide
 from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records
 from streams.codec import CodecError
 from streams.deadletter import dead_letter
+from streams.review_queue import ReviewQueueError
 from streams.topics import TopicSpec
 
 log = structlog.get_logger("modstream.agents")
@@ -59,8 +71,8 @@ async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args: Any) -> 
 
 
 #: agents a worker runs with `--role`; "all" runs every agent in one consumer group
-ROLES = {"all": ("tag", "classify", "route", "accounts", "reports"), "fast": ("tag", "route", "accounts", "reports"),
-         "classify": ("classify",)}
+_DECIDE = ("route", "accounts", "reports", "queue", "appeals", "review", "legal")
+ROLES = {"all": ("tag", "classify", *_DECIDE), "fast": ("tag", *_DECIDE), "classify": ("classify",)}
 
 
 def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:
@@ -108,6 +120,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         """Fast path: rules, PII and hash banks, per post."""
         out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
+            await with_retry("banks.refresh", rt.refresh_banks)
             for event in batch:
                 msg = event.message
                 try:
@@ -127,6 +140,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         """The learned classifier, one batch per take: its cost scales apart from the fast path."""
         out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
+            await with_retry("banks.refresh", rt.refresh_banks)
             items = []
             for event in batch:
                 try:
@@ -157,6 +171,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             views = await with_retry("registry.lookup", rt.registry.lookup, ids)
             reports = await with_retry("reports.for_posts", rt.reports.for_posts, [p.post_id for _, _, p, _ in items])
             registry = {i: v.designations for i, v in views.items()}
+            day = datetime.now(timezone.utc).date().isoformat()
+            counts = await with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)
+            charged: dict[str, int] = {}
             summaries = {}
             for msg, source_ref, post, violations in items:
                 with structlog.contextvars.bound_contextvars(topic=msg.topic, partition=msg.partition,
@@ -165,7 +182,10 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                         case = Case(post, views[post.author_id].account,
                                     tuple(views[m].account for m in post.mentions if views[m].account),
                                     reports[post.post_id])
-                        decision = decide(case, violations, registry, rt.policy)
+                        decision = apply_caps(decide(case, violations, registry, rt.policy), counts, rt.policy,
+                                              post_created_at=post.created_at)
+                        if decision.escalation is not None:  # the reviewer reads the post itself
+                            decision = replace(decision, escalation=replace(decision.escalation, post_text=post.text))
                         records = decision_records(decision, [source_ref, input_ref(msg)], rt.versions)
                     except Exception as exc:
                         log.exception("route_failed")
@@ -173,17 +193,17 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                         continue
                     for rec in records:
                         await send(out, rec.topic, rec.key, rec.value)
-                    summaries[post.post_id] = {
-                        "decision_id": decision.decision_id, "route": decision.route,
-                        "actions": [a.type for a in decision.actions],
-                        "found": sorted({v.policy for v in decision.violations}),
-                    }
+                    for action_type, n in charges(decision, rt.policy).items():
+                        counts[action_type] = counts.get(action_type, 0) + n
+                        charged[action_type] = charged.get(action_type, 0) + n
+                    summaries[post.post_id] = decision_summary(decision)
                     if decision.route != "no_action":
                         log.info("decision", decision_id=decision.decision_id, route=decision.route,
                                  recommendation=decision.recommendation,
                                  actions=[a.type for a in decision.actions], notices=len(decision.notices))
             await delivered(out)
             await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
+            await with_retry("caps.add", rt.counters.add, charged, day)
 
     async def accounts(stream: faust.StreamT) -> None:
         out: list = []
@@ -213,14 +233,109 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 if not await with_retry("reports.add", rt.reports.add, report):
                     continue  # the same reporter again: counted once
                 summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
-                if summary and summary["route"] != "public_interest_review":
+                if summary and summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
                     for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
                                                    frozenset(summary["found"]), rt.policy):
                         await send(out, topics.NOTICES, report.post_id, notice.to_dict())
             await delivered(out)
 
+    async def queue(stream: faust.StreamT) -> None:
+        """Escalations (public-interest reviews, daily-cap holds) into the review queue."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                try:
+                    escalation = decode(event.message, topics.ESCALATIONS)
+                except (CodecError, RecordError) as exc:
+                    await dead(out, event.message, "decode", exc)
+                    continue
+                await with_retry("queue.add", rt.queue.add_escalation, escalation, escalation.get("post_text"))
+            await delivered(out)
+
+    async def appeals(stream: faust.StreamT) -> None:
+        """Appeals re-open a decision: into the queue, for a reviewer other than the one who decided."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
+                    summary = await with_retry("reports.decided", rt.reports.decided, appeal.post_id)
+                    if summary is None:
+                        raise RecordError("appeal.post_id", f"no decision is recorded for post {appeal.post_id}; "
+                                          "re-feed with `modstream dlq replay` once it is decided")
+                    await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
+                except (CodecError, RecordError, ReviewQueueError) as exc:
+                    await dead(out, msg, "appeal", exc)
+            await delivered(out)
+
+    async def review(stream: faust.StreamT) -> None:
+        """Apply human review decisions: the only way the public-interest notice is ever granted."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
+                except (CodecError, RecordError, ReviewQueueError) as exc:
+                    await dead(out, msg, "review", exc)
+                    continue
+                kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
+                for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
+                    await send(out, rec.topic, rec.key, rec.value)
+                await delivered(out)
+                await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
+                if decision.route != AWAITING_SENIOR:
+                    reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
+                    summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
+                    await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
+                log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
+                         actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
+
+    async def _reviewed(value: dict[str, Any]):
+        review_decision = ReviewDecision.from_dict(value)
+        item = await with_retry("queue.get", rt.queue.get, review_decision.decision_id)
+        if item is None:
+            raise ReviewQueueError(f"no review item {review_decision.decision_id} in the queue")
+        problems = item.problems(review_decision.reviewer_id, review_decision.outcome, review_decision.senior,
+                                 review_decision.review_id)
+        if problems:
+            raise ReviewQueueError("; ".join(problems))
+        if item.kind == "appeal":
+            decision = review_appeal(review_decision, Appeal.from_dict(item.appeal),
+                                     Appealed.from_summary(item.original), rt.policy)
+        else:
+            reports = await with_retry("reports.for_posts", rt.reports.for_posts, [item.post_id])
+            decision = review_escalation(review_decision, escalation_from_dict(item.escalation),
+                                         reports[item.post_id], rt.policy)
+        if decision.errors:
+            raise ReviewQueueError("; ".join(decision.errors))
+        return decision, item, review_decision
+
+    async def legal(stream: faust.StreamT) -> None:
+        """Country withholding for legal requests: applies whatever the route, exception included."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
+                    summary = await with_retry("reports.decided", rt.reports.decided, request.post_id)
+                    if summary is None:
+                        raise RecordError("legal_request.post_id", f"post {request.post_id} is not known yet; "
+                                          "re-feed with `modstream dlq replay` once it is decided")
+                    decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
+                except (CodecError, RecordError) as exc:
+                    await dead(out, msg, "legal", exc)
+                    continue
+                for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
+                    await send(out, rec.topic, rec.key, rec.value)
+            await delivered(out)
+
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
-              "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent)}
+              "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent),
+              "queue": (topics.ESCALATIONS, queue), "appeals": (topics.APPEALS, appeals),
+              "review": (topics.REVIEWS, review), "legal": (topics.LEGAL, legal)}
     if rt.full_tagger is None:
         agents.pop("classify")
     for name in sorted(agents.keys() & set(roles)):

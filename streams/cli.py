@@ -82,6 +82,73 @@ def cmd_demo(args, settings: Settings) -> int:
     return demo.run(settings, n_posts=args.posts)
 
 
+def cmd_review(args, settings: Settings) -> int:
+    import asyncio
+
+    from streams import ingest, review_cli, stores, topics
+    from streams.review_queue import RedisReviewQueue, ReviewQueueError
+
+    codec = _codec(settings)
+
+    async def run() -> str:
+        client = stores.connect(settings.redis_url)
+        queue = RedisReviewQueue(client)
+        try:
+            if args.action == "list":
+                return await review_cli.list_items(queue, args.state, args.limit)
+            if args.action == "show":
+                return await review_cli.show_item(queue, args.item)
+            producer = ingest.producer(settings)
+
+            def send(key: str, value: dict) -> None:
+                producer.produce(settings.topic(topics.REVIEWS), key=key.encode(),
+                                 value=codec.encode(topics.REVIEWS.schema, value))
+                if producer.flush(30):
+                    raise ReviewQueueError(f"the decision was not delivered to {settings.kafka_bootstrap}; retry")
+
+            review = await review_cli.decide_item(queue, send, args.item, args.reviewer, args.outcome, args.rationale,
+                                                  args.senior, args.policy)
+            return (f"recorded {review.outcome} on {review.post_id} as {review.review_id}; "
+                    "the review agent applies it (watch actions.v1 and notices.v1)")
+        finally:
+            await client.aclose()
+
+    try:
+        print(asyncio.run(run()))
+    except ReviewQueueError as exc:
+        print(f"review: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_banks(args, settings: Settings) -> int:
+    import asyncio
+
+    from streams import banks, stores
+
+    async def run() -> str:
+        client = stores.connect(settings.redis_url)
+        store = banks.RedisBankStore(client)
+        try:
+            if args.action == "load":
+                r = await banks.load_file(store, args.file)
+                return (f"banks: {r.entries} rows, {r.added} new hashes in {', '.join(r.banks)} (change counter "
+                        f"{r.counter}); workers pick them up within {settings.bank_refresh_seconds:.0f}s")
+            if args.action == "list":
+                return await banks.describe(store)
+            await getattr(store, args.action)(args.name)
+            return f"banks: {args.name} {args.action}d (workers pick it up within {settings.bank_refresh_seconds:.0f}s)"
+        finally:
+            await client.aclose()
+
+    try:
+        print(asyncio.run(run()))
+    except (banks.BankFileError, KeyError, ValueError) as exc:
+        print(f"banks: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_eval(args, settings: Settings) -> int:
     from agents.classifier import TextClassifier
     from agents.tagger import Tagger
@@ -209,6 +276,31 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")
     s.add_argument("--posts", type=int, default=3000)
     s.set_defaults(fn=cmd_demo)
+
+    s = sub.add_parser("banks", help="media hash banks (PDQ, MD5) in Redis: load, list, enable, disable, drop")
+    bk = s.add_subparsers(dest="action", required=True)
+    r = bk.add_parser("load", help="load a bank file (CSV or JSONL: hash,kind,policy,bank,source)")
+    r.add_argument("file")
+    bk.add_parser("list", help="banks with policy, sizes and state")
+    for action in ("enable", "disable", "drop"):
+        bk.add_parser(action, help=f"{action} a bank by name").add_argument("name")
+    s.set_defaults(fn=cmd_banks)
+
+    s = sub.add_parser("review", help="the review queue: list, show and decide escalations and appeals")
+    rv = s.add_subparsers(dest="action", required=True)
+    r = rv.add_parser("list", help="open items, oldest first, with age")
+    r.add_argument("--state", choices=["pending", "claimed", "decided"])
+    r.add_argument("--limit", type=int, default=50)
+    r = rv.add_parser("show", help="one item: the post, violations, author, recommendation and reasons")
+    r.add_argument("item")
+    r = rv.add_parser("decide", help="record a human decision (produced to review-decisions.v1)")
+    r.add_argument("item")
+    r.add_argument("--reviewer", required=True)
+    r.add_argument("--outcome", required=True, choices=["notice", "remove", "no_violation"])
+    r.add_argument("--rationale", required=True, help="why, in your words (required)")
+    r.add_argument("--senior", action="store_true", help="final call by a senior T&S reviewer (needed for notice)")
+    r.add_argument("--policy", help="the rule the decision rests on (default: the escalation's)")
+    s.set_defaults(fn=cmd_review)
 
     s = sub.add_parser("eval", help="score the tagger on labelled JSONL or CSV (precision, recall, F1, confusion)")
     s.add_argument("file")

@@ -87,6 +87,12 @@ class Ingestor:
             return self._dead(number, raw, "invalid_record", f"{exc}; see the contract in README 'Input contract'")
         except CodecError as exc:
             return self._dead(number, raw, exc.error_type, str(exc))
+        except (RecursionError, UnicodeDecodeError) as exc:  # nested deeper than the parser goes, or not UTF-8
+            return self._dead(number, raw, "invalid_json", f"not readable JSON ({type(exc).__name__}); "
+                                                            "each line must be one UTF-8 JSON object")
+        except (AttributeError, TypeError, ValueError) as exc:  # a gap in the contract checks must not stop the run
+            return self._dead(number, raw, "invalid_record", f"the line breaks the contract ({type(exc).__name__}); "
+                                                              "see the contract in README 'Input contract'")
         for spec, key, value in records:
             self._produce(spec, key, value)
             if spec is topics.POSTS:
