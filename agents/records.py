@@ -319,6 +319,7 @@ class Case:
     mentioned_accounts: tuple[Account, ...] = ()
     reports: tuple[Report, ...] = ()
     designations: tuple[Designation, ...] = field(default=())  #: registry entries for the author
+    deleted: bool = False  #: the post was deleted at the source before it was decided
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Case":

@@ -38,6 +38,9 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
     common = dict(decision_id=did, post_id=post.post_id, author_id=post.author_id, policy_version=policy.version,
                   violations=found, political=status)
 
+    if case.deleted:  # nothing left to act on
+        return Decision(**common, route="no_action", recommendation=None,
+                        reasons=("post deleted at the source before it was decided: no action needed",))
     if not actionable:
         reasons = ("no violation at or above the confidence floor", *shadowed)
         notices = reporter_notices(did, case.reports, (), frozenset(), policy)

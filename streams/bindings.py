@@ -6,6 +6,8 @@
 | classify | classify.v1          | violations.v1 (every post, with its violations)          |
 | route    | violations.v1        | escalations, actions, notices, ncmec-reports, audit      |
 | accounts | account-updates.v1   | Redis account registry                                   |
+| patches  | account-patches.v1   | Redis registry (merged), account-updates.v1 (full)       |
+| deletions| post-deletions.v1    | Redis: undecided deleted posts need no action            |
 | reports  | reports.v1           | Redis report sets; notices to late reporters             |
 | queue    | escalations.v1       | Redis review queue (public-interest reviews, cap holds)  |
 | appeals  | appeals.v1           | Redis review queue (appeals, to a different reviewer)    |
@@ -43,6 +45,7 @@ from streams.app import Runtime
 from streams.apply import decision_records
 from streams.codec import CodecError
 from streams.deadletter import dead_letter
+from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
 from streams.review_queue import ReviewQueueError
 from streams.topics import TopicSpec
 
@@ -71,7 +74,7 @@ async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args: Any) -> 
 
 
 #: agents a worker runs with `--role`; "all" runs every agent in one consumer group
-_DECIDE = ("route", "accounts", "reports", "queue", "appeals", "review", "legal")
+_DECIDE = ("route", "accounts", "patches", "deletions", "reports", "queue", "appeals", "review", "legal")
 ROLES = {"all": ("tag", "classify", *_DECIDE), "fast": ("tag", *_DECIDE), "classify": ("classify",)}
 
 
@@ -96,7 +99,8 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             out.clear()
 
     async def dead(out: list, message: Any, stage: str, exc: Exception) -> None:
-        error_type = getattr(exc, "error_type", None) or type(exc).__name__
+        error_type = getattr(exc, "error_type", None) or (
+            "invalid_record" if isinstance(exc, RecordError) else type(exc).__name__)  # same name as ingest uses
         log.warning("dead_letter", topic=message.topic, partition=message.partition, offset=message.offset,
                     stage=stage, error_type=error_type, reason=str(exc)[:300])
         await send(out, topics.DEAD_LETTERS, message.topic, dead_letter(
@@ -169,7 +173,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 continue
             ids = [i for _, _, p, _ in items for i in (p.author_id, *p.mentions)]
             views = await with_retry("registry.lookup", rt.registry.lookup, ids)
-            reports = await with_retry("reports.for_posts", rt.reports.for_posts, [p.post_id for _, _, p, _ in items])
+            post_ids = [p.post_id for _, _, p, _ in items]
+            reports = await with_retry("reports.for_posts", rt.reports.for_posts, post_ids)
+            deleted = await with_retry("reports.deleted", rt.reports.deleted, post_ids)
             registry = {i: v.designations for i, v in views.items()}
             day = datetime.now(timezone.utc).date().isoformat()
             counts = await with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)
@@ -181,7 +187,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     try:
                         case = Case(post, views[post.author_id].account,
                                     tuple(views[m].account for m in post.mentions if views[m].account),
-                                    reports[post.post_id])
+                                    reports[post.post_id], deleted=post.post_id in deleted)
                         decision = apply_caps(decide(case, violations, registry, rt.policy), counts, rt.policy,
                                               post_created_at=post.created_at)
                         if decision.escalation is not None:  # the reviewer reads the post itself
@@ -218,6 +224,39 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     await dead(out, msg, "decode", exc)
                     continue
                 await with_retry("registry.put_account", rt.registry.put_account, account)
+            await delivered(out)
+
+    async def patches(stream: faust.StreamT) -> None:
+        """Partial profile updates: merged into the stored snapshot, which goes back out in full,
+        so the compacted account-updates.v1 only ever holds full snapshots."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    value = decode(msg, topics.PATCHES)
+                    update = AccountUpdate(Account.from_dict(value), frozenset(value.get("known_fields") or ACCOUNT_FIELDS))
+                except (CodecError, RecordError) as exc:
+                    await dead(out, msg, "decode", exc)
+                    continue
+                rt.registry.forget(update.account.account_id)
+                views = await with_retry("registry.lookup", rt.registry.lookup, [update.account.account_id])
+                merged = update.merge_into(views[update.account.account_id].account)
+                await with_retry("registry.put_account", rt.registry.put_account, merged)
+                await send(out, topics.ACCOUNTS, merged.account_id, merged.to_dict())
+            await delivered(out)
+
+    async def deletions(stream: faust.StreamT) -> None:
+        """Posts deleted at the source: remembered, so one not yet decided needs no action."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            ids = []
+            for event in batch:
+                try:
+                    ids.append(decode(event.message, topics.DELETIONS)["post_id"])
+                except (CodecError, RecordError) as exc:
+                    await dead(out, event.message, "decode", exc)
+            await with_retry("reports.mark_deleted", rt.reports.mark_deleted, ids)
             await delivered(out)
 
     async def reports_agent(stream: faust.StreamT) -> None:
@@ -334,6 +373,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
 
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
               "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent),
+              "patches": (topics.PATCHES, patches), "deletions": (topics.DELETIONS, deletions),
               "queue": (topics.ESCALATIONS, queue), "appeals": (topics.APPEALS, appeals),
               "review": (topics.REVIEWS, review), "legal": (topics.LEGAL, legal)}
     if rt.full_tagger is None:

@@ -43,7 +43,21 @@ def cmd_decide(args, settings: Settings) -> int:
 def cmd_ingest(args, settings: Settings) -> int:
     from streams import ingest
 
-    stats = ingest.run(settings, _codec(settings), _lines(args.file), "stdin" if args.file == "-" else Path(args.file).name)
+    source = "stdin" if args.file == "-" else Path(args.file).name
+    if args.format == "contract":
+        stats = ingest.run(settings, _codec(settings), _lines(args.file), source)
+    else:
+        from streams.formats.reader import SourceFatal, reader_for
+
+        reader = reader_for(args.file, args.format, cursor=args.cursor)
+        try:
+            stats = ingest.run(settings, _codec(settings), reader, source.split("?")[0], fmt=args.format)
+        except SourceFatal as exc:
+            print(f"ingest: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            if reader.cursor is not None:
+                print(f"ingest: resume with --cursor {reader.cursor}", file=sys.stderr)
     print(f"ingest: {stats.summary()}", file=sys.stderr)
     for e in stats.errors:
         print(f"  dead letter: {e}", file=sys.stderr)
@@ -252,8 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-classifier", action="store_true", help="fast-path rules only")
     s.set_defaults(fn=cmd_decide)
 
-    s = sub.add_parser("ingest", help="produce JSON Lines (posts, accounts, reports) onto the input topics")
-    s.add_argument("file", help="JSON Lines file, or - for stdin")
+    s = sub.add_parser("ingest", help="produce the firehose (posts, accounts, reports) onto the input topics")
+    s.add_argument("file", help="a file, - for stdin, or for native formats an http(s):// (X) or ws(s):// "
+                                "(Jetstream) stream URL")
+    s.add_argument("--format", choices=["contract", "x-v2", "jetstream"], default="contract",
+                   help="contract: our JSON Lines (default); x-v2: X API v2 stream events; jetstream: Bluesky Jetstream")
+    s.add_argument("--cursor", type=int, help="Jetstream: resume from this time_us cursor")
     s.set_defaults(fn=cmd_ingest)
 
     s = sub.add_parser("tail", help="decode a topic and print it as JSON Lines")

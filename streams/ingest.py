@@ -1,6 +1,10 @@
-"""`modstream ingest`: JSON Lines from the platform onto the input topics.
+"""`modstream ingest`: the platform's firehose onto the input topics.
 
-Each line is one of:
+`--format x-v2` and `--format jetstream` take the X API v2 stream and Bluesky Jetstream as
+they come (mapped by `streams/formats/`): posts, account snapshots (partial ones, such as a
+handle change, go to account-patches.v1), account status changes and deletions.
+
+In our own contract (the default), each line is one of:
 - a decide-contract object `{"post": ..., "author": ..., "mentioned_accounts": [...],
   "violations": [...], "reports": [...]}`: the author and mentioned accounts go to
   account-updates.v1 first, then the post to posts.v1, then the reports to reports.v1;
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Iterable
 
@@ -27,6 +32,8 @@ from streams import topics
 from streams.codec import Codec, CodecError
 from streams.config import Settings
 from streams.deadletter import dead_letter
+from streams.formats import FORMATS, map_line
+from streams.formats.common import MappingError
 from streams.topics import TopicSpec
 
 
@@ -34,14 +41,29 @@ from streams.topics import TopicSpec
 class IngestStats:
     lines: int = 0
     posts: int = 0
-    accounts: int = 0
+    accounts: int = 0  #: full snapshots and partial updates
     reports: int = 0
+    deletions: int = 0
+    statuses: int = 0
     dead_letters: int = 0
+    upstream_errors: int = 0  #: error objects the source attached to events that still had data
+    unmapped: Counter = field(default_factory=Counter)  #: what native events held that we could not map, by field
     errors: list[str] = field(default_factory=list)  #: the first few reasons, for the summary
 
+    def count(self, spec: TopicSpec) -> None:
+        name = {topics.POSTS: "posts", topics.ACCOUNTS: "accounts", topics.PATCHES: "accounts",
+                topics.REPORTS: "reports", topics.DELETIONS: "deletions", topics.ACCOUNT_STATUS: "statuses"}[spec]
+        setattr(self, name, getattr(self, name) + 1)
+
     def summary(self) -> str:
-        return (f"{self.lines} lines: {self.posts} posts, {self.accounts} account updates, {self.reports} reports, "
+        text = (f"{self.lines} lines: {self.posts} posts, {self.accounts} account updates, {self.reports} reports, "
                 f"{self.dead_letters} to dead-letters")
+        if self.deletions or self.statuses or self.upstream_errors:
+            text += (f"; {self.deletions} deletions, {self.statuses} account status changes, "
+                     f"{self.upstream_errors} upstream errors")
+        if self.unmapped:
+            text += "; not mapped: " + ", ".join(f"{k} x{n}" for k, n in self.unmapped.most_common(8))
+        return text
 
 
 def producer(settings: Settings, **extra: str) -> Producer:
@@ -51,10 +73,12 @@ def producer(settings: Settings, **extra: str) -> Producer:
 
 
 class Ingestor:
-    """Validates contract lines and produces them; one instance per run."""
+    """Validates lines (our contract, or a native firehose format) and produces them; one per run."""
 
-    def __init__(self, settings: Settings, codec: Codec, source: str):
-        self.settings, self.codec, self.source = settings, codec, source
+    def __init__(self, settings: Settings, codec: Codec, source: str, fmt: str = "contract"):
+        if fmt != "contract" and fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}: contract, {', '.join(FORMATS)}")
+        self.settings, self.codec, self.source, self.fmt = settings, codec, source, fmt
         self.producer = producer(settings)
         self.stats = IngestStats()
         self._failed: list[str] = []
@@ -78,8 +102,9 @@ class Ingestor:
         if not raw.strip():
             return
         try:
-            obj = json.loads(raw)
-            records = self._records(obj)
+            records = self._records(json.loads(raw)) if self.fmt == "contract" else self._native(raw)
+        except MappingError as exc:
+            return self._dead(number, raw, exc.error_type, exc.reason)
         except json.JSONDecodeError as exc:
             return self._dead(number, raw, "invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno}); "
                                                             "each line must be one JSON object")
@@ -95,12 +120,20 @@ class Ingestor:
                                                               "see the contract in README 'Input contract'")
         for spec, key, value in records:
             self._produce(spec, key, value)
-            if spec is topics.POSTS:
-                self.stats.posts += 1
-            elif spec is topics.ACCOUNTS:
-                self.stats.accounts += 1
-            else:
-                self.stats.reports += 1
+            self.stats.count(spec)
+
+    def _native(self, raw: bytes) -> list[tuple[TopicSpec, str, bytes]]:
+        """A native event: accounts first (partial ones as patches), then statuses, posts, deletions."""
+        m = map_line(self.fmt, raw)
+        self.stats.upstream_errors += m.upstream_errors
+        self.stats.unmapped.update(note.split(":", 1)[0] for note in m.unmapped)
+        out: list[tuple[TopicSpec, str, dict]] = [
+            (topics.PATCHES, u.account.account_id, u.to_dict()) if u.partial
+            else (topics.ACCOUNTS, u.account.account_id, u.account.to_dict()) for u in m.accounts]
+        out += [(topics.ACCOUNT_STATUS, st.account_id, st.to_dict()) for st in m.statuses]
+        out += [(topics.POSTS, p.post_id, p.to_dict()) for p in m.posts]
+        out += [(topics.DELETIONS, d.post_id, d.to_dict()) for d in m.deletions]
+        return [(spec, key, self.codec.encode(spec.schema, value)) for spec, key, value in out]
 
     def _records(self, obj: object) -> list[tuple[TopicSpec, str, bytes]]:
         """Validate and encode the whole line first, so a bad line produces nothing at all."""
@@ -130,13 +163,15 @@ class Ingestor:
     def close(self, timeout: float = 30.0) -> None:
         remaining = self.producer.flush(timeout)
         if remaining or self._failed:
-            raise RuntimeError(f"{remaining} records not delivered to {self.settings.kafka_bootstrap}; "
-                               f"first errors: {self._failed[:3]}; is the broker up (modstream local status)?")
+            hint = ("a topic is missing: run `modstream topics apply`" if any("UNKNOWN_TOPIC" in e for e in self._failed)
+                    else "is the broker up (modstream local status)?")
+            raise RuntimeError(f"{remaining + len(self._failed)} records not delivered to "
+                               f"{self.settings.kafka_bootstrap}; first errors: {self._failed[:3]}; {hint}")
 
 
 def run(settings: Settings, codec: Codec, lines: Iterable[bytes], source: str, progress: IO | None = sys.stderr,
-        every: int = 10_000) -> IngestStats:
-    ing = Ingestor(settings, codec, source)
+        every: int = 10_000, fmt: str = "contract") -> IngestStats:
+    ing = Ingestor(settings, codec, source, fmt)
     started = time.monotonic()
     for number, raw in enumerate(lines, 1):
         ing.line(number, raw)

@@ -5,6 +5,7 @@ Keys (one builder, `key()`, so every reader and writer agrees):
 - `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
 - `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
 - `ms:decided:{post_id}`  JSON summary of the automated decision, for late reporters
+- `ms:deleted:{post_id}`  set when the post was deleted at the source
 
 Writes are idempotent (faust's delivery guarantee does not cover Redis). Reads go
 through a small in-process cache with bounded staleness; a miss costs one pipelined
@@ -131,6 +132,18 @@ class RedisReports:
         for post_id, summary in summaries.items():
             pipe.set(key("decided", post_id), json.dumps(summary, sort_keys=True), ex=30 * 24 * 3600)
         await pipe.execute()
+
+    async def mark_deleted(self, post_ids: Sequence[str]) -> None:
+        """Posts deleted at the source (kept 30 days: long enough for any backlog to drain)."""
+        if post_ids:
+            pipe = self.client.pipeline(transaction=False)
+            for p in post_ids:
+                pipe.set(key("deleted", p), 1, ex=30 * 24 * 3600)
+            await pipe.execute()
+
+    async def deleted(self, post_ids: Sequence[str]) -> set[str]:
+        flags = await self.client.mget([key("deleted", p) for p in post_ids]) if post_ids else []
+        return {p for p, f in zip(post_ids, flags) if f}
 
     async def decided(self, post_id: str) -> dict | None:
         raw = await self.client.get(key("decided", post_id))

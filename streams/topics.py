@@ -39,6 +39,15 @@ CATALOG: tuple[TopicSpec, ...] = (
               "Latest profile snapshot per account (compacted: the latest per key is kept forever).",
               "platform ingestion (modstream ingest)", "accounts agent -> Redis registry",
               retention_ms=-1, compacted=True),
+    TopicSpec("account-patches.v1", "modstream.AccountUpdate", "account_id",
+              "Partial profile updates (e.g. a handle change alone), merged into the registry's snapshot.",
+              "platform ingestion (x-v2, jetstream formats)", "accounts agent -> Redis registry, account-updates.v1"),
+    TopicSpec("account-status.v1", "modstream.AccountStatus", "account_id",
+              "Account hosting status at the source (taken down, suspended, deleted, deactivated, active again).",
+              "platform ingestion (x-v2, jetstream formats)", "downstream services", retention_ms=-1, compacted=True),
+    TopicSpec("post-deletions.v1", "modstream.PostDeletion", "post_id",
+              "Posts deleted at the source; a post deleted before it is decided needs no action.",
+              "platform ingestion (x-v2, jetstream formats)", "deletions agent -> Redis; route agent"),
     TopicSpec("reports.v1", "modstream.Report", "post_id", "User reports, from anyone, with or without an account.",
               "platform ingestion (modstream ingest)", "reports agent"),
     TopicSpec("appeals.v1", "modstream.Appeal", "post_id", "Appeals against decisions.",
@@ -78,6 +87,8 @@ BY_NAME = {t.name: t for t in CATALOG}
 
 POSTS, ACCOUNTS, REPORTS, APPEALS, REVIEWS, LEGAL = (BY_NAME[n] for n in (
     "posts.v1", "account-updates.v1", "reports.v1", "appeals.v1", "review-decisions.v1", "legal-requests.v1"))
+PATCHES, ACCOUNT_STATUS, DELETIONS = (BY_NAME[n] for n in (
+    "account-patches.v1", "account-status.v1", "post-deletions.v1"))
 CLASSIFY, TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
     "classify.v1", "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
 

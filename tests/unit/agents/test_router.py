@@ -148,3 +148,11 @@ def test_output_contract_shape():
     out = decide(case(author=account("100")), [v("hateful_conduct")], REGISTRY, POLICY).to_output()
     assert set(out) >= {"post_id", "violations", "author_political", "route", "recommendation", "actions", "notices"}
     assert set(out["author_political"]) == {"eligible", "high_profile", "role", "source"}
+
+
+def test_a_post_deleted_before_it_is_decided_gets_no_action():
+    from dataclasses import replace
+
+    c = replace(case("I will kill you", author=account("1", 10, False)), deleted=True)
+    d = decide(c, [v("violence")], REGISTRY, POLICY)
+    assert d.route == "no_action" and d.actions == () and d.notices == () and "deleted" in d.reasons[0]
