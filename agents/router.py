@@ -47,9 +47,9 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
         return Decision(**common, route="no_action", recommendation=None, reasons=reasons, notices=notices)
 
     never = sorted({v.policy for v in actionable if not policy.pie_allowed(v.policy)})
-    # A designated official whose profile we have not seen yet may well be high profile:
-    # send to a human rather than enforce as if ordinary.
-    unconfirmed = status.role is not None and case.author is None
+    # A political account whose profile or follower count we do not know (no snapshot yet, or a
+    # source such as Jetstream that never says) may well be high profile: a human decides.
+    unconfirmed = status.role is not None and (case.author is None or case.author.followers is None)
     if (status.eligible or unconfirmed) and not never:
         mentions = {a.account_id: a for a in case.mentioned_accounts}
         political_mentions = {
@@ -60,7 +60,8 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
         recommendation, why = recommend(actionable, factors, policy)
         reasons = (f"author is PIE-eligible: {status.role} per {status.source}", *why)
         if unconfirmed:
-            reasons += ("no profile snapshot for the author yet: the reviewer must confirm high-profile status",)
+            reasons += ("follower count unknown (no profile snapshot, or the source does not report it): "
+                        "the reviewer must confirm high-profile status",)
         if status.needs_confirmation:
             reasons += ("eligibility rests on weak signals only: the reviewer must confirm it",)
         escalation = Escalation(did, post.post_id, post.author_id, actionable, recommendation, reasons, status,

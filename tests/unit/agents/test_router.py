@@ -92,7 +92,14 @@ def test_official_below_threshold_is_enforced():
 def test_official_without_profile_snapshot_goes_to_a_human():
     d = decide(case(author=None, aid="100"), [v("abuse_harassment")], REGISTRY, POLICY)
     assert d.route == "public_interest_review"
-    assert any("no profile snapshot" in r for r in d.reasons)
+    assert any("follower count unknown" in r for r in d.reasons)
+
+
+def test_official_with_unknown_follower_count_goes_to_a_human():
+    author = Account("100", handle="sen.bsky.social", followers=None, verified=False)
+    d = decide(case(author=author), [v("abuse_harassment")], REGISTRY, POLICY)
+    assert d.route == "public_interest_review" and not d.political.high_profile
+    assert any("follower count unknown" in r for r in d.reasons)
 
 
 def test_call_to_harm_recommends_removal():
