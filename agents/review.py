@@ -34,6 +34,7 @@ from agents.enforcement import author_notice, enforcement_actions, make_action, 
 from agents.political import PoliticalStatus
 from agents.policy import NEVER_CAPPED, PIE_NOTICE_ACTIONS, Policy
 from agents.records import Appeal, Designation, Post, RecordError, Report, ReviewDecision, Violation
+from agents.report_signals import is_report_raised
 
 KIND_REVIEW = "review_decision"
 KIND_APPEAL = "appeal_decision"
@@ -98,8 +99,10 @@ class Appealed:
 
 
 def escalation_outcomes(escalation_reasons: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """A daily-cap hold is not a public-interest review: the exception is not on offer."""
-    return ("remove", "no_violation") if is_cap_hold(escalation_reasons) else ("notice", "remove", "no_violation")
+    """Daily-cap holds and report-raised re-reviews are not public-interest reviews: no exception on offer."""
+    if is_cap_hold(escalation_reasons) or is_report_raised(escalation_reasons):
+        return ("remove", "no_violation")
+    return ("notice", "remove", "no_violation")
 
 
 # --- escalations ------------------------------------------------------------------------

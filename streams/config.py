@@ -43,6 +43,8 @@ class Settings:
     shadow_policies: str = ""  #: comma-separated rule codes in shadow mode: recorded, never acted on
     daily_cap_remove: int = 50_000  #: automated removals per UTC day before decisions are held for a human
     daily_cap_suspend_account: int = 2_000  #: automated suspensions per UTC day, likewise
+    report_review_threshold: int = 5  #: distinct reporters within the window that raise a post for re-review
+    report_window_seconds: float = 3600.0
     classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
     bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache

@@ -33,10 +33,11 @@ from redis.exceptions import WatchError
 from agents.caps import is_cap_hold
 from agents.effects import decision_id
 from agents.records import Appeal, ReviewDecision
+from agents.report_signals import is_report_raised
 from agents.review import PENDING_ROUTES, Appealed, awaits_senior, escalation_outcomes
 from streams.stores import key
 
-KINDS = ("public_interest", "cap_hold", "appeal")
+KINDS = ("public_interest", "cap_hold", "reported", "appeal")
 STATES = ("pending", "claimed", "decided")
 OPEN = ("pending", "claimed")
 
@@ -122,7 +123,8 @@ class ReviewItem:
 
 
 def escalation_item(escalation: Mapping[str, Any], now: datetime, post_text: str | None = None) -> ReviewItem:
-    kind = "cap_hold" if is_cap_hold(escalation["reasons"]) else "public_interest"
+    reasons = escalation["reasons"]
+    kind = "cap_hold" if is_cap_hold(reasons) else "reported" if is_report_raised(reasons) else "public_interest"
     return ReviewItem(escalation["escalation_id"], kind, escalation["post_id"], escalation["author_id"],
                       escalation["created_at"], _stamp(now), escalation_outcomes(escalation["reasons"]),
                       post_text=post_text, escalation=dict(escalation))

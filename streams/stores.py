@@ -4,6 +4,7 @@ Keys (one builder, `key()`, so every reader and writer agrees):
 - `ms:acct:{id}`    JSON Account snapshot (latest by observed_at wins)
 - `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
 - `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
+- `ms:reportsz:{post_id}` sorted set reporter -> report time, for report velocity
 - `ms:decided:{post_id}`  JSON summary of the automated decision, for late reporters
 - `ms:deleted:{post_id}`  set when the post was deleted at the source
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -112,10 +114,18 @@ class RedisRegistry:
 class RedisReports:
     client: aioredis.Redis
 
-    async def add(self, report: Report) -> bool:
-        """Record a report; False when this reporter already reported this post."""
+    async def add(self, report: Report, window_seconds: float = 3600) -> tuple[bool, int]:
+        """Record a report. Returns (new: False when this reporter already reported this post,
+        distinct reporters within `window_seconds` before this report: the report velocity)."""
         who = report.reporter_id or f"anon:{report.report_id}"
-        return bool(await self.client.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict())))
+        at = datetime.fromisoformat(report.created_at.replace("Z", "+00:00")).timestamp()
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict()))
+        pipe.zadd(key("reportsz", report.post_id), {who: at}, nx=True)
+        pipe.zcount(key("reportsz", report.post_id), at - window_seconds, at)
+        pipe.expire(key("reportsz", report.post_id), 30 * 24 * 3600)
+        new, _, recent, _ = await pipe.execute()
+        return bool(new), int(recent)
 
     async def for_posts(self, post_ids: Sequence[str]) -> dict[str, tuple[Report, ...]]:
         pipe = self.client.pipeline(transaction=False)

@@ -1,0 +1,54 @@
+"""Report signals: enough distinct reporters in a short window raise a post for human re-review.
+
+The policy texts set no number; the default is 5 distinct reporters (people with or without
+an account; the same reporter twice counts once) within 60 minutes, configurable. The
+post is raised once, as it crosses the threshold, and only while its decision was
+automated and final (a human decision, or one already waiting for a human, is not
+re-opened by reports: that is what appeals are for). The review item offers `remove` or
+`no_violation`; the reported rules come along as weak violations for the reviewer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Mapping, Sequence
+
+from agents.effects import Escalation, decision_id
+from agents.enforcement import unassessed
+from agents.records import Report, Violation
+
+REPORTS_REASON = "raised by reports"
+REPORTS_SOURCE = "reports@1"
+
+
+def is_report_raised(escalation_reasons: Sequence[str]) -> bool:
+    return bool(escalation_reasons) and escalation_reasons[0].startswith(REPORTS_REASON)
+
+
+def rereview(summary: Mapping[str, Any], reports: Sequence[Report], distinct_in_window: int, *, threshold: int,
+             window_seconds: float, policy_version: str) -> Escalation | None:
+    """The re-review escalation when this report made the count reach `threshold`, else None.
+
+    `summary`: the post's decided summary (agents.review.decision_summary plus post_text/created_at).
+    """
+    if distinct_in_window != threshold or summary.get("decided_by", "automation") != "automation":
+        return None
+    if summary["route"] not in ("no_action", "enforce") or "remove" in (summary.get("actions") or ()) or not reports:
+        return None  # pending with a human already, or already removed: nothing to re-review
+    counts = Counter(r.policy for r in reports)
+    violations = tuple(Violation(code, round(min(1.0, n / threshold), 3), (f"{n} report(s) for {code}",),
+                                 REPORTS_SOURCE) for code, n in sorted(counts.items()))
+    found = set(summary.get("found") or ())
+    recommendation = "remove" if found & set(counts) else "no_violation"
+    reasons = (
+        f"{REPORTS_REASON}: {distinct_in_window} distinct reporters within {window_seconds / 60:.0f} min "
+        f"(threshold {threshold})",
+        f"automated decision {summary['decision_id']}: route {summary['route']}, actions "
+        f"{', '.join(summary.get('actions') or ()) or 'none'}, found {', '.join(sorted(found)) or 'nothing'}",
+        f"recommend {recommendation}: " + ("automation found the reported rule broken" if found & set(counts)
+                                           else "automation found no violation of the reported rules"),
+    )
+    post_id = reports[0].post_id
+    return Escalation(decision_id("reports", post_id, summary["decision_id"]), post_id, summary["author_id"],
+                      violations, recommendation, reasons, unassessed("raised by reports, not by authorship"),
+                      policy_version, summary.get("created_at") or reports[0].created_at, summary.get("post_text"))
