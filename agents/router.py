@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from dataclasses import replace
+
 from agents import political
+from agents.caps import apply_caps
 from agents.caps import shadow_reasons, shadow_split
 from agents.effects import Decision, Escalation, decision_id
 from agents.enforcement import author_notice, enforcement_actions, ncmec_report, reporter_notices
@@ -79,3 +82,16 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
                                 frozenset(v.policy for v in actionable), policy))
     return Decision(**common, route="enforce", recommendation=None, reasons=reasons + shadowed, actions=actions,
                     notices=notices, ncmec=ncmec_report(did, post, actionable))
+
+
+def route(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy,
+          counts: Mapping[str, int]) -> Decision:
+    """`decide`, then the daily caps, with the post text on any escalation for the reviewer.
+
+    What the live route agent and replay both run; `counts`: automated actions so far today.
+    """
+    decision = apply_caps(decide(case, violations, registry, policy), counts, policy,
+                          post_created_at=case.post.created_at)
+    if decision.escalation is not None:
+        decision = replace(decision, escalation=replace(decision.escalation, post_text=case.post.text))
+    return decision

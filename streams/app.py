@@ -15,6 +15,7 @@ import faust
 import structlog
 
 from agents.classifier import TextClassifier
+from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.tagger import TAGGER_VERSION, Tagger
 from streams import stores
@@ -75,12 +76,17 @@ class Runtime:
 
     @property
     def versions(self) -> dict[str, str]:
-        versions = {"tagger": TAGGER_VERSION, "policy": self.policy.version, "hashbank": self.tagger.banks.version}
-        if self.policy.shadow_policies:  # replays must know which rules were only recorded
-            versions["shadow"] = ",".join(sorted(self.policy.shadow_policies))
-        if self.classifier_version:
-            versions["classifier"] = self.classifier_version
-        return versions
+        return audit_versions(self.policy, self.tagger.banks, self.classifier_version)
+
+
+def audit_versions(policy: Policy, banks: HashBank, classifier_version: str | None) -> dict[str, str]:
+    """The audit record's `versions`: everything besides the input a decision depends on."""
+    versions = {"tagger": TAGGER_VERSION, "policy": policy.version, "hashbank": banks.version}
+    if policy.shadow_policies:  # replays must know which rules were only recorded
+        versions["shadow"] = ",".join(sorted(policy.shadow_policies))
+    if classifier_version:
+        versions["classifier"] = classifier_version
+    return versions
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -7,9 +7,10 @@ file. Audit goes last, so an audit record means every effect before it was produ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from agents.effects import Decision
+from agents.records import Post, Violation
 from streams import topics
 from streams.topics import TopicSpec
 
@@ -19,6 +20,13 @@ class OutRecord:
     topic: TopicSpec
     key: str
     value: dict[str, Any]
+
+
+def tagged_record(post: Post, violations: Sequence[Violation], source_ref: dict[str, Any], tagger_version: str,
+                  policy_version: str) -> dict[str, Any]:
+    """The modstream.TaggedPost value the tag/classify agents (and replay) produce."""
+    return {"post": post.to_dict(), "violations": [v.to_dict() for v in violations], "tagger_version": tagger_version,
+            "policy_version": policy_version, "input": source_ref}
 
 
 def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions: dict[str, str],

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -32,17 +31,18 @@ import faust
 import redis.exceptions
 import structlog
 
-from agents.caps import apply_caps, charges
+from agents.caps import charges
 from agents.enforcement import reporter_notices
 from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
 from agents.records import Account, Appeal, Case, LegalRequest, Post, RecordError, Report, ReviewDecision, Violation
 from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, PENDING_ROUTES, Appealed, decision_summary,
                            escalation_from_dict, review_appeal, review_escalation)
-from agents.router import decide
+from agents.report_signals import rereview
+from agents.router import route as route_decision
 from streams import topics
 from streams.app import Runtime
-from streams.apply import decision_records
+from streams.apply import decision_records, tagged_record
 from streams.codec import CodecError
 from streams.deadletter import dead_letter
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
@@ -113,8 +113,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         return rt.codec.decode(message.value, expect=spec.schema)[1]
 
     def tagged(post: Post, violations: list[Violation], source_ref: dict[str, Any], version: str) -> dict[str, Any]:
-        return {"post": post.to_dict(), "violations": [v.to_dict() for v in violations], "tagger_version": version,
-                "policy_version": rt.policy.version, "input": source_ref}
+        return tagged_record(post, violations, source_ref, version, rt.policy.version)
 
     fast_version = rt.versions["tagger"]
     full_version = f"{fast_version}+clf.{rt.classifier_version}"
@@ -188,10 +187,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                         case = Case(post, views[post.author_id].account,
                                     tuple(views[m].account for m in post.mentions if views[m].account),
                                     reports[post.post_id], deleted=post.post_id in deleted)
-                        decision = apply_caps(decide(case, violations, registry, rt.policy), counts, rt.policy,
-                                              post_created_at=post.created_at)
-                        if decision.escalation is not None:  # the reviewer reads the post itself
-                            decision = replace(decision, escalation=replace(decision.escalation, post_text=post.text))
+                        decision = route_decision(case, violations, registry, rt.policy, counts)
                         records = decision_records(decision, [source_ref, input_ref(msg)], rt.versions)
                     except Exception as exc:
                         log.exception("route_failed")
@@ -202,7 +198,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     for action_type, n in charges(decision, rt.policy).items():
                         counts[action_type] = counts.get(action_type, 0) + n
                         charged[action_type] = charged.get(action_type, 0) + n
-                    summaries[post.post_id] = decision_summary(decision)
+                    # with the text and time, so a post that reports raise later can be re-reviewed
+                    summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
+                                               "created_at": post.created_at}
                     if decision.route != "no_action":
                         log.info("decision", decision_id=decision.decision_id, route=decision.route,
                                  recommendation=decision.recommendation,
@@ -269,106 +267,22 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 except (CodecError, RecordError) as exc:
                     await dead(out, msg, "decode", exc)
                     continue
-                if not await with_retry("reports.add", rt.reports.add, report):
+                new, recent = await with_retry("reports.add", rt.reports.add, report, s.report_window_seconds)
+                if not new:
                     continue  # the same reporter again: counted once
                 summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
-                if summary and summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
+                if summary is None:
+                    continue  # not decided yet: the route agent will see this report
+                if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
                     for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
                                                    frozenset(summary["found"]), rt.policy):
                         await send(out, topics.NOTICES, report.post_id, notice.to_dict())
-            await delivered(out)
-
-    async def queue(stream: faust.StreamT) -> None:
-        """Escalations (public-interest reviews, daily-cap holds) into the review queue."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                try:
-                    escalation = decode(event.message, topics.ESCALATIONS)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, event.message, "decode", exc)
-                    continue
-                await with_retry("queue.add", rt.queue.add_escalation, escalation, escalation.get("post_text"))
-            await delivered(out)
-
-    async def appeals(stream: faust.StreamT) -> None:
-        """Appeals re-open a decision: into the queue, for a reviewer other than the one who decided."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
-                    summary = await with_retry("reports.decided", rt.reports.decided, appeal.post_id)
-                    if summary is None:
-                        raise RecordError("appeal.post_id", f"no decision is recorded for post {appeal.post_id}; "
-                                          "re-feed with `modstream dlq replay` once it is decided")
-                    await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
-                except (CodecError, RecordError, ReviewQueueError) as exc:
-                    await dead(out, msg, "appeal", exc)
-            await delivered(out)
-
-    async def review(stream: faust.StreamT) -> None:
-        """Apply human review decisions: the only way the public-interest notice is ever granted."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
-                except (CodecError, RecordError, ReviewQueueError) as exc:
-                    await dead(out, msg, "review", exc)
-                    continue
-                kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
-                for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
-                    await send(out, rec.topic, rec.key, rec.value)
-                await delivered(out)
-                await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
-                if decision.route != AWAITING_SENIOR:
-                    reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
-                    summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
-                    await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
-                log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
-                         actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
-
-    async def _reviewed(value: dict[str, Any]):
-        review_decision = ReviewDecision.from_dict(value)
-        item = await with_retry("queue.get", rt.queue.get, review_decision.decision_id)
-        if item is None:
-            raise ReviewQueueError(f"no review item {review_decision.decision_id} in the queue")
-        problems = item.problems(review_decision.reviewer_id, review_decision.outcome, review_decision.senior,
-                                 review_decision.review_id)
-        if problems:
-            raise ReviewQueueError("; ".join(problems))
-        if item.kind == "appeal":
-            decision = review_appeal(review_decision, Appeal.from_dict(item.appeal),
-                                     Appealed.from_summary(item.original), rt.policy)
-        else:
-            reports = await with_retry("reports.for_posts", rt.reports.for_posts, [item.post_id])
-            decision = review_escalation(review_decision, escalation_from_dict(item.escalation),
-                                         reports[item.post_id], rt.policy)
-        if decision.errors:
-            raise ReviewQueueError("; ".join(decision.errors))
-        return decision, item, review_decision
-
-    async def legal(stream: faust.StreamT) -> None:
-        """Country withholding for legal requests: applies whatever the route, exception included."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
-                    summary = await with_retry("reports.decided", rt.reports.decided, request.post_id)
-                    if summary is None:
-                        raise RecordError("legal_request.post_id", f"post {request.post_id} is not known yet; "
-                                          "re-feed with `modstream dlq replay` once it is decided")
-                    decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "legal", exc)
-                    continue
-                for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
-                    await send(out, rec.topic, rec.key, rec.value)
+                reports = (await with_retry("reports.for_posts", rt.reports.for_posts, [report.post_id]))[report.post_id]
+                escalation = rereview(summary, reports, recent, threshold=s.report_review_threshold,
+                                      window_seconds=s.report_window_seconds, policy_version=rt.policy.version)
+                if escalation is not None:
+                    log.info("raised_by_reports", post_id=report.post_id, reporters=recent)
+                    await send(out, topics.ESCALATIONS, report.post_id, escalation.to_dict())
             await delivered(out)
 
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
