@@ -163,6 +163,35 @@ def cmd_banks(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_replay(args, settings: Settings) -> int:
+    from streams import replay
+
+    stats = replay.run(settings, _codec(settings), out=args.out, start=args.start, end=args.end, offsets=args.offsets,
+                       topic=args.topic, policy_version=args.policy_version,
+                       follower_threshold=args.follower_threshold, severe_confidence=args.severe_confidence,
+                       as_of=args.as_of, designation_files=args.designations or (), bank_files=args.banks or ())
+    print(stats.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_audit(args, settings: Settings) -> int:
+    from streams import audit_diff
+
+    diff = audit_diff.run(settings, _codec(settings), replayed=args.replayed, recorded=args.recorded,
+                          start=args.start, end=args.end)
+    print(json.dumps(diff.to_dict()) if args.json else audit_diff.format_diff(diff, limit=args.limit))
+    return 0
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from streams import transparency
+
+    written = transparency.run(settings, _codec(settings), start=args.start, end=args.end, out_dir=args.out)
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
 def cmd_eval(args, settings: Settings) -> int:
     from agents.classifier import TextClassifier
     from agents.tagger import Tagger
@@ -319,6 +348,41 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--senior", action="store_true", help="final call by a senior T&S reviewer (needed for notice)")
     r.add_argument("--policy", help="the rule the decision rests on (default: the escalation's)")
     s.set_defaults(fn=cmd_review)
+
+    from streams import topics
+
+    s = sub.add_parser("replay", help="re-run an input range under a pinned policy into shadow topics or a file")
+    s.add_argument("--from", dest="start", help="window start, RFC 3339 (broker time on the input topic)")
+    s.add_argument("--to", dest="end", help="window end (exclusive)")
+    s.add_argument("--offsets", help="instead of a window: P:START-END,... per partition")
+    s.add_argument("--topic", default=topics.POSTS.name, help="input topic (default: %(default)s)")
+    s.add_argument("--policy-version", help="pin a policy version (derived from the overrides when omitted)")
+    s.add_argument("--follower-threshold", type=int)
+    s.add_argument("--severe-confidence", type=float)
+    s.add_argument("--as-of", help="registry and reports as of this time (default: the window end)")
+    s.add_argument("--designations", action="append", help="extra designation files (JSONL/CSV)")
+    s.add_argument("--banks", action="append", help="hash bank files the live workers used")
+    s.add_argument("--out", required=True, help="a shadow topic prefix (e.g. shadow-1.) or a .jsonl/.avro file")
+    s.set_defaults(fn=cmd_replay)
+
+    s = sub.add_parser("audit", help="compare replayed decisions with the recorded ones")
+    ad = s.add_subparsers(dest="action", required=True)
+    r = ad.add_parser("diff", help="post by post: counts by route and action, and every changed decision")
+    r.add_argument("--recorded", default=topics.AUDIT.name)
+    r.add_argument("--replayed", required=True, help="the replay's shadow prefix or output file")
+    r.add_argument("--from", dest="start")
+    r.add_argument("--to", dest="end")
+    r.add_argument("--limit", type=int, default=50, help="changed decisions to list")
+    r.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_audit)
+
+    s = sub.add_parser("report", help="transparency report: actions by rule, type, country, automated vs human")
+    rp = s.add_subparsers(dest="action", required=True)
+    r = rp.add_parser("transparency")
+    r.add_argument("--from", dest="start", required=True)
+    r.add_argument("--to", dest="end", required=True)
+    r.add_argument("--out", default="transparency", help="folder for the CSV, JSON and PNG")
+    s.set_defaults(fn=cmd_report)
 
     s = sub.add_parser("eval", help="score the tagger on labelled JSONL or CSV (precision, recall, F1, confusion)")
     s.add_argument("file")
