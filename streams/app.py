@@ -105,6 +105,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         producer_linger_ms=5,
+        broker_session_timeout=15,  # a killed worker's partitions move on in seconds, not faust's default minute
+        broker_heartbeat_interval=3,
         stream_buffer_maxsize=4096,
         logging_config=faust_logging_config(settings.log_level),
     )
@@ -116,7 +118,8 @@ def _credentials(settings: Settings):
         return None
     import ssl
 
-    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile or None)
+    tls = settings.kafka_security_protocol.endswith("SSL")
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile or None) if tls else None
     if settings.kafka_sasl_mechanism:
         return faust.SASLCredentials(username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
                                      mechanism=settings.kafka_sasl_mechanism, ssl_context=context)

@@ -285,6 +285,99 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     await send(out, topics.ESCALATIONS, report.post_id, escalation.to_dict())
             await delivered(out)
 
+    async def queue(stream: faust.StreamT) -> None:
+        """Escalations (public-interest reviews, daily-cap holds) into the review queue."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                try:
+                    escalation = decode(event.message, topics.ESCALATIONS)
+                except (CodecError, RecordError) as exc:
+                    await dead(out, event.message, "decode", exc)
+                    continue
+                await with_retry("queue.add", rt.queue.add_escalation, escalation, escalation.get("post_text"))
+            await delivered(out)
+
+    async def appeals(stream: faust.StreamT) -> None:
+        """Appeals re-open a decision: into the queue, for a reviewer other than the one who decided."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
+                    summary = await with_retry("reports.decided", rt.reports.decided, appeal.post_id)
+                    if summary is None:
+                        raise RecordError("appeal.post_id", f"no decision is recorded for post {appeal.post_id}; "
+                                          "re-feed with `modstream dlq replay` once it is decided")
+                    await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
+                except (CodecError, RecordError, ReviewQueueError) as exc:
+                    await dead(out, msg, "appeal", exc)
+            await delivered(out)
+
+    async def review(stream: faust.StreamT) -> None:
+        """Apply human review decisions: the only way the public-interest notice is ever granted."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
+                except (CodecError, RecordError, ReviewQueueError) as exc:
+                    await dead(out, msg, "review", exc)
+                    continue
+                kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
+                for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
+                    await send(out, rec.topic, rec.key, rec.value)
+                await delivered(out)
+                await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
+                if decision.route != AWAITING_SENIOR:
+                    reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
+                    summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
+                    await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
+                log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
+                         actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
+
+    async def _reviewed(value: dict[str, Any]):
+        review_decision = ReviewDecision.from_dict(value)
+        item = await with_retry("queue.get", rt.queue.get, review_decision.decision_id)
+        if item is None:
+            raise ReviewQueueError(f"no review item {review_decision.decision_id} in the queue")
+        problems = item.problems(review_decision.reviewer_id, review_decision.outcome, review_decision.senior,
+                                 review_decision.review_id)
+        if problems:
+            raise ReviewQueueError("; ".join(problems))
+        if item.kind == "appeal":
+            decision = review_appeal(review_decision, Appeal.from_dict(item.appeal),
+                                     Appealed.from_summary(item.original), rt.policy)
+        else:
+            reports = await with_retry("reports.for_posts", rt.reports.for_posts, [item.post_id])
+            decision = review_escalation(review_decision, escalation_from_dict(item.escalation),
+                                         reports[item.post_id], rt.policy)
+        if decision.errors:
+            raise ReviewQueueError("; ".join(decision.errors))
+        return decision, item, review_decision
+
+    async def legal(stream: faust.StreamT) -> None:
+        """Country withholding for legal requests: applies whatever the route, exception included."""
+        out: list = []
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            for event in batch:
+                msg = event.message
+                try:
+                    request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
+                    summary = await with_retry("reports.decided", rt.reports.decided, request.post_id)
+                    if summary is None:
+                        raise RecordError("legal_request.post_id", f"post {request.post_id} is not known yet; "
+                                          "re-feed with `modstream dlq replay` once it is decided")
+                    decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
+                except (CodecError, RecordError) as exc:
+                    await dead(out, msg, "legal", exc)
+                    continue
+                for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
+                    await send(out, rec.topic, rec.key, rec.value)
+            await delivered(out)
+
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
               "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent),
               "patches": (topics.PATCHES, patches), "deletions": (topics.DELETIONS, deletions),

@@ -192,6 +192,20 @@ def cmd_report(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_dlq(args, settings: Settings) -> int:
+    from streams import dlq
+
+    codec = _codec(settings)
+    if args.action == "list":
+        for letter in dlq.list_letters(settings, codec, source_filter=args.source, error_type=args.error_type,
+                                       store=dlq.RedisReplayed.connect(settings)):
+            print(json.dumps(letter))
+        return 0
+    stats = dlq.replay(settings, codec, source_filter=args.source, error_type=args.error_type, dry_run=args.dry_run)
+    print(stats.summary(), file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args, settings: Settings) -> int:
     from agents.classifier import TextClassifier
     from agents.tagger import Tagger
@@ -350,6 +364,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_review)
 
     from streams import topics
+
+    s = sub.add_parser("dlq", help="dead letters: list them, or re-feed them after a fix")
+    dq = s.add_subparsers(dest="action", required=True)
+    for action, text in (("list", "where each came from and why (not the content)"),
+                         ("replay", "re-feed matching letters once each (ingest lines or topic records)")):
+        r = dq.add_parser(action, help=text)
+        r.add_argument("--error-type", help="e.g. invalid_json, invalid_record, unknown_fingerprint")
+        r.add_argument("--source", help="glob on the source, e.g. 'ingest:*' or posts.v1")
+        if action == "replay":
+            r.add_argument("--dry-run", action="store_true")
+    s.set_defaults(fn=cmd_dlq)
 
     s = sub.add_parser("replay", help="re-run an input range under a pinned policy into shadow topics or a file")
     s.add_argument("--from", dest="start", help="window start, RFC 3339 (broker time on the input topic)")

@@ -21,8 +21,8 @@ _PROCESSORS = [
 def configure(level: str = "INFO", stream=sys.stderr) -> None:
     """Route structlog and the stdlib loggers (faust, mode, aiokafka) to JSON lines on `stream`."""
     numeric = logging.getLevelName(level.upper())
-    structlog.configure(
-        processors=[structlog.stdlib.filter_by_level, *_PROCESSORS, structlog.processors.JSONRenderer()],
+    structlog.configure(  # structlog events are rendered once, by the handler's formatter below
+        processors=[structlog.stdlib.filter_by_level, *_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

@@ -96,3 +96,25 @@ def test_the_worker_loads_the_shipped_seed(stack, worker):
     while (found := asyncio.run(count())) < len({d.account_id for d in seed}) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert found == len({d.account_id for d in seed})
+
+
+def test_reports_count_once_per_reporter_and_measure_velocity(stack):
+    from agents.records import Report
+
+    async def run():
+        client = stores.connect(stack.redis_url)
+        reports = stores.RedisReports(client)
+        out = []
+        for i, (who, minute) in enumerate([("u1", 0), ("u1", 1), (None, 2), ("u2", 30), ("u3", 90)]):
+            r = Report(f"rv{i}", "velocity-post", "abuse_harassment", f"2026-11-20T12:{minute % 60:02d}:00Z"
+                       if minute < 60 else f"2026-11-20T13:{minute - 60:02d}:00Z", reporter_id=who)
+            out.append(await reports.add(r, window_seconds=3600))
+        stored = (await reports.for_posts(["velocity-post"]))["velocity-post"]
+        await client.aclose()
+        return out, stored
+
+    results, stored = asyncio.run(run())
+    assert [new for new, _ in results] == [True, False, True, True, True]
+    # distinct reporters within the hour before each report: u1, (u1 again), anon, u2, then u3 with u2 only
+    assert [n for _, n in results] == [1, 1, 2, 3, 2]
+    assert len(stored) == 4

@@ -1,0 +1,33 @@
+"""The faust app binds every agent of every role (no broker needed to build it)."""
+
+import io
+import json
+import logging
+
+import pytest
+
+from streams import logs
+from streams.app import Runtime, create_app
+from streams.bindings import ROLES, bind
+from streams.config import Settings
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_role_binds_its_agents(role):
+    settings = Settings()
+    app = create_app(settings)
+    bind(app, Runtime.build(settings), ROLES[role])
+    assert sorted(app.agents) == sorted(ROLES[role])
+
+
+def test_structlog_lines_are_json_once_with_bound_context():
+    out = io.StringIO()
+    logs.configure("INFO", stream=out)
+    import structlog
+
+    with structlog.contextvars.bound_contextvars(topic="posts.v1", partition=3, offset=42, key="p1"):
+        logs.get("test").info("decision", route="enforce")
+    logging.getLogger().handlers.clear()
+    line = json.loads(out.getvalue().splitlines()[-1])
+    assert line["event"] == "decision" and line["route"] == "enforce"
+    assert (line["topic"], line["partition"], line["offset"], line["key"]) == ("posts.v1", 3, 42, "p1")
