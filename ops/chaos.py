@@ -1,0 +1,620 @@
+"""Chaos scenarios on a real broker and Redis: kills, rebalances, restarts, outages, bursts.
+
+`python -m ops.chaos [--posts N] [--scenario NAME ...] [--keep]` starts its OWN Kafka and
+Redis (ports 19392/19393 and 16679 by default, `MODSTREAM_CHAOS_KAFKA_PORT` /
+`MODSTREAM_CHAOS_REDIS_PORT` to move them, data in a temporary run dir) so restarting them
+cannot disturb a demo or another test session, runs the scenarios and prints a table:
+
+    scenario  events in  decisions out  duplicates  missing  conflicts  recovery s  ...
+
+Every scenario feeds sample posts (streams.sample: benign, violating, political accounts
+from the shipped registry seed, reports) through `streams.ingest`, runs real
+`modstream worker` subprocesses, injects one fault and then reads audit.v1 and actions.v1
+back. The processing guarantee is at-least-once with idempotent outputs, so raw
+duplicates are allowed; the checks are on what a downstream consumer sees after it drops
+repeats by idempotency key:
+
+- missing: posts with no audit record (must be 0);
+- conflicts: posts whose audit records disagree (more than one decision_id, route or set
+  of action ids) (must be 0): a redelivered post must be decided the same way;
+- orphan / lost actions: action ids on actions.v1 that no audit record names, or named
+  ones that never arrived (must be 0).
+
+Recovery time: seconds from the end of the fault (worker restarted, broker or Redis back)
+until decisions flow again (audit.v1 grows).
+
+Workers run with `BROKER_SESSION_TIMEOUT=10` (faust reads it from the environment; its
+default is 60 s): after a kill -9 the group coordinator waits for the dead member's session
+to expire before it hands its partitions to anyone, so with the default a kill -9 costs
+about a minute of recovery. The scenarios are plain functions (`SCENARIOS`), used by
+tests/integration/test_chaos.py with a bounded number of posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import redis as syncredis
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
+from confluent_kafka.admin import AdminClient
+
+from ops import local
+from streams import admin, ingest, sample, topics
+from streams.codec import Codec
+from streams.config import Settings
+from streams.registry_import import load_seed
+from streams.worker import WorkerProcess, settings_env
+
+KAFKA_PORT = int(os.environ.get("MODSTREAM_CHAOS_KAFKA_PORT", "19392"))
+REDIS_PORT = int(os.environ.get("MODSTREAM_CHAOS_REDIS_PORT", "16679"))
+#: faust settings read from the environment of the worker processes (see the module doc)
+WORKER_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+
+
+class ChaosFailure(AssertionError):
+    pass
+
+
+class PersistentRedis(local.LocalRedis):
+    """LocalRedis with an append-only file: a restart keeps the registry, as a production Redis does."""
+
+    def _prepare(self) -> list[str]:
+        cmd = super()._prepare()
+        at = cmd.index("--appendonly")
+        cmd[at + 1] = "yes"
+        return cmd + ["--appendfsync", "everysec"]
+
+
+@dataclass
+class ChaosEnv:
+    """The chaos run's own broker and Redis (restartable without touching anyone else's)."""
+
+    run_dir: Path
+    kafka: local.LocalKafka
+    redis: PersistentRedis
+    codec: Codec
+    _db: int = 0
+
+    def settings(self, name: str, partitions: int = 4) -> Settings:
+        """Fresh topics, consumer group and Redis database for one scenario."""
+        tag = uuid.uuid4().hex[:6]
+        self._db = self._db % 15 + 1
+        url = f"redis://127.0.0.1:{self.redis.port}/{self._db}"
+        syncredis.Redis.from_url(url).flushdb()
+        s = Settings(kafka_bootstrap=self.kafka.bootstrap, redis_url=url, topic_prefix=f"chaos-{name}-{tag}.",
+                     app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions)
+        admin.apply(s)
+        return s
+
+    def worker(self, settings: Settings, label: str) -> WorkerProcess:
+        return WorkerProcess.start({**settings_env(settings), **WORKER_ENV},
+                                   self.run_dir / "logs" / f"{settings.app_id}-{label}.log")
+
+
+@contextlib.contextmanager
+def chaos_env(run_dir: Path | None = None, kafka_port: int = KAFKA_PORT, redis_port: int = REDIS_PORT,
+              keep: bool = False) -> Iterator[ChaosEnv]:
+    """Start a broker and a Redis of our own in run_dir (a temp dir by default); stop them after."""
+    own_dir = run_dir is None
+    run_dir = Path(run_dir or tempfile.mkdtemp(prefix="modstream-chaos-"))
+    kafka = local.LocalKafka(run_dir, port=kafka_port, controller_port=kafka_port + 1)
+    rds = PersistentRedis(run_dir, port=redis_port)
+    try:
+        kafka.start()
+        rds.start()
+        yield ChaosEnv(run_dir, kafka, rds, Codec.from_dir(Settings().schema_dir))
+    finally:
+        for svc in (rds, kafka):
+            with contextlib.suppress(Exception):
+                svc.stop()
+        if own_dir and not keep:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+# --- reading the outputs back ------------------------------------------------------------
+
+class TopicReader:
+    """Reads one topic from the beginning, incrementally; survives a broker restart."""
+
+    def __init__(self, settings: Settings, codec: Codec, spec: topics.TopicSpec):
+        self.codec, self.topic = codec, settings.topic(spec)
+        self.consumer = Consumer({**settings.kafka_config(), "group.id": f"chaos-read-{uuid.uuid4().hex[:8]}",
+                                  "enable.auto.commit": False, "log_level": 0})
+        parts = self.consumer.list_topics(self.topic, timeout=10).topics[self.topic].partitions
+        self.partitions = sorted(parts)
+        self.consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in self.partitions])
+
+    def poll(self, seconds: float = 1.0) -> list[dict]:
+        out, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            msgs = self.consumer.consume(5000, max(0.05, min(0.5, deadline - time.monotonic())))
+            if not msgs:
+                break
+            out += [self.codec.decode(m.value())[1] for m in msgs if not m.error()]
+        return out
+
+    def high_watermark(self, default: int = 0) -> int:
+        try:
+            return sum(self.consumer.get_watermark_offsets(TopicPartition(self.topic, p), timeout=2, cached=False)[1]
+                       for p in self.partitions)
+        except KafkaException:
+            return default
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+@dataclass
+class Ledger:
+    """What downstream consumers saw: audit records per post and action ids with their counts."""
+
+    audit: dict[str, list[dict]] = field(default_factory=dict)
+    actions: Counter = field(default_factory=Counter)
+
+    def add_audit(self, records: list[dict]) -> None:
+        for a in records:
+            self.audit.setdefault(a["post_id"], []).append(a)
+
+    @property
+    def raw_decisions(self) -> int:
+        return sum(len(v) for v in self.audit.values())
+
+    def conflicts(self) -> list[str]:
+        """Posts whose repeated audit records do not agree (a redelivery decided differently)."""
+        return [p for p, recs in self.audit.items()
+                if len({(r["decision_id"], r["route"], tuple(r["action_ids"]), tuple(r["notice_ids"]))
+                        for r in recs}) > 1]
+
+    def expected_actions(self) -> set[str]:
+        return {i for recs in self.audit.values() for r in recs for i in r["action_ids"]}
+
+
+@dataclass
+class Result:
+    scenario: str
+    events_in: int
+    decisions_out: int  #: audit records, raw (before dedupe)
+    duplicates: int  #: raw audit records minus distinct decision ids
+    action_duplicates: int  #: raw action records minus distinct action ids
+    missing: int
+    conflicts: int
+    lost_actions: int  #: action ids an audit record names that never reached actions.v1
+    orphan_actions: int  #: action ids on actions.v1 that no audit record names
+    recovery_s: float | None
+    wall_s: float
+    notes: str = ""
+    checks: dict[str, bool] = field(default_factory=dict)  #: scenario-specific checks (must all be True)
+
+    @property
+    def ok(self) -> bool:
+        return (self.missing == 0 and self.conflicts == 0 and self.lost_actions == 0 and self.orphan_actions == 0
+                and all(self.checks.values()))
+
+    def problems(self) -> str:
+        bad = [k for k in ("missing", "conflicts", "lost_actions", "orphan_actions") if getattr(self, k)]
+        bad += [f"check {k} failed" for k, v in self.checks.items() if not v]
+        return f"{self.scenario}: {', '.join(bad)}; {self.notes}"
+
+
+COLUMNS = ("scenario", "events in", "decisions out", "dup (raw)", "dup actions", "missing", "conflicts",
+           "lost/orphan act", "recovery s", "wall s", "notes")
+
+
+def table(results: list[Result]) -> str:
+    rows = [COLUMNS] + [(r.scenario, f"{r.events_in:,}", f"{r.decisions_out:,}", f"{r.duplicates:,}",
+                         f"{r.action_duplicates:,}", str(r.missing), str(r.conflicts),
+                         f"{r.lost_actions}/{r.orphan_actions}",
+                         "-" if r.recovery_s is None else f"{r.recovery_s:.1f}", f"{r.wall_s:.0f}",
+                         ("OK " if r.ok else "FAIL ") + r.notes) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
+    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+                     + "  " + row[-1] for row in rows)
+
+
+# --- feeding ------------------------------------------------------------------------------
+
+class Feed:
+    """The sample firehose for one scenario: account snapshots first, then posts (with reports)."""
+
+    def __init__(self, env: ChaosEnv, settings: Settings, n: int, run: str, seed: int = 7):
+        self.env, self.settings = env, settings
+        lines = list(sample.generate(n, load_seed(settings.registry_seed), seed=seed, malformed=0, run=run))
+        self.accounts = [x.encode() for x in lines if x.startswith('{"account"')]
+        self.posts = [x.encode() for x in lines if x.startswith('{"post"')]
+        self.post_ids = [json.loads(x)["post"]["post_id"] for x in self.posts]
+        self.authors = {json.loads(x)["post"]["post_id"]: json.loads(x)["post"]["author_id"] for x in self.posts}
+        self.fed = 0
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def load_accounts(self, timeout: float = 90.0, workers: list[WorkerProcess] = ()) -> None:
+        """Produce the account snapshots and wait until the worker has stored them all in Redis."""
+        ing = ingest.Ingestor(self.settings, self.env.codec, "chaos-accounts")
+        for i, raw in enumerate(self.accounts, 1):
+            ing.line(i, raw)
+        ing.close()
+        ids = [json.loads(x)["account"]["account_id"] for x in self.accounts]
+        client = syncredis.Redis.from_url(self.settings.redis_url)
+        try:
+            def stored() -> bool:
+                dead = [w for w in workers if not w.alive()]
+                if dead:
+                    raise ChaosFailure(f"a worker died before the accounts were stored:\n{dead[0].tail(20)}")
+                return client.exists(*[f"ms:acct:{i}" for i in ids]) == len(ids)
+
+            _wait(stored, timeout, "account snapshots")
+        finally:
+            client.close()
+
+    def start(self, rate: float | None = None, posts: list[bytes] | None = None) -> "Feed":
+        """Produce posts in a background thread, at `rate` posts/s or as fast as possible."""
+        def run() -> None:
+            try:
+                ing = ingest.Ingestor(self.settings, self.env.codec, "chaos")
+                t0 = time.monotonic()
+                for i, raw in enumerate(posts if posts is not None else self.posts, 1):
+                    ing.line(i, raw)
+                    self.fed += 1
+                    if rate:
+                        ahead = t0 + i / rate - time.monotonic()
+                        if ahead > 0:
+                            ing.producer.poll(ahead)
+                ing.close(timeout=300)
+            except BaseException as exc:  # reported by join()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="chaos-feed", daemon=True)
+        self._thread.start()
+        return self
+
+    def join(self, timeout: float = 600.0) -> None:
+        if self._thread:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise ChaosFailure("feeding posts did not finish")
+        if self._error:
+            raise self._error
+
+
+def _wait(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise ChaosFailure(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+# --- one scenario run ----------------------------------------------------------------------
+
+class Run:
+    """Bookkeeping shared by the scenarios: workers, readers, feed, timing."""
+
+    def __init__(self, env: ChaosEnv, name: str, n: int, partitions: int = 4):
+        self.env, self.name, self.n = env, name, n
+        self.started = time.monotonic()
+        self.settings = env.settings(name, partitions)
+        self.feed = Feed(env, self.settings, n, run=f"{name}-")
+        self.workers: list[WorkerProcess] = []
+        self.started_workers = 0
+        self.audit = TopicReader(self.settings, env.codec, topics.AUDIT)
+        self.actions = TopicReader(self.settings, env.codec, topics.ACTIONS)
+        self.ledger = Ledger()
+        self.recovery_s: float | None = None
+        self.notes: list[str] = []
+        self.checks: dict[str, bool] = {}
+
+    def start_worker(self) -> WorkerProcess:
+        self.started_workers += 1
+        w = self.env.worker(self.settings, f"w{self.started_workers}")
+        self.workers.append(w)
+        return w
+
+    def decided_raw(self) -> int:
+        return self.audit.high_watermark()
+
+    def wait_decided(self, count: int, timeout: float) -> None:
+        _wait(lambda: self.decided_raw() >= count, timeout, f"{count} decisions ({self.name})", interval=0.1)
+
+    def measure_recovery(self, since: float, baseline: int, timeout: float = 180.0) -> float:
+        """Seconds from `since` until audit.v1 grows past `baseline`."""
+        _wait(lambda: self.decided_raw() > baseline, timeout, f"decisions to resume ({self.name})", interval=0.1)
+        self.recovery_s = time.monotonic() - since
+        return self.recovery_s
+
+    def collect(self, timeout: float) -> None:
+        """Read audit.v1 until every post has a decision, then actions.v1 until every named action is there."""
+        want = set(self.feed.post_ids)
+        deadline = time.monotonic() + timeout
+        while want - self.ledger.audit.keys() and time.monotonic() < deadline:
+            self.ledger.add_audit(self.audit.poll(1.0))
+            if not all(w.alive() for w in self.workers):
+                dead = [w for w in self.workers if not w.alive()]
+                raise ChaosFailure(f"{self.name}: a worker died unexpectedly:\n{dead[0].tail(40)}")
+        time.sleep(1.0)  # late redeliveries still in flight are counted too
+        self.ledger.add_audit(self.audit.poll(2.0))
+        expected = self.ledger.expected_actions()
+        deadline = time.monotonic() + 30
+        while True:
+            self.ledger.actions.update(a["action_id"] for a in self.actions.poll(1.0))
+            if expected <= self.ledger.actions.keys() or time.monotonic() > deadline:
+                break
+
+    def result(self) -> Result:
+        led = self.ledger
+        expected = led.expected_actions()
+        distinct = {r["decision_id"] for recs in led.audit.values() for r in recs}
+        return Result(
+            scenario=self.name, events_in=len(self.feed.post_ids), decisions_out=led.raw_decisions,
+            duplicates=led.raw_decisions - len(distinct),
+            action_duplicates=sum(led.actions.values()) - len(led.actions),
+            missing=len(set(self.feed.post_ids) - led.audit.keys()), conflicts=len(led.conflicts()),
+            lost_actions=len(expected - led.actions.keys()), orphan_actions=len(led.actions.keys() - expected),
+            recovery_s=self.recovery_s, wall_s=time.monotonic() - self.started, notes="; ".join(self.notes),
+            checks=self.checks)
+
+    def close(self) -> None:
+        for w in self.workers:
+            with contextlib.suppress(Exception):
+                w.stop(timeout=20)
+        for r in (self.audit, self.actions):
+            with contextlib.suppress(Exception):
+                r.close()
+        with contextlib.suppress(Exception):
+            _drop_topics(self.settings)
+
+
+def _drop_topics(settings: Settings) -> None:
+    client = AdminClient({**settings.kafka_config(), "log_level": 0})
+    names = [t for t in client.list_topics(timeout=10).topics
+             if t.startswith(settings.topic_prefix) or t.startswith(settings.app_id)]
+    for f in (client.delete_topics(names).values() if names else ()):
+        with contextlib.suppress(Exception):
+            f.result(30)
+
+
+def _drain_budget(n: int) -> float:
+    return 120.0 + n / 300.0  # generous: ~1,000 posts/s per worker here, a third of that as the bound
+
+
+@contextlib.contextmanager
+def _run(env: ChaosEnv, name: str, n: int, partitions: int = 4) -> Iterator[Run]:
+    run = Run(env, name, n, partitions)
+    try:
+        yield run
+    finally:
+        run.close()
+
+
+# --- scenarios -----------------------------------------------------------------------------
+
+def kill9(env: ChaosEnv, n: int = 50_000, at: float = 0.4) -> Result:
+    """One worker; kill -9 it when `at` of the posts are decided; start a new one."""
+    with _run(env, "kill9", n) as run:
+        run.start_worker()
+        run.feed.load_accounts(workers=run.workers)
+        run.feed.start()
+        run.wait_decided(int(n * at), _drain_budget(n))
+        run.workers.pop().kill()
+        before = run.decided_raw()
+        run.notes.append(f"killed -9 at {before:,} decisions")
+        t0 = time.monotonic()
+        run.start_worker()
+        run.measure_recovery(t0, before)
+        run.feed.join()
+        run.collect(_drain_budget(n))
+        return run.result()
+
+
+def rebalance(env: ChaosEnv, n: int = 20_000) -> Result:
+    """One worker; a second joins at 30% (rebalance); at 60% one of the two is killed -9 (rebalance)."""
+    with _run(env, "rebalance", n) as run:
+        run.start_worker()
+        run.feed.load_accounts(workers=run.workers)
+        run.feed.start()
+        run.wait_decided(int(n * 0.3), _drain_budget(n))
+        run.start_worker()
+        run.wait_decided(int(n * 0.6), _drain_budget(n))
+        victim = run.workers[0]
+        victim.kill()
+        run.workers.remove(victim)
+        before = run.decided_raw()
+        run.notes.append(f"2nd worker joined at 30%, 1st killed -9 at {before:,}")
+        t0 = time.monotonic()
+        run.measure_recovery(t0, before)
+        run.feed.join()
+        run.collect(_drain_budget(n))
+        return run.result()
+
+
+def broker_restart(env: ChaosEnv, n: int = 20_000, down_s: float = 5.0) -> Result:
+    """One worker; the broker is stopped (SIGTERM, controlled shutdown) at 40% and started again."""
+    with _run(env, "broker_restart", n) as run:
+        run.start_worker()
+        run.feed.load_accounts(workers=run.workers)
+        run.feed.start()
+        run.wait_decided(int(n * 0.4), _drain_budget(n))
+        before = run.decided_raw()
+        t_stop = time.monotonic()
+        env.kafka.stop()
+        time.sleep(down_s)
+        env.kafka.start()
+        t0 = time.monotonic()
+        run.notes.append(f"broker down {t0 - t_stop:.0f}s at {before:,}")
+        run.measure_recovery(t0, run.decided_raw())
+        run.feed.join()
+        run.collect(_drain_budget(n))
+        restarts = [w for w in run.workers if not w.alive()]
+        run.checks["worker_survived"] = not restarts
+        return run.result()
+
+
+def redis_outage(env: ChaosEnv, n: int = 15_000, down_s: float = 10.0) -> Result:
+    """One worker; Redis is stopped at 40% for `down_s` and started again (append-only file kept).
+
+    Checks: decisions stop while Redis is away (the route agent holds), and every violating
+    post by a seeded official is routed to public-interest review, never enforced.
+    """
+    officials = {d.account_id for d in load_seed(Settings().registry_seed)}
+    with _run(env, "redis_outage", n) as run:
+        run.start_worker()
+        run.feed.load_accounts(workers=run.workers)
+        run.feed.start()
+        run.wait_decided(int(n * 0.4), _drain_budget(n))
+        env.redis.stop()
+        time.sleep(2.0)  # in-flight batches finish
+        held_from = run.decided_raw()
+        time.sleep(down_s)
+        during = run.decided_raw() - held_from
+        env.redis.start()
+        t0 = time.monotonic()
+        run.checks["held_while_redis_down"] = during == 0
+        run.notes.append(f"redis down {down_s + 2:.0f}s at {held_from:,}, {during} decided meanwhile")
+        run.measure_recovery(t0, run.decided_raw())
+        run.feed.join()
+        run.collect(_drain_budget(n))
+        by_official = [r for recs in run.ledger.audit.values() for r in recs if r["author_id"] in officials]
+        acting = [r for r in by_official if r["route"] != "no_action"]
+        enforced = [r for r in acting if r["route"] == "enforce"]
+        run.checks["officials_never_enforced"] = not enforced and bool(acting)
+        run.notes.append(f"{len(acting)} violating official posts, {len(enforced)} enforced")
+        logs = "".join(w.log_path.read_text(errors="replace") for w in run.workers)
+        run.checks["retried"] = "redis_unavailable" in logs
+        return run.result()
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def consumer_lag(settings: Settings, specs=(topics.POSTS, topics.CLASSIFY, topics.TAGGED)) -> int:
+    """Lag of the worker's consumer group: high watermarks minus committed offsets, summed."""
+    from confluent_kafka import ConsumerGroupTopicPartitions
+
+    client = AdminClient({**settings.kafka_config(), "log_level": 0})
+    probe = Consumer({**settings.kafka_config(), "group.id": f"chaos-lag-{uuid.uuid4().hex[:6]}", "log_level": 0})
+    try:
+        parts = []
+        for spec in specs:
+            name = settings.topic(spec)
+            meta = probe.list_topics(name, timeout=10).topics[name]
+            parts += [TopicPartition(name, p) for p in meta.partitions]
+        fut = client.list_consumer_group_offsets([ConsumerGroupTopicPartitions(settings.app_id, parts)])
+        committed = {(tp.topic, tp.partition): tp.offset
+                     for tp in fut[settings.app_id].result(10).topic_partitions}
+        lag = 0
+        for tp in parts:
+            high = probe.get_watermark_offsets(tp, timeout=10, cached=False)[1]
+            done = committed.get((tp.topic, tp.partition), -1)
+            lag += high - max(done, 0)
+        return lag
+    finally:
+        probe.close()
+
+
+def burst(env: ChaosEnv, n: int = 20_000, rate: float = 200.0, steady_s: float = 10.0) -> Result:
+    """Back-pressure: `rate` posts/s for `steady_s`, then the rest at ten times the rate.
+
+    Samples the worker's VmRSS every 0.25 s; checks that memory stays bounded (peak within
+    250 MB of the steady-state RSS) and that the consumer group lag drains to 0 afterwards.
+    """
+    with _run(env, "burst", n) as run:
+        w = run.start_worker()
+        run.feed.load_accounts(workers=run.workers)
+        steady = run.feed.posts[:int(rate * steady_s)]
+        rest = run.feed.posts[len(steady):]
+        samples: list[tuple[float, float]] = []
+        stop = threading.Event()
+
+        def sample_rss() -> None:
+            while not stop.is_set():
+                samples.append((time.monotonic(), _rss_mb(w.proc.pid)))
+                time.sleep(0.25)
+
+        sampler = threading.Thread(target=sample_rss, daemon=True)
+        sampler.start()
+        try:
+            run.feed.start(rate=rate, posts=steady)
+            run.feed.join()
+            t_burst = time.monotonic()
+            baseline = max(rss for t, rss in samples if t > t_burst - 3)
+            run.feed = _continue(run.feed, rest)
+            run.feed.start(rate=rate * 10, posts=rest)
+            run.feed.join()
+            t_burst_end = time.monotonic()
+            lag_at_end = consumer_lag(run.settings)
+            _wait(lambda: consumer_lag(run.settings) == 0, _drain_budget(n), "consumer lag to drain", interval=1.0)
+            run.recovery_s = time.monotonic() - t_burst_end
+        finally:
+            stop.set()
+            sampler.join(2)
+        peak = max(rss for t, rss in samples if t >= t_burst)
+        run.checks["memory_bounded"] = peak - baseline < 250
+        run.checks["lag_drained"] = True
+        run.notes.append(f"{len(steady)} @ {rate:.0f}/s then {len(rest)} @ {rate * 10:.0f}/s; RSS {baseline:.0f} -> "
+                         f"peak {peak:.0f} MB; lag {lag_at_end:,} at burst end, drained in {run.recovery_s:.0f}s")
+        run.collect(_drain_budget(n))
+        return run.result()
+
+
+def _continue(feed: Feed, posts: list[bytes]) -> Feed:
+    """Reuse a Feed (same post ids) for a second batch of its posts."""
+    feed._thread, feed._error = None, None
+    return feed
+
+
+#: name -> (function, default number of posts)
+SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
+    "kill9": (kill9, 50_000),
+    "rebalance": (rebalance, 20_000),
+    "broker_restart": (broker_restart, 20_000),
+    "redis_outage": (redis_outage, 15_000),
+    "burst": (burst, 20_000),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops.chaos", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, help="posts per scenario (default: each scenario's own)")
+    parser.add_argument("--scenario", nargs="+", choices=sorted(SCENARIOS), default=list(SCENARIOS))
+    parser.add_argument("--run-dir", type=Path, help="keep the services' data and worker logs here")
+    args = parser.parse_args(argv)
+    results = []
+    with chaos_env(args.run_dir) as env:
+        print(f"chaos: kafka {env.kafka.bootstrap}, redis {env.redis.url}, logs in {env.run_dir / 'logs'}", flush=True)
+        for name in args.scenario:
+            fn, default = SCENARIOS[name]
+            t0 = time.monotonic()
+            try:
+                results.append(fn(env, args.posts or default))
+            except ChaosFailure as exc:
+                print(f"chaos: {name} failed after {time.monotonic() - t0:.0f}s: {exc}", flush=True)
+                results.append(Result(name, args.posts or default, 0, 0, 0, args.posts or default, 0, 0, 0, None,
+                                      time.monotonic() - t0, notes=str(exc).splitlines()[0]))
+            print(f"chaos: {name} done in {time.monotonic() - t0:.0f}s", flush=True)
+    print(table(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

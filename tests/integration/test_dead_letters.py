@@ -1,0 +1,160 @@
+"""Bad input on the real broker: every kind lands on dead-letters.v1 with its original bytes,
+the reason and where it came from, both at ingest and when garbage is produced straight onto
+posts.v1 (bypassing ingest); the good records around it are still decided; and
+`streams.dlq.replay` re-feeds letters once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+import pytest
+from confluent_kafka import Producer
+
+from streams import dlq, ingest, tail, topics
+from streams.codec import example_record
+from streams.config import Settings
+from streams.deadletter import dead_letter
+
+pytestmark = pytest.mark.integration
+T0 = "2026-11-20T12:00:00Z"
+
+
+def _line(pid: str, **post: Any) -> str:
+    return json.dumps({"post": {"post_id": pid, "author_id": "42", "text": "hello there", "created_at": T0, **post}})
+
+
+INGEST_LINES = {  # line number -> (line, error_type)
+    1: (_line("dl-good-1"), None),
+    2: ('{"post": {"post_id": "dl-trunc", "text": ', "invalid_json"),
+    3: (json.dumps({"post": {"post_id": "dl-noauthor", "text": "x", "created_at": T0}}), "invalid_record"),
+    4: (json.dumps({"post": {"post_id": "dl-policy", "author_id": "42", "text": "x", "created_at": T0},
+                    "violations": [{"policy": "jaywalking", "source": "upstream", "confidence": 0.9}]}),
+        "invalid_record"),
+    5: (json.dumps({"account": {"account_id": "42", "followers": "many"}}), "invalid_record"),
+    6: ("[" * 50_000 + "]" * 50_000, "invalid_json"),
+    7: (json.dumps({"account": None}), "invalid_record"),
+    8: (_line("dl-good-2"), None),
+}
+
+
+def _letters(settings: Settings, codec, expect: int, timeout: float = 60.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [r for r in dlq.read_letters(settings, codec)]
+        if len(got) >= expect or time.monotonic() > deadline:
+            return [x.value | {"_id": x.id} for x in got]
+        time.sleep(0.5)
+
+
+def _decided(settings: Settings, codec, post_ids: set[str], timeout: float = 90.0) -> dict[str, list[dict]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        seen: dict[str, list[dict]] = {}
+        for rec in tail.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5):
+            seen.setdefault(rec["value"]["post_id"], []).append(rec["value"])
+        if post_ids <= seen.keys() or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def ingested(stack, codec, worker):
+    stats = ingest.run(stack, codec, (x.encode() for x, _ in INGEST_LINES.values()), "bad.jsonl", progress=None)
+    assert stats.posts == 2 and stats.dead_letters == 6, stats.summary()
+    return stats
+
+
+def raw_producer(settings: Settings) -> Producer:
+    return Producer({**settings.kafka_config(), "partitioner": "murmur2_random"})
+
+
+def good_post(codec, pid: str) -> bytes:
+    return codec.encode(topics.POSTS.schema, {**example_record(codec.schema(topics.POSTS.schema)), "post_id": pid,
+                                              "author_id": "42", "text": "fine", "created_at": T0})
+
+
+@pytest.fixture(scope="module")
+def garbage(stack, codec, worker, ingested) -> dict[bytes, tuple[bytes, str]]:
+    """Bytes produced straight onto posts.v1 (key -> (value, expected error type))."""
+    post = good_post(codec, "dl-raw-good")
+    report = codec.encode(topics.REPORTS.schema, example_record(codec.schema(topics.REPORTS.schema)))
+    bad_policy = codec.encode(topics.POSTS.schema, {**codec.decode(post)[1], "post_id": "dl-raw-policy",
+                                                    "upstream_violations": [{"policy": "jaywalking", "confidence": 0.9,
+                                                                             "evidence": [], "source": "x"}]})
+    cases = {
+        b"k-json": (b'{"post_id": "1", "author_id": "2"}', "bad_magic"),
+        b"k-text": (b"hello, not avro", "bad_magic"),
+        b"k-wrong-schema": (report, "wrong_schema"),
+        b"k-fingerprint": (b"\xc3\x01" + bytes(range(8)) + post[10:], "unknown_fingerprint"),
+        b"k-truncated": (post[:-3], "malformed_avro"),
+        b"k-policy": (bad_policy, "invalid_record"),
+        b"k-oversized": (b"\xc3\x01" + post[2:10] + b"\x02" * 900_000, "malformed_avro"),
+        b"k-empty": (b"", "empty_value"),
+    }
+    p = raw_producer(stack)
+    for key, (value, _) in cases.items():
+        p.produce(stack.topic(topics.POSTS), key=key, value=value)
+    p.produce(stack.topic(topics.POSTS), key=b"dl-raw-good", value=post)
+    assert p.flush(30) == 0
+    return cases
+
+
+def test_ingest_rejects_land_with_line_bytes_and_reason(stack, codec, ingested):
+    letters = [x for x in _letters(stack, codec, 6) if x["source"] == "ingest:bad.jsonl"]
+    by_line = {x["offset"]: x for x in letters}
+    expected = {n: t for n, (_, t) in INGEST_LINES.items() if t}
+    assert sorted(by_line) == sorted(expected)
+    for n, error_type in expected.items():
+        x = by_line[n]
+        assert x["error_type"] == error_type, x["reason"]
+        assert x["original"] == INGEST_LINES[n][0].encode() and x["stage"] == "ingest" and x["partition"] == -1
+        assert f"line {n}" in x["reason"]
+    assert "post.author_id" in by_line[3]["reason"] and "jaywalking" in by_line[4]["reason"]
+    assert "account.followers" in by_line[5]["reason"]
+
+
+def test_garbage_on_posts_topic_lands_with_position_key_and_bytes(stack, codec, garbage, worker):
+    source = stack.topic(topics.POSTS)
+    want = len(garbage) + 6
+    letters = [x for x in _letters(stack, codec, want) if x["source"] == source]
+    by_key = {x["original_key"]: x for x in letters}
+    assert set(by_key) == set(garbage), f"worker log:\n{worker.tail()}"
+    for key, (value, error_type) in garbage.items():
+        x = by_key[key]
+        assert x["error_type"] == error_type, (key, x["reason"])
+        assert x["original"] == value and x["stage"] == "decode" and x["offset"] >= 0 and x["partition"] >= 0
+    decided = _decided(stack, codec, {"dl-raw-good", "dl-good-1", "dl-good-2"})
+    assert {"dl-raw-good", "dl-good-1", "dl-good-2"} <= decided.keys()  # the stream went on around the garbage
+
+
+def test_replay_refeeds_fixed_letters_once(stack, codec, garbage, worker):
+    """Operator flow: after a fix, replay the matching letters; a second replay does nothing."""
+    p = raw_producer(stack)
+    fixed_line = _line("dl-replayed-line").encode()
+    fixed_post = good_post(codec, "dl-replayed-post")
+    for value in (dead_letter(fixed_line, source="ingest:fixed.jsonl", stage="ingest", reason="was bad",
+                              error_type="test_fixed", offset=3),
+                  dead_letter(fixed_post, key=b"dl-replayed-post", source=stack.topic(topics.POSTS), partition=0,
+                              offset=0, stage="decode", reason="was bad", error_type="test_fixed")):
+        p.produce(stack.topic(topics.DEAD_LETTERS), key=value["source"].encode(),
+                  value=codec.encode(topics.DEAD_LETTERS.schema, value))
+    assert p.flush(30) == 0
+    listed = dlq.list_letters(stack, codec, error_type="test_fixed")
+    assert len(listed) == 2 and all("original" not in x for x in listed)
+
+    dry = dlq.replay(stack, codec, error_type="test_fixed", dry_run=True)
+    assert dry.replayed == 2 and dry.dry_run
+    stats = dlq.replay(stack, codec, error_type="test_fixed")
+    assert stats.replayed == 2 and stats.failed_again == 0, stats.summary()
+    decided = _decided(stack, codec, {"dl-replayed-line", "dl-replayed-post"})
+    assert {"dl-replayed-line", "dl-replayed-post"} <= decided.keys(), worker.tail()
+
+    assert dlq.replay(stack, codec, error_type="test_fixed").already_replayed == 2
+    store = dlq.RedisReplayed.connect(stack)
+    assert all(x["replayed"] for x in dlq.list_letters(stack, codec, error_type="test_fixed", store=store))
+    again = dlq.replay(stack, codec, source_filter="posts.v1", error_type="bad_magic")
+    assert again.replayed == 2  # still garbage: back on dead-letters as new letters, the stream goes on
