@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -83,15 +82,3 @@ def settings_env(settings: Settings) -> dict[str, str]:
     from dataclasses import fields
 
     return {f"MODSTREAM_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)}
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "condition"):
-    """Poll until predicate() is truthy; returns its value or raises TimeoutError naming `what`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)

@@ -8,16 +8,17 @@ consumer group and a flushed Redis database, so modules cannot see each other's 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import redis
 
 from ops import local
-from streams import admin
+from streams import admin, tail
 from streams.codec import Codec
 from streams.config import Settings
 from streams.worker import WorkerProcess, settings_env
@@ -80,3 +81,21 @@ def worker(stack: Settings, services: Services) -> Iterator[WorkerProcess]:
         yield w
     finally:
         w.stop()
+
+
+def _wait_records(settings: Settings, codec: Codec, spec, pred: Callable[[dict], bool] = lambda v: True,
+                  n: int = 1, timeout: float = 60.0) -> list[dict]:
+    """Values on `spec`'s topic matching `pred`, read from the start until there are `n` (or time is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [r["value"] for r in tail.records(settings, codec, settings.topic(spec), idle_timeout=0.5)
+               if pred(r["value"])]
+        if len(got) >= n or time.monotonic() > deadline:
+            return got
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def wait_records() -> Callable[..., list[dict]]:
+    """`wait_records(settings, codec, topics.X, pred, n=1, timeout=60)`: poll a topic for matching records."""
+    return _wait_records

@@ -7,7 +7,6 @@ posts.v1 (bypassing ingest); the good records around it are still decided; and
 from __future__ import annotations
 
 import json
-import os
 import time
 from typing import Any
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from ops import local
-from streams import tail, topics
+from streams import topics
 from streams.config import Settings
 from streams.registry_import import load_seed
 from streams.worker import settings_env
@@ -52,32 +50,22 @@ LINES = [
 ]
 
 
-def _read(settings: Settings, codec, spec, expect: int, timeout: float = 90.0) -> list[dict]:
-    """Read a topic from the start until `expect` records are there (or time runs out)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = [r["value"] for r in tail.records(settings, codec, settings.topic(spec), idle_timeout=1.0)]
-        if len(got) >= expect or time.monotonic() > deadline:
-            return got
-        time.sleep(1.0)
-
-
 @pytest.fixture(scope="module")
-def flowed(stack: Settings, codec, worker, tmp_path_factory) -> dict[str, list[dict]]:
+def flowed(stack: Settings, codec, worker, wait_records, tmp_path_factory) -> dict[str, list[dict]]:
     path = tmp_path_factory.mktemp("ingest") / "firehose.jsonl"
     path.write_text("\n".join(LINES) + "\n")
     res = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(path)], env=settings_env(stack) | {
         "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "3 posts" in res.stderr and "2 to dead-letters" in res.stderr, res.stderr
-    audit = _read(stack, codec, topics.AUDIT, 3)
+    audit = wait_records(stack, codec, topics.AUDIT, n=3, timeout=90)
     assert len(audit) == 3, f"worker decided {len(audit)} of 3 posts; worker log:\n{worker.tail()}"
     return {
         "audit": audit,
-        "actions": _read(stack, codec, topics.ACTIONS, 1),
-        "notices": _read(stack, codec, topics.NOTICES, 3),
-        "escalations": _read(stack, codec, topics.ESCALATIONS, 1),
-        "dead": _read(stack, codec, topics.DEAD_LETTERS, 2),
+        "actions": wait_records(stack, codec, topics.ACTIONS),
+        "notices": wait_records(stack, codec, topics.NOTICES, n=3),
+        "escalations": wait_records(stack, codec, topics.ESCALATIONS),
+        "dead": wait_records(stack, codec, topics.DEAD_LETTERS, n=2),
     }
 
 

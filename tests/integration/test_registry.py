@@ -9,8 +9,7 @@ import time
 import pytest
 
 from agents.records import Account
-from streams import ingest, stores, tail, topics
-from streams.config import Settings
+from streams import ingest, stores, topics
 
 pytestmark = pytest.mark.integration
 
@@ -27,17 +26,12 @@ def _line(post_id: str, followers: int, observed: str) -> bytes:
     }).encode()
 
 
-def _audit(settings: Settings, codec, post_id: str, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for rec in tail.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5):
-            if rec["value"]["post_id"] == post_id:
-                return rec["value"]
-        time.sleep(0.5)
-    raise AssertionError(f"no decision for {post_id} within {timeout}s")
+def test_crossing_the_follower_threshold_changes_the_next_posts_route(stack, codec, worker, wait_records):
+    def audit(post_id: str) -> dict:
+        found = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == post_id)
+        assert found, f"no decision for {post_id}"
+        return found[0]
 
-
-def test_crossing_the_follower_threshold_changes_the_next_posts_route(stack, codec, worker):
     from agents.records import Designation
 
     mayor = Designation(OFFICIAL, "elected_or_appointed_official", "City of Springfield", "local", "US-IL-SPR",
@@ -50,7 +44,7 @@ def test_crossing_the_follower_threshold_changes_the_next_posts_route(stack, cod
 
     asyncio.run(seed())
     ingest.run(stack, codec, [_line("before", 99_000, "2026-11-20T12:00:00Z")], "t", progress=None)
-    before = _audit(stack, codec, "before")
+    before = audit("before")
     assert before["route"] == "enforce"
     assert before["political"]["role"] == "elected_or_appointed_official" and not before["political"]["high_profile"]
 
@@ -63,7 +57,7 @@ def test_crossing_the_follower_threshold_changes_the_next_posts_route(stack, cod
     post = json.dumps({"post": {"post_id": "after", "author_id": OFFICIAL, "created_at": "2026-11-20T12:06:00Z",
                                 "text": "Immigrants are vermin, vote no on this bill"}}).encode()
     ingest.run(stack, codec, [post], "t", progress=None)
-    after = _audit(stack, codec, "after")
+    after = audit("after")
     assert after["route"] == "public_interest_review"
     assert after["political"]["eligible"] and after["political"]["designation"]["source"] == "test:city-records"
 

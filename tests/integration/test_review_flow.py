@@ -13,12 +13,11 @@ import json
 import subprocess
 import sys
 import time
-from typing import Callable
 
 import pytest
 
 from confluent_kafka import Producer
-from streams import ingest, tail, topics
+from streams import ingest, topics
 from streams.config import Settings
 from streams.registry_import import load_seed
 from streams.worker import settings_env
@@ -27,16 +26,6 @@ pytestmark = pytest.mark.integration
 
 SENATOR = load_seed(Settings().registry_seed)[1]
 T0 = "2026-11-20T12:00:00Z"
-
-
-def _wait(settings: Settings, codec, spec, pred: Callable[[dict], bool], n: int = 1, timeout: float = 60) -> list:
-    deadline = time.monotonic() + timeout
-    while True:
-        got = [r["value"] for r in tail.records(settings, codec, settings.topic(spec), idle_timeout=0.5)
-               if pred(r["value"])]
-        if len(got) >= n or time.monotonic() > deadline:
-            return got
-        time.sleep(0.5)
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
@@ -51,7 +40,7 @@ def _produce(settings: Settings, codec, spec, key: str, value: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def escalated(stack, codec, worker):
+def escalated(stack, codec, worker, wait_records):
     line = {"post": {"post_id": "sen-1", "author_id": SENATOR.account_id, "created_at": T0, "country": "DE",
                      "text": "Immigrants are vermin, and the Senate must vote no on this amnesty bill"},
             "author": {"account_id": SENATOR.account_id, "handle": "sen", "followers": 900_000, "verified": True,
@@ -60,7 +49,7 @@ def escalated(stack, codec, worker):
                        "text": "I know where you live and I will kill you"},
               "author": {"account_id": "4242", "followers": 12}}
     ingest.run(stack, codec, [json.dumps(line).encode(), json.dumps(threat).encode()], "t", progress=None)
-    (esc,) = _wait(stack, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-1")
+    (esc,) = wait_records(stack, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-1")
     return esc
 
 
@@ -75,26 +64,26 @@ def test_escalation_reaches_the_queue_with_the_post_text(stack, escalated):
     assert SENATOR.person in shown.stdout
 
 
-def test_senior_notice_decision_applies_the_three_notice_actions(stack, codec, escalated):
+def test_senior_notice_decision_applies_the_three_notice_actions(stack, codec, escalated, wait_records):
     eid = escalated["escalation_id"]
     res = _cli(stack, "review", "decide", eid, "--reviewer", "analyst-1", "--outcome", "notice",
                "--rationale", "part of the debate on the bill; newsworthy")
     assert res.returncode == 0, res.stderr
-    waiting = _wait(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["route"] == "awaiting_senior")
-    assert waiting and not _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", timeout=3)
+    waiting = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["route"] == "awaiting_senior")
+    assert waiting and not wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", timeout=3)
 
     res = _cli(stack, "review", "decide", eid, "--reviewer", "lead-1", "--outcome", "notice", "--senior",
                "--rationale", "kept in the public interest, behind a notice")
     assert res.returncode == 0, res.stderr
-    actions = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", n=3)
+    actions = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", n=3)
     assert sorted(a["type"] for a in actions) == ["exclude_from_recommendations", "limit_engagement",
                                                    "public_interest_notice"]
     assert all(not a["automated"] for a in actions)
-    notices = _wait(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "sen-1", n=2)
+    notices = wait_records(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "sen-1", n=2)
     kinds = {n["recipient"]: n for n in notices}
     assert kinds["author"]["kind"] == "statement_of_reasons" and not kinds["author"]["automated"]
     assert kinds["viewers"]["kind"] == "public_interest_interstitial" and kinds["viewers"]["recipient_id"] is None
-    audit = _wait(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["kind"] == "review_decision",
+    audit = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["kind"] == "review_decision",
                   n=2)
     assert any(a["decided_by"] == "lead-1" and a["route"] == "notice" for a in audit)
 
@@ -110,16 +99,16 @@ def test_a_decided_item_cannot_be_decided_again(stack, escalated):
     assert res.returncode == 2 and "already decided" in res.stderr
 
 
-def test_legal_request_withholds_a_post_kept_under_the_exception(stack, codec, escalated):
+def test_legal_request_withholds_a_post_kept_under_the_exception(stack, codec, escalated, wait_records):
     _produce(stack, codec, topics.LEGAL, "sen-1", {"request_id": "lr-1", "post_id": "sen-1", "countries": ["DE"],
                                                    "authority": "Court X", "legal_basis": "s.130",
                                                    "received_at": T0})
-    (action,) = _wait(stack, codec, topics.ACTIONS, lambda v: v["type"] == "withhold_in_country")
+    (action,) = wait_records(stack, codec, topics.ACTIONS, lambda v: v["type"] == "withhold_in_country")
     assert action["countries"] == ["DE"] and action["post_id"] == "sen-1"
 
 
-def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated):
-    removed = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "remove")
+def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated, wait_records):
+    removed = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "remove")
     assert removed
     decision_id = removed[0]["decision_id"]
     _produce(stack, codec, topics.APPEALS, "plain-1", {"appeal_id": "ap-1", "decision_id": decision_id,
@@ -132,7 +121,7 @@ def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated):
     res = _cli(stack, "review", "decide", "appeal:ap-1", "--reviewer", "analyst-9", "--outcome", "no_violation",
                "--rationale", "lyrics quoted from a song, no target")
     assert res.returncode == 0, res.stderr
-    (restore,) = _wait(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "restore")
+    (restore,) = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "restore")
     assert not restore["automated"]
-    notices = _wait(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "plain-1" and v["kind"] == "appeal_outcome")
+    notices = wait_records(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "plain-1" and v["kind"] == "appeal_outcome")
     assert notices and notices[0]["recipient_id"] == "4242"
