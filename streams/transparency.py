@@ -143,7 +143,7 @@ def chart(rep: TransparencyReport, path: Path) -> None:
         ax.bar_label(bars, padding=3, fontsize=9)
         ax.set_title(title, fontsize=12, loc="left")
         ax.tick_params(axis="y", labelsize=9)
-        ax.set_xlim(0, max(values or [1]) * 1.15)
+        ax.set_xlim(0, max([*values, 1]) * 1.15)  # an empty period still gets a readable axis
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(f"modstream transparency report: {rep.total:,} actions" + (f"\n{rep.period}" if rep.period else ""),
