@@ -83,7 +83,7 @@ class Ingestor:
         self.stats = IngestStats()
         self._failed: list[str] = []
 
-    def _produce(self, spec: TopicSpec, key: str, data: bytes) -> None:
+    def produce(self, spec: TopicSpec, key: str, data: bytes) -> None:
         while True:
             try:
                 self.producer.produce(self.settings.topic(spec), key=key.encode(), value=data, on_delivery=self._delivered)
@@ -102,7 +102,7 @@ class Ingestor:
         if not raw.strip():
             return
         try:
-            records = self._records(json.loads(raw)) if self.fmt == "contract" else self._native(raw)
+            records = self.records(json.loads(raw)) if self.fmt == "contract" else self._native(raw)
         except MappingError as exc:
             return self._dead(number, raw, exc.error_type, exc.reason)
         except json.JSONDecodeError as exc:
@@ -119,7 +119,7 @@ class Ingestor:
             return self._dead(number, raw, "invalid_record", f"the line breaks the contract ({type(exc).__name__}); "
                                                               "see the contract in README 'Input contract'")
         for spec, key, value in records:
-            self._produce(spec, key, value)
+            self.produce(spec, key, value)
             self.stats.count(spec)
 
     def _native(self, raw: bytes) -> list[tuple[TopicSpec, str, bytes]]:
@@ -135,7 +135,7 @@ class Ingestor:
         out += [(topics.DELETIONS, d.post_id, d.to_dict()) for d in m.deletions]
         return [(spec, key, self.codec.encode(spec.schema, value)) for spec, key, value in out]
 
-    def _records(self, obj: object) -> list[tuple[TopicSpec, str, bytes]]:
+    def records(self, obj: object) -> list[tuple[TopicSpec, str, bytes]]:
         """Validate and encode the whole line first, so a bad line produces nothing at all."""
         if isinstance(obj, dict) and "account" in obj and "post" not in obj:
             a = Account.from_dict(obj["account"], "account")
@@ -157,7 +157,7 @@ class Ingestor:
         message = f"{self.source} line {number}: {reason}"
         if len(self.stats.errors) < 5:
             self.stats.errors.append(message)
-        self._produce(topics.DEAD_LETTERS, self.source, self.codec.encode(topics.DEAD_LETTERS.schema, dead_letter(
+        self.produce(topics.DEAD_LETTERS, self.source, self.codec.encode(topics.DEAD_LETTERS.schema, dead_letter(
             raw, source=f"ingest:{self.source}", offset=number, stage="ingest", reason=message, error_type=error_type)))
 
     def close(self, timeout: float = 30.0) -> None:

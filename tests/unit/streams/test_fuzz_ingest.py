@@ -102,7 +102,7 @@ def ingestor(monkeypatch: pytest.MonkeyPatch) -> ingest.Ingestor:
 
 def _only_contract_errors(obj: Any) -> None:
     try:
-        records = ingest.Ingestor._records(_bare_ingestor(), obj)
+        records = ingest.Ingestor.records(_bare_ingestor(), obj)
     except (RecordError, CodecError) as exc:
         assert str(exc)
         return
