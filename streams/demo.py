@@ -116,5 +116,6 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
     print("   .venv/bin/modstream tail actions.v1 | head")
     print("   .venv/bin/modstream tail escalations.v1 --follow")
     print("   .venv/bin/modstream tail dead-letters.v1")
+    print("   .venv/bin/modstream review list        # the public-interest reviews waiting for a human")
     print("   stop everything: make stop")
     return 0 if len(decided) == stats.posts else 1
