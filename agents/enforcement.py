@@ -112,7 +112,7 @@ def reporter_notices(decision_id: str, reports: tuple[Report, ...], action_types
     """
     notices: dict[str, Notice] = {}
     for r in sorted(reports, key=lambda r: (r.created_at, r.report_id)):
-        who = r.reporter_id or f"anon:{r.report_id}"
+        who = r.reporter_key
         if who in notices:
             continue
         title = policy.categories[r.policy].title

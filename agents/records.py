@@ -228,6 +228,11 @@ class Report:
     reporter_id: str | None = None  #: None for people without an account
     reporter_contact: str | None = None  #: how to reach an account-less reporter with the outcome
 
+    @property
+    def reporter_key(self) -> str:
+        """Who reported: the account, or for people without one this report (each counts once)."""
+        return self.reporter_id or f"anon:{self.report_id}"
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], path: str = "report", post_id: str | None = None) -> "Report":
         from agents.policy import CATEGORIES

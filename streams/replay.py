@@ -270,7 +270,7 @@ class Context:
                 skipped += 1
                 continue
             if r.post_id in post_ids:  # first per reporter wins, as RedisReports.add (HSETNX)
-                reports.setdefault(r.post_id, {}).setdefault(r.reporter_id or f"anon:{r.report_id}", r)
+                reports.setdefault(r.post_id, {}).setdefault(r.reporter_key, r)
         seed = load_seed(settings.registry_seed) if settings.registry_seed.exists() else []
         extra = [d for path in designation_files for d in load_designations(path)]
         return cls({k: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for k, v in snapshots.items()},

@@ -117,7 +117,7 @@ class RedisReports:
     async def add(self, report: Report, window_seconds: float = 3600) -> tuple[bool, int]:
         """Record a report. Returns (new: False when this reporter already reported this post,
         distinct reporters within `window_seconds` before this report: the report velocity)."""
-        who = report.reporter_id or f"anon:{report.report_id}"
+        who = report.reporter_key
         at = datetime.fromisoformat(report.created_at.replace("Z", "+00:00")).timestamp()
         pipe = self.client.pipeline(transaction=False)
         pipe.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict()))
