@@ -83,6 +83,22 @@ def worker(stack: Settings, services: Services) -> Iterator[WorkerProcess]:
         w.stop()
 
 
+def poll_until(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.5):
+    """Poll until predicate() is truthy; return its value, or fail naming `what`."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+    return value
+
+
+@pytest.fixture(scope="session")
+def poll() -> Callable[..., object]:
+    """`poll(predicate, timeout, what, interval=0.5)`: wait for a condition, fail the test naming it."""
+    return poll_until
+
+
 def _wait_records(settings: Settings, codec: Codec, spec, pred: Callable[[dict], bool] = lambda v: True,
                   n: int = 1, timeout: float = 60.0) -> list[dict]:
     """Values on `spec`'s topic matching `pred`, read from the start until there are `n` (or time is up)."""

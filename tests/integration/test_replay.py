@@ -26,7 +26,6 @@ from streams.config import Settings
 from streams.registry_import import load_seed
 from streams.replay import (Context, OutFile, ProgressBar, ShadowTopics, Window, parse_offsets, policy_from_args,
                             read_ranges, replay, resolve_window)
-from streams.worker import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -39,18 +38,18 @@ def _now() -> datetime:
 
 
 @pytest.fixture(scope="module")
-def live(stack: Settings, codec, worker) -> dict:
+def live(stack: Settings, codec, worker, poll) -> dict:
     """Ingest the sample once the worker has loaded the registry seed; wait for every live decision."""
     seed = load_seed(stack.registry_seed)
     client = redis.Redis.from_url(stack.redis_url)
-    wait_for(lambda: client.exists(stores.key("desig", seed[0].account_id)), 120, what="the worker's registry seed")
+    poll(lambda: client.exists(stores.key("desig", seed[0].account_id)), 120, "the worker's registry seed")
     lines = list(sample.generate(N_POSTS, seed, malformed=0))
     started = _now() - timedelta(seconds=1)
     ingest.run(stack, codec, (line.encode() for line in lines), "sample", progress=None)
     ended = _now() + timedelta(seconds=1)
     audit_topic = stack.topic(topics.AUDIT)
-    wait_for(lambda: len(list(tail.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
-             interval=2.0, what=f"{N_POSTS} live decisions; worker log:\n{worker.tail()}")
+    poll(lambda: len(list(tail.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
+         f"{N_POSTS} live decisions; worker log:\n{worker.tail()}", interval=2.0)
     time.sleep(1.0)  # let the last late-report notices land too
     parsed = [json.loads(line) for line in lines]
     accounts = {d["account"]["account_id"]: d["account"] for d in parsed if "account" in d}
