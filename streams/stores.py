@@ -5,7 +5,8 @@ Keys (one builder, `key()`, so every reader and writer agrees):
 - `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
 - `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
 - `ms:reportsz:{post_id}` sorted set reporter -> report time, for report velocity
-- `ms:decided:{post_id}`  JSON summary of the automated decision, for late reporters
+- `ms:decided:{post_id}`  JSON summary of the latest decision (30 days), for late reporters, appeals,
+                          legal requests and report-raised re-review (so it holds the post text: personal data)
 - `ms:deleted:{post_id}`  set when the post was deleted at the source
 
 Writes are idempotent (faust's delivery guarantee does not cover Redis). Reads go
