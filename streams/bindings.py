@@ -298,6 +298,14 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 await with_retry("queue.add", rt.queue.add_escalation, escalation, escalation.get("post_text"))
             await delivered(out)
 
+    async def decided_summary(post_id: str, path: str) -> dict[str, Any]:
+        """The post's latest decision summary; until there is one, a dead letter to re-feed later."""
+        summary = await with_retry("reports.decided", rt.reports.decided, post_id)
+        if summary is None:
+            raise RecordError(path, f"no decision is recorded for post {post_id} yet; "
+                                    "re-feed with `modstream dlq replay` once it is decided")
+        return summary
+
     async def appeals(stream: faust.StreamT) -> None:
         """Appeals re-open a decision: into the queue, for a reviewer other than the one who decided."""
         out: list = []
@@ -306,10 +314,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 msg = event.message
                 try:
                     appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
-                    summary = await with_retry("reports.decided", rt.reports.decided, appeal.post_id)
-                    if summary is None:
-                        raise RecordError("appeal.post_id", f"no decision is recorded for post {appeal.post_id}; "
-                                          "re-feed with `modstream dlq replay` once it is decided")
+                    summary = await decided_summary(appeal.post_id, "appeal.post_id")
                     await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
                 except (CodecError, RecordError, ReviewQueueError) as exc:
                     await dead(out, msg, "appeal", exc)
@@ -366,10 +371,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 msg = event.message
                 try:
                     request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
-                    summary = await with_retry("reports.decided", rt.reports.decided, request.post_id)
-                    if summary is None:
-                        raise RecordError("legal_request.post_id", f"post {request.post_id} is not known yet; "
-                                          "re-feed with `modstream dlq replay` once it is decided")
+                    summary = await decided_summary(request.post_id, "legal_request.post_id")
                     decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
                 except (CodecError, RecordError) as exc:
                     await dead(out, msg, "legal", exc)
