@@ -33,7 +33,7 @@ from streams.codec import Codec, CodecError
 from streams.config import Settings
 from streams.deadletter import dead_letter
 from streams.formats import FORMATS, map_line
-from streams.formats.common import MappingError
+from streams.formats.common import Mapped, MappingError
 from streams.topics import TopicSpec
 
 
@@ -123,17 +123,11 @@ class Ingestor:
             self.stats.count(spec)
 
     def _native(self, raw: bytes) -> list[tuple[TopicSpec, str, bytes]]:
-        """A native event: accounts first (partial ones as patches), then statuses, posts, deletions."""
+        """A native event, mapped and encoded (see `mapped_records`)."""
         m = map_line(self.fmt, raw)
         self.stats.upstream_errors += m.upstream_errors
         self.stats.unmapped.update(note.split(":", 1)[0] for note in m.unmapped)
-        out: list[tuple[TopicSpec, str, dict]] = [
-            (topics.PATCHES, u.account.account_id, u.to_dict()) if u.partial
-            else (topics.ACCOUNTS, u.account.account_id, u.account.to_dict()) for u in m.accounts]
-        out += [(topics.ACCOUNT_STATUS, st.account_id, st.to_dict()) for st in m.statuses]
-        out += [(topics.POSTS, p.post_id, p.to_dict()) for p in m.posts]
-        out += [(topics.DELETIONS, d.post_id, d.to_dict()) for d in m.deletions]
-        return [(spec, key, self.codec.encode(spec.schema, value)) for spec, key, value in out]
+        return [(spec, key, self.codec.encode(spec.schema, value)) for spec, key, value in mapped_records(m)]
 
     def records(self, obj: object) -> list[tuple[TopicSpec, str, bytes]]:
         """Validate and encode the whole line first, so a bad line produces nothing at all."""
@@ -167,6 +161,17 @@ class Ingestor:
                     else "is the broker up (modstream local status)?")
             raise RuntimeError(f"{remaining + len(self._failed)} records not delivered to "
                                f"{self.settings.kafka_bootstrap}; first errors: {self._failed[:3]}; {hint}")
+
+
+def mapped_records(m: Mapped) -> list[tuple[TopicSpec, str, dict]]:
+    """Where a mapped native event goes: accounts first (partial ones as patches), statuses, posts, deletions."""
+    out: list[tuple[TopicSpec, str, dict]] = [
+        (topics.PATCHES, u.account.account_id, u.to_dict()) if u.partial
+        else (topics.ACCOUNTS, u.account.account_id, u.account.to_dict()) for u in m.accounts]
+    out += [(topics.ACCOUNT_STATUS, st.account_id, st.to_dict()) for st in m.statuses]
+    out += [(topics.POSTS, p.post_id, p.to_dict()) for p in m.posts]
+    out += [(topics.DELETIONS, d.post_id, d.to_dict()) for d in m.deletions]
+    return out
 
 
 def run(settings: Settings, codec: Codec, lines: Iterable[bytes], source: str, progress: IO | None = sys.stderr,
