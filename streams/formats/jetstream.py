@@ -32,6 +32,9 @@ RECORD, RECORD_WITH_MEDIA = "app.bsky.embed.record", "app.bsky.embed.recordWithM
 _FIX = 'Jetstream events are {"did": "did:...", "time_us": <int>, "kind": "commit"|"identity"|"account", ...}'
 
 
+_MAX_TIME_US = 253_402_300_800_000_000  #: year 10000: past it, not a timestamp
+
+
 def map_event(obj: Any) -> Mapped:
     """Map one decoded Jetstream event."""
     if not isinstance(obj, dict):
@@ -40,6 +43,8 @@ def map_event(obj: Any) -> Mapped:
     if not did.startswith("did:"):
         raise MappingError("invalid_field", f"event.did: {did[:60]!r} is not a DID (did:plc:... or did:web:...)")
     time_us = require(obj, "time_us", int, "event", _FIX)
+    if not 0 < time_us < _MAX_TIME_US:
+        raise MappingError("invalid_field", f"event.time_us: {time_us} is not a Unix time in microseconds")
     kind = require(obj, "kind", str, "event", _FIX)
     handler = _HANDLERS.get(kind)
     if handler is None:

@@ -16,6 +16,7 @@ from streams.codec import Codec
 from streams.formats import Mapped, MappingError, map_line
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
 from streams.formats.jetstream import cursor_of, map_event
+from streams.ingest import mapped_records
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "jetstream"
@@ -251,14 +252,8 @@ def test_every_mapped_record_encodes_with_the_repository_schemas() -> None:
     codec = Codec.from_dir(ROOT / "schemas")
     for raw in lines("commits.jsonl") + lines("identity_account.jsonl"):
         m = mapped(raw)
-        for post in m.posts:
-            codec.encode("modstream.Post", post.to_dict())
-        for update in m.accounts:
-            codec.encode("modstream.AccountUpdate", update.account.to_dict())
-        for deletion in m.deletions:
-            codec.encode("modstream.PostDeletion", deletion.to_dict())
-        for status in m.statuses:
-            codec.encode("modstream.AccountStatus", status.to_dict())
+        for spec, _, value in mapped_records(m):  # exactly what ingest produces, partial patches included
+            codec.encode(spec.schema, value)
 
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -290,3 +285,11 @@ def test_a_real_event_with_any_field_broken_maps_or_raises_mapping_error(where: 
         map_event(replaced(REAL[index], path, value))
     except MappingError:
         pass
+
+
+@pytest.mark.parametrize("time_us", [-62_135_596_800_000_001, 0, 10**20])
+def test_time_us_outside_any_date_is_a_mapping_error(time_us: int) -> None:
+    event = {"did": "did:plc:x", "time_us": time_us, "kind": "identity", "identity": {"did": "did:plc:x"}}
+    with pytest.raises(MappingError) as err:
+        map_event(event)
+    assert err.value.error_type == "invalid_field" and "time_us" in err.value.reason
