@@ -27,8 +27,12 @@ class RecordError(ValueError):
         self.problem = problem
 
 
+def _is_mapping(d: Any) -> bool:
+    return type(d) is dict or isinstance(d, Mapping)  # the ABC check is slow; decoded records are dicts
+
+
 def _req(d: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str) -> Any:
-    if not isinstance(d, Mapping):
+    if not _is_mapping(d):
         raise RecordError(path, "expected an object")
     if key not in d or d[key] is None:
         raise RecordError(f"{path}.{key}", "required field is missing")
@@ -39,7 +43,7 @@ def _req(d: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: st
 
 
 def _opt(d: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default: Any = None) -> Any:
-    if not isinstance(d, Mapping):
+    if not _is_mapping(d):
         raise RecordError(path, "expected an object")
     value = d.get(key)
     if value is None:

@@ -154,9 +154,11 @@ def fastpath(lines: list[str], policy) -> float:
 
 
 def run(settings: Settings, n: int = 50_000, workers: int = 2, latency_seconds: float = 10.0,
-        progress=print) -> BenchResult:
+        classifier: bool = False, progress=print) -> BenchResult:
+    """Fast-path tagging (the issue's target) unless `classifier`."""
     settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=local.ensure_redis(),
-                       topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}")
+                       topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}",
+                       classifier=classifier)
     admin.apply(settings)
     codec = Codec.from_dir(settings.schema_dir)
     registry = load_seed(settings.registry_seed)

@@ -2,9 +2,8 @@
 
 | agent    | reads                | writes                                                   |
 |----------|----------------------|----------------------------------------------------------|
-| tag      | posts.v1             | classify.v1, or violations.v1 when the classifier is off |
+| tag      | posts.v1             | classify.v1 (only with the classifier on)                |
 | classify | classify.v1          | violations.v1 (every post, with its violations)          |
-| route    | violations.v1        | escalations, actions, notices, ncmec-reports, audit      |
 | accounts | account-updates.v1   | Redis account registry                                   |
 | patches  | account-patches.v1   | Redis registry (merged), account-updates.v1 (full)       |
 | deletions| post-deletions.v1    | Redis: undecided deleted posts need no action            |
@@ -14,43 +13,40 @@
 | review   | review-decisions.v1  | actions, notices, audit (human decisions)                |
 | legal    | legal-requests.v1    | withhold_in_country actions, notices, audit              |
 
+The `route` role is not a faust agent: it is the hot path (streams/hotpath.py), a
+confluent-kafka batch loop that tags (classifier off) and routes posts in one hop.
+
 Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
-bytes and the reason, and the agent goes on. Redis outages hold the partition and retry:
-the route agent never decides without the registry (an official must not be routed as
-ordinary for lack of data).
+bytes and the reason, and the agent goes on. Redis outages hold the partition and retry.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any
 
 import faust
-import redis.exceptions
 import structlog
 
-from agents.caps import charges
 from agents.enforcement import reporter_notices
 from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
-from agents.records import Account, Appeal, Case, LegalRequest, Post, RecordError, Report, ReviewDecision, Violation
+from agents.records import Account, Appeal, LegalRequest, Post, RecordError, Report, ReviewDecision, Violation
 from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, PENDING_ROUTES, Appealed, decision_summary,
                            escalation_from_dict, review_appeal, review_escalation)
 from agents.report_signals import rereview
-from agents.router import route as route_decision
 from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records, tagged_record
 from streams.codec import CodecError
 from streams.deadletter import dead_letter
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
+from streams.retry import with_retry
 from streams.review_queue import ReviewQueueError
 from streams.topics import TopicSpec
 
 log = structlog.get_logger("modstream.agents")
-T = TypeVar("T")
 
 BATCH = 256  #: events per take_events batch: one Redis round trip and one log line per batch
 WITHIN = 0.05  #: seconds to wait for a batch to fill
@@ -61,19 +57,7 @@ def input_ref(message: Any) -> dict[str, Any]:
             "digest": hashlib.sha256(message.value or b"").hexdigest()}
 
 
-async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
-    """Retry Redis calls with backoff until they succeed: hold the partition, never guess."""
-    delay = 0.1
-    while True:
-        try:
-            return await fn(*args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            log.warning("redis_unavailable", op=what, retry_in_s=delay, error=type(exc).__name__)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-
-#: agents a worker runs with `--role`; "all" runs every agent in one consumer group
+#: agents a worker runs with `--role` ("route" is the hot path, streams/hotpath.py)
 _DECIDE = ("route", "accounts", "patches", "deletions", "reports", "queue", "appeals", "review", "legal")
 ROLES = {"all": ("tag", "classify", *_DECIDE), "fast": ("tag", *_DECIDE), "classify": ("classify",)}
 
@@ -117,10 +101,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
 
     fast_version = rt.versions["tagger"]
     full_version = f"{fast_version}+clf.{rt.classifier_version}"
-    tag_output = topics.CLASSIFY if rt.full_tagger is not None else topics.TAGGED
 
     async def tag(stream: faust.StreamT) -> None:
-        """Fast path: rules, PII and hash banks, per post."""
+        """Fast path (rules, PII and hash banks) before the classifier; without it, the hot path tags."""
         out: list = []
         async for batch in stream.take_events(BATCH, within=WITHIN):
             await with_retry("banks.refresh", rt.refresh_banks)
@@ -136,7 +119,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     log.exception("tag_failed", topic=msg.topic, partition=msg.partition, offset=msg.offset)
                     await dead(out, msg, "tag", exc)
                     continue
-                await send(out, tag_output, post.post_id, record)
+                await send(out, topics.CLASSIFY, post.post_id, record)
             await delivered(out)
 
     async def classify(stream: faust.StreamT) -> None:
@@ -154,60 +137,6 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             for (post, source_ref), violations in zip(items, rt.full_tagger.tag_batch([p for p, _ in items])):
                 await send(out, topics.TAGGED, post.post_id, tagged(post, violations, source_ref, full_version))
             await delivered(out)
-
-    async def route(stream: faust.StreamT) -> None:
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            items = []
-            for event in batch:
-                try:
-                    d = decode(event.message, topics.TAGGED)
-                    post = Post.from_dict(d["post"])
-                    violations = tuple(Violation.from_dict(v) for v in d["violations"])
-                    items.append((event.message, d["input"], post, violations))
-                except (CodecError, RecordError) as exc:
-                    await dead(out, event.message, "decode", exc)
-            if not items:
-                await delivered(out)
-                continue
-            ids = [i for _, _, p, _ in items for i in (p.author_id, *p.mentions)]
-            views = await with_retry("registry.lookup", rt.registry.lookup, ids)
-            post_ids = [p.post_id for _, _, p, _ in items]
-            reports = await with_retry("reports.for_posts", rt.reports.for_posts, post_ids)
-            deleted = await with_retry("reports.deleted", rt.reports.deleted, post_ids)
-            registry = {i: v.designations for i, v in views.items()}
-            day = datetime.now(timezone.utc).date().isoformat()
-            counts = await with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)
-            charged: dict[str, int] = {}
-            summaries = {}
-            for msg, source_ref, post, violations in items:
-                with structlog.contextvars.bound_contextvars(topic=msg.topic, partition=msg.partition,
-                                                             offset=msg.offset, key=post.post_id):
-                    try:
-                        case = Case(post, views[post.author_id].account,
-                                    tuple(views[m].account for m in post.mentions if views[m].account),
-                                    reports[post.post_id], deleted=post.post_id in deleted)
-                        decision = route_decision(case, violations, registry, rt.policy, counts)
-                        records = decision_records(decision, [source_ref, input_ref(msg)], rt.versions)
-                    except Exception as exc:
-                        log.exception("route_failed")
-                        await dead(out, msg, "route", exc)
-                        continue
-                    for rec in records:
-                        await send(out, rec.topic, rec.key, rec.value)
-                    for action_type, n in charges(decision, rt.policy).items():
-                        counts[action_type] = counts.get(action_type, 0) + n
-                        charged[action_type] = charged.get(action_type, 0) + n
-                    # with the text and time, so a post that reports raise later can be re-reviewed
-                    summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
-                                               "created_at": post.created_at}
-                    if decision.route != "no_action":
-                        log.info("decision", decision_id=decision.decision_id, route=decision.route,
-                                 recommendation=decision.recommendation,
-                                 actions=[a.type for a in decision.actions], notices=len(decision.notices))
-            await delivered(out)
-            await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
-            await with_retry("caps.add", rt.counters.add, charged, day)
 
     async def accounts(stream: faust.StreamT) -> None:
         out: list = []
@@ -380,24 +309,14 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                     await send(out, rec.topic, rec.key, rec.value)
             await delivered(out)
 
-    agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify), "route": (topics.TAGGED, route),
+    agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify),
               "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent),
               "patches": (topics.PATCHES, patches), "deletions": (topics.DELETIONS, deletions),
               "queue": (topics.ESCALATIONS, queue), "appeals": (topics.APPEALS, appeals),
               "review": (topics.REVIEWS, review), "legal": (topics.LEGAL, legal)}
-    if rt.full_tagger is None:
+    if rt.full_tagger is None:  # the hot path tags and routes in one hop
+        agents.pop("tag")
         agents.pop("classify")
     for name in sorted(agents.keys() & set(roles)):
         spec, fn = agents[name]
         app.agent(channels[spec.name], name=name, concurrency=1)(fn)
-    if "accounts" not in roles:
-        return
-
-    @app.task
-    async def load_registry_seed() -> None:
-        """Load the shipped registry seed into Redis (idempotent), so officials are known from the start."""
-        from streams.registry_import import load_seed
-
-        if s.registry_seed.exists():
-            count = await with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed))
-            log.info("registry_seed_loaded", accounts=count, seed=str(s.registry_seed.name))

@@ -227,7 +227,7 @@ def cmd_bench(args, settings: Settings) -> int:
 
     progress = (lambda m: print(m, file=sys.stderr)) if args.json else print
     result = bench.run(settings, n=args.posts, workers=args.workers, latency_seconds=args.latency_seconds,
-                       progress=progress)
+                       classifier=args.classifier, progress=progress)
     print(bench.as_json(result) if args.json else result.table())
     return 0
 
@@ -420,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--posts", type=int, default=50_000)
     s.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
     s.add_argument("--latency-seconds", type=float, default=10.0)
+    s.add_argument("--classifier", action="store_true", help="run the learned classifier too (default: fast path)")
     s.add_argument("--json", action="store_true", help="one JSON object on stdout")
     s.set_defaults(fn=cmd_bench)
 

@@ -19,20 +19,31 @@ from streams.config import Settings
 def run(settings: Settings, role: str = "all") -> None:
     """Block running the worker until SIGTERM/SIGINT.
 
-    `role` picks the agents (streams.bindings.ROLES). The classify role runs in its own
-    consumer group, so classifier workers scale apart from the fast path.
+    `role` picks the agents (streams.bindings.ROLES); roles with "route" also run the hot
+    path (streams.hotpath) in a thread. The classify role runs in its own consumer group,
+    so classifier workers scale apart from the fast path.
     """
     import faust
 
     from streams.app import Runtime, create_app
     from streams.bindings import ROLES, bind
+    from streams.hotpath import HotPath
 
     if role == "classify":
         settings = replace(settings, app_id=f"{settings.app_id}-classify")
     app = create_app(settings)
     bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
-    worker.execute_from_commandline()
+    hot = HotPath(settings) if "route" in ROLES[role] else None
+    if hot is not None:  # a crashed hot path stops the worker (exit 1): it must not run on without it
+        hot.start(on_crash=lambda exc: os.kill(os.getpid(), signal.SIGTERM))
+    try:
+        worker.execute_from_commandline()
+    finally:
+        if hot is not None:
+            hot.join()
+            if hot.error is not None:
+                raise SystemExit(1)
 
 
 @dataclass

@@ -95,6 +95,9 @@ _PASSES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str], ...
     (_SPACES, " "),
 )
 
+#: Per pass, a character class the text must contain for the pass to change anything.
+_GATES = (re.compile(r"[*_~^]"), re.compile(r"[0-9@$!|]"), re.compile(r"(?:^|[^a-z0-9])[a-z][^a-z0-9\n]"), None, None)
+
 
 def _fold(text: str) -> str:
     return text.lower().replace("`", "'") if text.isascii() else "".join(map(_fold_one, text))
@@ -106,16 +109,20 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
     A replacement that changes length maps every character it produces to the whole match
     (so "kill" from "k.i.l.l" points at all of "k.i.l.l").
     """
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, raw in enumerate(text):
-        for ch in _fold(raw):
-            chars.append(ch)
-            starts.append(i)
-            ends.append(i + 1)
-    current = "".join(chars)
-    for rx, repl in _PASSES:
+    if text.isascii():  # folding is one character for one
+        current, starts, ends = _fold(text), list(range(len(text))), list(range(1, len(text) + 1))
+    else:
+        chars: list[str] = []
+        starts, ends = [], []
+        for i, raw in enumerate(text):
+            for ch in _fold(raw):
+                chars.append(ch)
+                starts.append(i)
+                ends.append(i + 1)
+        current = "".join(chars)
+    for (rx, repl), gate in zip(_PASSES, _GATES):
+        if gate is not None and not gate.search(current):
+            continue  # as in `normalize`: this pass would change nothing
         new_starts: list[int] = []
         new_ends: list[int] = []
         pieces: list[str] = []
@@ -124,7 +131,7 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
             pieces.append(current[pos:m.start()])
             new_starts += starts[pos:m.start()]
             new_ends += ends[pos:m.start()]
-            out = m.expand(repl) if isinstance(repl, str) else repl(m)
+            out = repl(m) if callable(repl) else m.expand(repl) if "\\" in repl else repl
             pieces.append(out)
             if len(out) == m.end() - m.start():
                 new_starts += starts[m.start():m.end()]
@@ -164,10 +171,6 @@ class Normalized:
         """The original characters behind skeleton span [start, end)."""
         a, b = self.span(start, end)
         return self.original[a:b]
-
-
-#: Per pass, a character class the text must contain for the pass to change anything.
-_GATES = (re.compile(r"[*_~^]"), re.compile(r"[0-9@$!|]"), re.compile(r"(?:^|[^a-z0-9])[a-z][^a-z0-9\n]"), None, None)
 
 
 def normalize(text: str) -> Normalized:

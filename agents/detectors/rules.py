@@ -87,7 +87,11 @@ def _word_alternation(pattern: str) -> frozenset[str] | None:
 
 
 class RuleEngine:
-    """Compiles rule sets once; `run` is pure and cheap per post."""
+    """Compiles rule sets once; `run` is pure and cheap per post.
+
+    Most rules name words the post must contain (`keywords`, or a `requires` word list), so
+    an index from word to rules picks the few worth trying from the post's own words.
+    """
 
     def __init__(self, rule_sets: tuple[RuleSet, ...]):
         names = [r.name for rs in rule_sets for r in rs.rules]
@@ -106,6 +110,11 @@ class RuleEngine:
             for rs in rule_sets
             for r in rs.rules
         )
+        self._always = frozenset(n for n, c in enumerate(self._compiled) if not c.keyword_sets)
+        self._by_word: dict[str, list[int]] = {}
+        for n, c in enumerate(self._compiled):
+            for word in (c.keyword_sets[0] if c.keyword_sets else ()):  # the first set picks, the rest check
+                self._by_word.setdefault(word, []).append(n)
 
     @staticmethod
     def _present(cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
@@ -117,8 +126,12 @@ class RuleEngine:
         text = norm.text
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
         words = set(_WORD.findall(text))
-        for c in self._compiled:
-            if any(ks.isdisjoint(words) for ks in c.keyword_sets):
+        candidates = set(self._always)
+        for word in words:
+            candidates.update(self._by_word.get(word, ()))
+        for n in sorted(candidates):  # rule order, as declared
+            c = self._compiled[n]
+            if any(ks.isdisjoint(words) for ks in c.keyword_sets[1:]):
                 continue
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue

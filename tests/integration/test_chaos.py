@@ -4,7 +4,11 @@ outage and a burst lose nothing and act once (after de-duplication by idempotenc
 The scenarios live in ops/chaos.py (`python -m ops.chaos` runs them at full size). This
 module gives them their own Kafka and Redis (ports 19392/19393 and 16679, in a temporary
 run dir), because it stops and restarts them; the session's services are not touched.
-Sizes are chosen so the module finishes in about five minutes on a 2-core machine: the\nissue's 50,000 posts for kill -9, 5,000 (10,000 for the burst) for the others; the\nenvironment variables below change them, and `python -m ops.chaos` runs them all larger.
+Sizes are chosen so the module finishes in about five minutes on a 2-core machine: the
+issue's 50,000 posts for kill -9, 5,000 (10,000 for the burst) for the others; the
+environment variables below change them, and `python -m ops.chaos` runs them all larger.
+kill -9 and the rebalance run the fast path (the hot path tags and routes), the others
+the classifier path (faust tags and classifies, the hot path routes).
 """
 
 from __future__ import annotations

@@ -12,12 +12,15 @@ from streams.bindings import ROLES, bind
 from streams.config import Settings
 
 
+@pytest.mark.parametrize("classifier", [True, False])
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_role_binds_its_agents(role):
-    settings = Settings()
+def test_every_role_binds_its_agents(role, classifier):
+    """`route` is the hot path, not a faust agent; without the classifier it tags too."""
+    settings = Settings(classifier=classifier)
     app = create_app(settings)
     bind(app, Runtime.build(settings), ROLES[role])
-    assert sorted(app.agents) == sorted(ROLES[role])
+    hot_path = {"route"} if classifier else {"route", "tag", "classify"}
+    assert sorted(app.agents) == sorted(set(ROLES[role]) - hot_path)
 
 
 def test_structlog_lines_are_json_once_with_bound_context():

@@ -1,0 +1,270 @@
+"""The hot path: posts to decisions as a confluent-kafka batch loop, in one hop.
+
+Why not a faust agent: at firehose rates faust's per-event machinery cost three times the
+moderation itself (issue 8's profile). This loop takes up to `BATCH` records, reads the
+Redis state for all of them in one round trip, tags and routes each (pure logic in
+agents/), hands every output to the producer, waits for the broker's acks, and only then
+commits the batch's offsets. A crash anywhere redelivers the batch; decisions and their
+ids come out the same, and consumers drop repeats by action_id / notice_id.
+
+Input: posts.v1 when the classifier is off (tag and route here, and the tagged post still
+goes out on violations.v1 for its subscribers); violations.v1 when it is on (the tag and
+classify agents run in faust, this loop routes). The audit's inputs name the post and the
+tagged post; a tagged post produced here has partition and offset -1 (as in replay), and
+its digest finds it.
+
+Runs in a thread of the worker process, with its own consumer group (`group_id`), its own
+Redis client and event loop; the faust agents handle the low-rate topics beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, TypeVar
+
+import structlog
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
+
+from agents.caps import charges
+from agents.records import Case, Post, RecordError, Violation
+from agents.review import decision_summary
+from agents.router import route as route_decision
+from streams import topics
+from streams.app import Runtime
+from streams.apply import decision_records, tagged_record
+from streams.codec import CodecError
+from streams.config import Settings
+from streams.deadletter import dead_letter
+from streams.registry_import import load_seed
+from streams.retry import with_retry
+from streams.topics import TopicSpec
+
+log = structlog.get_logger("modstream.hotpath")
+T = TypeVar("T")
+
+BATCH = 1000  #: records per batch: one Redis round trip, one flush and one commit each
+WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
+
+
+def group_id(settings: Settings) -> str:
+    return f"{settings.app_id}-decide"
+
+
+def input_topic(settings: Settings) -> TopicSpec:
+    return topics.TAGGED if settings.classifier else topics.POSTS
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input record, ready to route."""
+
+    msg: Message
+    post: Post
+    violations: tuple[Violation, ...]
+    inputs: list[dict[str, Any]]  #: the audit's InputRefs
+
+
+def _ref(msg: Message) -> dict[str, Any]:
+    return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
+            "digest": hashlib.sha256(msg.value() or b"").hexdigest()}
+
+
+def _where(msg: Message, key: str) -> dict[str, Any]:
+    return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": key}
+
+
+class HotPath:
+    """The decide loop. `run` blocks until `stop` is set; `start` runs it in a thread."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, on_crash: Callable[[BaseException], None]) -> None:
+        def main() -> None:
+            try:
+                self.run()
+            except BaseException as exc:  # noqa: BLE001: the worker must die with it, not run without it
+                log.exception("hot_path_crashed")
+                self.error = exc
+                on_crash(exc)
+
+        self._thread = threading.Thread(target=main, name="hotpath", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float = 60.0) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run(self) -> None:
+        s = self.settings
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        rt = Runtime.build(s)  # its own Redis client, bound to this thread's loop
+        batch = _Batch(s, rt, loop.run_until_complete)
+        if s.registry_seed.exists():  # officials are known before the first decision
+            n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
+            log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
+        consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
+                             "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
+                             "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20})
+        consumer.subscribe([s.topic(input_topic(s))])
+        log.info("hot_path_started", topic=s.topic(input_topic(s)), group=group_id(s), batch=BATCH)
+        try:
+            while not self.stop.is_set():
+                msgs = consumer.consume(BATCH, WAIT)
+                if msgs:
+                    _commit(consumer, batch.process(msgs))
+        finally:
+            consumer.close()
+            batch.producer.flush(30)
+            loop.run_until_complete(rt.registry.client.aclose())
+            loop.close()
+
+
+def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
+    """Commit a delivered batch. A commit refused mid-rebalance is not an error: the batch comes
+    again to the partition's next owner, which decides it the same (idempotent ids)."""
+    if not offsets:
+        return
+    try:
+        consumer.commit(offsets=offsets, asynchronous=False)
+    except KafkaException as exc:
+        log.warning("commit_failed", error=str(exc.args[0]), partitions=len(offsets))
+
+
+class _Batch:
+    """Decides one consumed batch and delivers its outputs."""
+
+    def __init__(self, settings: Settings, rt: Runtime, wait: Callable[[Awaitable[T]], T]):
+        self.s, self.rt, self.wait = settings, rt, wait
+        self.failed: list[KafkaError] = []
+        self.versions: dict[str, str] = {}  #: the audit's versions, fixed per batch
+        self.producer = Producer({
+            **settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
+            "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
+            "delivery.report.only.error": True, "on_delivery": self._delivered})
+        self.tag_here = input_topic(settings) is topics.POSTS
+        self.tagged_topic = settings.topic(topics.TAGGED)
+
+    def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
+        if err is not None:
+            self.failed.append(err)
+
+    def send(self, spec: TopicSpec, key: str, value: bytes) -> None:
+        while True:
+            try:
+                self.producer.produce(self.s.topic(spec), value, key.encode())
+                return
+            except BufferError:  # local queue full: let deliveries drain
+                self.producer.poll(0.05)
+
+    def process(self, msgs: list[Message]) -> list[TopicPartition]:
+        """Decide every record, deliver every output, return the offsets to commit."""
+        rt = self.rt
+        self.wait(with_retry("banks.refresh", rt.refresh_banks))
+        self.versions = rt.versions  # fixed for the batch: banks change only at the refresh above
+        items: list[Item] = []
+        offsets: dict[tuple[str, int], int] = {}
+        for msg in msgs:
+            err = msg.error()
+            if err is not None:
+                if err.fatal():
+                    raise KafkaException(err)
+                log.warning("consume_error", error=str(err))
+                continue
+            offsets[(msg.topic(), msg.partition())] = msg.offset() + 1
+            try:
+                items.append(self._read(msg))
+            except (CodecError, RecordError) as exc:
+                self.dead(msg, "decode", exc)
+            except Exception as exc:  # a detector bug must not stop the stream
+                log.exception("tag_failed", **_where(msg, ""))
+                self.dead(msg, "tag", exc)
+        if items:
+            self._route(items)
+        self.deliver()
+        return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+
+    def deliver(self) -> None:
+        """Wait for the broker's acks. A failed delivery (after librdkafka's own retries) fails the
+        batch: nothing is committed, the worker stops, and the batch comes again."""
+        self.producer.flush()
+        if self.failed:
+            errors, self.failed = self.failed, []
+            raise KafkaException(errors[0])
+
+    def _read(self, msg: Message) -> Item:
+        value = msg.value()
+        if value is None:
+            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
+        rt, spec = self.rt, (topics.POSTS if self.tag_here else topics.TAGGED)
+        record = rt.codec.decode(value, expect=spec.schema)[1]
+        if not self.tag_here:
+            post = Post.from_dict(record["post"])
+            violations = tuple(Violation.from_dict(v) for v in record["violations"])
+            return Item(msg, post, violations, [record["input"], _ref(msg)])
+        post = Post.from_dict(record)
+        violations = tuple(rt.tagger.tag(post))
+        source = _ref(msg)
+        tagged = rt.codec.encode(topics.TAGGED.schema, tagged_record(post, violations, source, self.versions["tagger"],
+                                                                     rt.policy.version))
+        self.send(topics.TAGGED, post.post_id, tagged)
+        return Item(msg, post, violations, [source, {"topic": self.tagged_topic, "partition": -1, "offset": -1,
+                                                     "digest": hashlib.sha256(tagged).hexdigest()}])
+
+    def _route(self, items: list[Item]) -> None:
+        rt = self.rt
+        post_ids = [i.post.post_id for i in items]
+        day = datetime.now(timezone.utc).date().isoformat()
+        views, reports, deleted, counts = self.wait(asyncio.gather(
+            with_retry("registry.lookup", rt.registry.lookup, [a for i in items for a in (i.post.author_id, *i.post.mentions)]),
+            with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
+            with_retry("reports.deleted", rt.reports.deleted, post_ids),
+            with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)))
+        registry = {a: v.designations for a, v in views.items()}
+        charged: dict[str, int] = {}
+        summaries = {}
+        for item in items:
+            post = item.post
+            try:
+                case = Case(post, views[post.author_id].account,
+                            tuple(views[m].account for m in post.mentions if views[m].account),
+                            reports[post.post_id], deleted=post.post_id in deleted)
+                decision = route_decision(case, item.violations, registry, rt.policy, counts)
+                records = decision_records(decision, item.inputs, self.versions)
+                encoded = [(r.topic, r.key, rt.codec.encode(r.topic.schema, r.value)) for r in records]
+            except Exception as exc:
+                log.exception("route_failed", **_where(item.msg, post.post_id))
+                self.dead(item.msg, "route", exc)
+                continue
+            for spec, key, value in encoded:
+                self.send(spec, key, value)
+            for action_type, n in charges(decision, rt.policy).items():
+                counts[action_type] = counts.get(action_type, 0) + n
+                charged[action_type] = charged.get(action_type, 0) + n
+            # with the text and time, so a post that reports raise later can be re-reviewed
+            summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
+                                       "created_at": post.created_at}
+            if decision.route != "no_action":
+                log.info("decision", **_where(item.msg, post.post_id), decision_id=decision.decision_id,
+                         route=decision.route, recommendation=decision.recommendation,
+                         actions=[a.type for a in decision.actions], notices=len(decision.notices))
+        self.deliver()  # outputs on the broker before the state that says they were decided
+        self.wait(asyncio.gather(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries),
+                                 with_retry("caps.add", rt.counters.add, charged, day)))
+
+    def dead(self, msg: Message, stage: str, exc: Exception) -> None:
+        error_type = getattr(exc, "error_type", None) or (
+            "invalid_record" if isinstance(exc, RecordError) else type(exc).__name__)
+        log.warning("dead_letter", **_where(msg, ""), stage=stage, error_type=error_type, reason=str(exc)[:300])
+        self.send(topics.DEAD_LETTERS, msg.topic(), self.rt.codec.encode(topics.DEAD_LETTERS.schema, dead_letter(
+            msg.value() or b"", key=msg.key(), source=msg.topic(), partition=msg.partition(), offset=msg.offset(),
+            stage=stage, reason=str(exc), error_type=error_type)))
