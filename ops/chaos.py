@@ -519,7 +519,7 @@ def consumer_lag(settings: Settings) -> int:
     high watermarks minus committed offsets, summed."""
     from confluent_kafka import ConsumerGroupTopicPartitions
 
-    groups = {hotpath.group_id(settings): [hotpath.input_topic(settings)]}
+    groups = {hotpath.group_id(settings): list(hotpath.input_topics(settings))}
     if settings.classifier:
         groups[settings.app_id] = [topics.POSTS, topics.CLASSIFY]
     client = AdminClient({**settings.kafka_config(), "log_level": 0})

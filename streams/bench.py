@@ -3,12 +3,16 @@
 1. Seed N sample posts (benign, violating, political, with accounts and reports) onto a
    fresh, prefixed copy of the topics.
 2. (A) passthrough: a confluent-kafka consumer -> producer copying the same post bytes.
-3. (B) pipeline: W worker processes drain the backlog from posts to audit; events/s over
-   the drain, CPU seconds per event (workers' utime+stime), peak RSS (VmHWM).
-4. Latency: M more posts paced at half of B's rate; end-to-end latency is the audit
-   record's timestamp minus the post record's timestamp (both set at produce time).
+3. (B) pipeline: W worker processes drain the backlog from posts to audit. Events/s and CPU
+   per event (workers' utime+stime; the broker's and Redis's apart) are measured from when
+   the hot path's consumer group is stable with all W members (start-up and join
+   rebalances left out) to the last decision.
+4. Latency and memory: posts produced at half of B's rate for `paced_seconds`; end-to-end
+   latency is the audit record's timestamp minus the post record's (both set at produce
+   time); workers' RSS is sampled every few seconds (a 10-minute run shows whether it is flat).
 5. Fast path: the tagger alone on one core, in this process.
-Bench topics are deleted afterwards.
+Bench topics are deleted afterwards. State goes to database 1 of the local Redis, emptied first
+(so earlier runs' daily cap counts do not turn removals into cap holds).
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from typing import Iterable
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+import redis as syncredis
+from confluent_kafka import OFFSET_BEGINNING, ConsumerGroupState, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from agents.records import Case
 from agents.tagger import Tagger
 from ops import local
-from streams import admin, ingest, sample, topics
+from streams import admin, hotpath, ingest, sample, topics
 from streams.codec import Codec
 from streams.config import Settings
 from streams.registry_import import load_seed
@@ -42,18 +47,30 @@ class BenchResult:
     ratio: float
     p50_ms: float
     p99_ms: float
-    latency_rate_eps: float  #: the paced rate the latency was measured at
-    cpu_us_per_event: float
-    peak_rss_mb: float
+    latency_rate_eps: float  #: the paced rate latency and memory were measured at
+    paced_seconds: float
+    cpu_us_per_event: float  #: worker processes
+    broker_cpu_us_per_event: float | None  #: the local broker (None when it is not ours)
+    redis_cpu_us_per_event: float | None
+    peak_rss_mb: float  #: max over worker processes, hot path children included (VmHWM)
+    rss_start_mb: float  #: max over worker processes, first sample of the paced run
+    rss_end_mb: float  #: likewise, last sample
     fastpath_eps: float  #: tagger only, one core
 
     def table(self) -> str:
+        def us(v: float | None) -> str:
+            return "n/a (not a local service)" if v is None else f"{v:,.0f} µs"
+
         rows = [("posts", f"{self.posts:,}"), ("workers", str(self.workers)),
                 ("(A) passthrough", f"{self.passthrough_eps:,.0f} events/s"),
                 ("(B) pipeline", f"{self.pipeline_eps:,.0f} events/s"), ("B/A", f"{self.ratio:.3f}"),
                 (f"latency p50 @ {self.latency_rate_eps:,.0f}/s", f"{self.p50_ms:,.1f} ms"),
                 (f"latency p99 @ {self.latency_rate_eps:,.0f}/s", f"{self.p99_ms:,.1f} ms"),
-                ("CPU per event", f"{self.cpu_us_per_event:,.0f} µs"), ("peak RSS (max worker)", f"{self.peak_rss_mb:,.0f} MB"),
+                ("CPU per event, workers", us(self.cpu_us_per_event)),
+                ("CPU per event, broker", us(self.broker_cpu_us_per_event)),
+                ("CPU per event, Redis", us(self.redis_cpu_us_per_event)),
+                ("peak RSS (max process)", f"{self.peak_rss_mb:,.0f} MB"),
+                (f"RSS over {self.paced_seconds:,.0f}s paced", f"{self.rss_start_mb:,.0f} -> {self.rss_end_mb:,.0f} MB"),
                 ("fast-path tagging, 1 core", f"{self.fastpath_eps:,.0f} posts/s")]
         return "\n".join(f"{k:28} {v}" for k, v in rows)
 
@@ -63,9 +80,27 @@ def _proc_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _proc_peak_rss_mb(pid: int) -> float:
+def _tree(pid: int) -> list[int]:
+    """`pid` and its live descendants (a worker and its hot path child)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _proc_kb(pid: int, field: str) -> float:
     for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -112,36 +147,36 @@ def passthrough(settings: Settings, n: int) -> float:
     return n / max(elapsed, 1e-9)
 
 
-def _audit_times(settings: Settings, codec: Codec, want: Iterable[str], timeout: float) -> dict[str, int]:
-    """post_id -> audit record timestamp (ms), until every wanted post has one."""
+def _timestamps(settings: Settings, spec, want: Iterable[str], timeout: float) -> dict[str, int]:
+    """post_id -> record timestamp (ms) on `spec`, until every wanted post has one. Reads keys only
+    (every record of these topics is keyed by post id), so the reader costs the workers little CPU."""
     want = set(want)
-    consumer = _consumer(settings, settings.topic(topics.AUDIT))
+    consumer = _consumer(settings, settings.topic(spec))
     seen: dict[str, int] = {}
     deadline = time.monotonic() + timeout
     while want - seen.keys() and time.monotonic() < deadline:
-        for msg in consumer.consume(2000, 0.5):
-            if msg.error():
+        for msg in consumer.consume(5000, 0.5):
+            if msg.error() or msg.key() is None:
                 continue
-            post_id = codec.decode(msg.value())[1]["post_id"]
+            post_id = msg.key().decode()
             if post_id in want and post_id not in seen:
                 seen[post_id] = msg.timestamp()[1]
     consumer.close()
     if want - seen.keys():
-        raise TimeoutError(f"{len(want - seen.keys())} of {len(want)} posts not decided within {timeout:.0f}s")
+        raise TimeoutError(f"{len(want - seen.keys())} of {len(want)} posts not on {spec.name} within {timeout:.0f}s")
     return seen
 
 
-def _post_times(settings: Settings, codec: Codec, want: set[str]) -> dict[str, int]:
-    consumer = _consumer(settings, settings.topic(topics.POSTS))
-    seen: dict[str, int] = {}
-    while want - seen.keys():
-        for msg in consumer.consume(2000, 1.0):
-            if not msg.error():
-                post_id = codec.decode(msg.value())[1]["post_id"]
-                if post_id in want:
-                    seen[post_id] = msg.timestamp()[1]
-    consumer.close()
-    return seen
+def _wait_group_stable(settings: Settings, group: str, members: int, timeout: float = 120.0) -> None:
+    client = AdminClient(settings.kafka_config())
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        d = client.describe_consumer_groups([group])[group].result(10)
+        if (d.state == ConsumerGroupState.STABLE and len(d.members) == members
+                and all(m.assignment.topic_partitions for m in d.members)):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"consumer group {group} did not settle with {members} members within {timeout:.0f}s")
 
 
 def fastpath(lines: list[str], policy) -> float:
@@ -153,10 +188,34 @@ def fastpath(lines: list[str], policy) -> float:
     return len(posts) / max(time.process_time() - started, 1e-9)
 
 
-def run(settings: Settings, n: int = 50_000, workers: int = 2, latency_seconds: float = 10.0,
+@dataclass
+class _Cpu:
+    """CPU seconds of the workers, the local broker and the local Redis."""
+
+    workers: list[int]
+    broker: int | None
+    redis: int | None
+
+    def sample(self) -> tuple[float, float | None, float | None]:
+        def one(pid: int | None) -> float | None:
+            return _proc_cpu_seconds(pid) if pid else None
+        return sum(_proc_cpu_seconds(p) for p in self.workers), one(self.broker), one(self.redis)
+
+
+def _per_event(a: float | None, b: float | None, n: int) -> float | None:
+    return None if a is None or b is None else (b - a) * 1e6 / max(n, 1)
+
+
+def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: float = 10.0,
         classifier: bool = False, progress=print) -> BenchResult:
     """Fast-path tagging (the issue's target) unless `classifier`."""
-    settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=local.ensure_redis(),
+    external = bool(os.environ.get("MODSTREAM_KAFKA_BOOTSTRAP", "").strip())
+    external_redis = bool(os.environ.get("MODSTREAM_REDIS_URL", "").strip())
+    redis_url = local.ensure_redis()
+    if not external_redis:  # database 1 of our own throwaway Redis, emptied: earlier runs' daily caps don't count
+        redis_url = redis_url.rsplit("/", 1)[0] + "/1"
+        syncredis.Redis.from_url(redis_url).flushdb()
+    settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=redis_url,
                        topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}",
                        classifier=classifier)
     admin.apply(settings)
@@ -172,45 +231,64 @@ def run(settings: Settings, n: int = 50_000, workers: int = 2, latency_seconds: 
     procs = [WorkerProcess.start(settings_env(settings), local.default_run_dir() / "logs" / f"bench-worker{i}.log")
              for i in range(workers)]
     try:
+        _wait_group_stable(settings, hotpath.group_id(settings), workers)  # the hot path children are up
+        pids = [pid for p in procs for pid in _tree(p.proc.pid)]
+        cpu = _Cpu(pids, None if external else local.local_kafka().pid(),
+                   None if external_redis else local.local_redis().pid())
         post_ids = [json.loads(x)["post"]["post_id"] for x in lines if x.startswith('{"post"')]
-        cpu0 = sum(_proc_cpu_seconds(p.proc.pid) for p in procs)
-        decided = _audit_times(settings, codec, post_ids, timeout=max(600.0, n / 50))
-        cpu1 = sum(_proc_cpu_seconds(p.proc.pid) for p in procs)
-        stamps = sorted(decided.values())
-        # sustained rate over the drain, leaving out the first 5% (consumer-group start-up)
-        head = stamps[len(stamps) // 20]
-        b = (len(stamps) - len(stamps) // 20) / max((stamps[-1] - head) / 1000, 1e-9)
-        cpu_us = (cpu1 - cpu0) * 1e6 / n
-        progress(f"bench: (B) {b:,.0f} events/s; latency at {b / 2:,.0f}/s for {latency_seconds:.0f}s ...")
+        # measured from when every worker holds its partitions: start-up and the joins' rebalances left out
+        t0_ms, start = time.time() * 1000, cpu.sample()
+        decided = _timestamps(settings, topics.AUDIT, post_ids, timeout=max(600.0, n / 50))
+        end = cpu.sample()
+        stamps = [t for t in decided.values() if t >= t0_ms]
+        if len(stamps) < len(post_ids) // 2:
+            raise RuntimeError(f"only {len(stamps):,} of {len(post_ids):,} posts were left once the workers were up: "
+                               "run with more --posts")
+        b = len(stamps) / max((max(stamps) - t0_ms) / 1000, 1e-9)
+        cpu_us, broker_us, redis_us = (_per_event(x, y, len(stamps)) for x, y in zip(start, end))
         rate = b / 2
-        m = int(rate * latency_seconds)
-        extra = list(sample.generate(m, registry, malformed=0, run="l-", seed=11))
-        extra_posts = [x for x in extra if x.startswith('{"post"')]
-        # encode first, then produce the raw bytes at the pace: the bench's own cost stays off the clock
-        ing = ingest.Ingestor(settings, codec, "bench-latency")
-        for x in extra:
-            if not x.startswith('{"post"'):
-                ing.line(0, x.encode())
-        ing.producer.flush(30)
-        encoded = [rec for x in extra_posts for rec in ing.records(json.loads(x)) if rec[0] is topics.POSTS]
-        started = time.monotonic()
-        for i, (spec, key, value) in enumerate(encoded):
-            ing.produce(spec, key, value)
-            ahead = started + i / rate - time.monotonic()
-            if ahead > 0:
-                ing.producer.poll(ahead)
-        ing.close()
-        ids = {json.loads(x)["post"]["post_id"] for x in extra_posts}
-        done = _audit_times(settings, codec, ids, timeout=120)
-        produced = _post_times(settings, codec, ids)
-        latencies = [done[i] - produced[i] for i in ids]
-        rss = max(_proc_peak_rss_mb(p.proc.pid) for p in procs)
+        progress(f"bench: (B) {b:,.0f} events/s; paced at {rate:,.0f}/s for {paced_seconds:.0f}s ...")
+        latencies, rss = _paced(settings, codec, registry, pids, rate, paced_seconds)
+        peak = max(_proc_kb(pid, "VmHWM:") for pid in pids)
     finally:
         for p in procs:
             p.stop()
         _drop_topics(settings)
     return BenchResult(n, workers, a, b, b / a, _percentile(latencies, 0.5), _percentile(latencies, 0.99), rate,
-                       cpu_us, rss, fast)
+                       paced_seconds, cpu_us, broker_us, redis_us, peak, rss[0], rss[-1], fast)
+
+
+def _paced(settings: Settings, codec: Codec, registry, pids: list[int], rate: float,
+           seconds: float) -> tuple[list[float], list[float]]:
+    """Produce posts at `rate` for `seconds`; return end-to-end latencies (ms, every k-th post, at
+    most ~50,000) and the workers' RSS (MB, max over worker processes) sampled every 5 s."""
+    pool_lines = list(sample.generate(min(int(rate * seconds), 20_000), registry, malformed=0, run="l-", seed=11))
+    ing = ingest.Ingestor(settings, codec, "bench-paced")
+    for x in pool_lines:  # their accounts and reports
+        if not x.startswith('{"post"'):
+            ing.line(0, x.encode())
+    ing.producer.flush(30)
+    pool = [json.loads(x)["post"] for x in pool_lines if x.startswith('{"post"')]
+    total = int(rate * seconds)
+    every = max(1, total // 50_000)
+    rss: list[float] = []
+    started = next_rss = time.monotonic()
+    for i in range(total):  # encoded as sent: a long run would not fit in memory pre-encoded
+        post = {**pool[i % len(pool)], "post_id": f"l-{i:09d}"}
+        ing.produce(topics.POSTS, post["post_id"], codec.encode(topics.POSTS.schema, post))
+        now = time.monotonic()
+        if now >= next_rss:
+            rss.append(max(_proc_kb(pid, "VmRSS:") for pid in pids))
+            next_rss += 5.0
+        ahead = started + i / rate - now
+        if ahead > 0:
+            ing.producer.poll(ahead)
+    ing.close()
+    rss.append(max(_proc_kb(pid, "VmRSS:") for pid in pids))
+    ids = {f"l-{i:09d}" for i in range(0, total, every)}
+    done = _timestamps(settings, topics.AUDIT, ids, timeout=120)
+    produced = _timestamps(settings, topics.POSTS, ids, timeout=60)
+    return [done[i] - produced[i] for i in ids], rss
 
 
 def _drop_topics(settings: Settings) -> None:

@@ -7,14 +7,13 @@
 | accounts | account-updates.v1   | Redis account registry                                   |
 | patches  | account-patches.v1   | Redis registry (merged), account-updates.v1 (full)       |
 | deletions| post-deletions.v1    | Redis: undecided deleted posts need no action            |
-| reports  | reports.v1           | Redis report sets; notices to late reporters             |
-| queue    | escalations.v1       | Redis review queue (public-interest reviews, cap holds)  |
 | appeals  | appeals.v1           | Redis review queue (appeals, to a different reviewer)    |
 | review   | review-decisions.v1  | actions, notices, audit (human decisions)                |
 | legal    | legal-requests.v1    | withhold_in_country actions, notices, audit              |
 
-The `route` role is not a faust agent: it is the hot path (streams/hotpath.py), a
-confluent-kafka batch loop that tags (classifier off) and routes posts in one hop.
+The `route`, `reports` and `queue` roles are not faust agents: they are the hot path
+(streams/hotpath.py), a confluent-kafka batch loop that tags (classifier off) and routes
+posts in one hop, files reports and queues escalations.
 
 Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
 bytes and the reason, and the agent goes on. Redis outages hold the partition and retry.
@@ -29,13 +28,11 @@ from typing import Any
 import faust
 import structlog
 
-from agents.enforcement import reporter_notices
 from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
-from agents.records import Account, Appeal, LegalRequest, Post, RecordError, Report, ReviewDecision, Violation
-from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, PENDING_ROUTES, Appealed, decision_summary,
+from agents.records import Account, Appeal, LegalRequest, Post, RecordError, ReviewDecision, Violation
+from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, Appealed, decision_summary,
                            escalation_from_dict, review_appeal, review_escalation)
-from agents.report_signals import rereview
 from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records, tagged_record
@@ -57,9 +54,12 @@ def input_ref(message: Any) -> dict[str, Any]:
             "digest": hashlib.sha256(message.value or b"").hexdigest()}
 
 
-#: agents a worker runs with `--role` ("route" is the hot path, streams/hotpath.py)
-_DECIDE = ("route", "accounts", "patches", "deletions", "reports", "queue", "appeals", "review", "legal")
-ROLES = {"all": ("tag", "classify", *_DECIDE), "fast": ("tag", *_DECIDE), "classify": ("classify",)}
+#: what the hot path (streams/hotpath.py) does in one confluent-kafka loop: posts, reports, escalations
+HOT = ("route", "reports", "queue")
+_AGENTS = ("accounts", "patches", "deletions", "appeals", "review", "legal")
+#: what a worker runs with `--role`: the hot path (as a child process beside faust) and/or faust agents
+ROLES = {"all": ("tag", "classify", *HOT, *_AGENTS), "fast": ("tag", *HOT, *_AGENTS), "classify": ("classify",),
+         "decide": HOT, "agents": ("tag", "classify", *_AGENTS)}
 
 
 def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:
@@ -186,50 +186,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             await with_retry("reports.mark_deleted", rt.reports.mark_deleted, ids)
             await delivered(out)
 
-    async def reports_agent(stream: faust.StreamT) -> None:
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    report = Report.from_dict(decode(msg, topics.REPORTS))
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "decode", exc)
-                    continue
-                new, recent = await with_retry("reports.add", rt.reports.add, report, s.report_window_seconds)
-                if not new:
-                    continue  # the same reporter again: counted once
-                summary = await with_retry("reports.decided", rt.reports.decided, report.post_id)
-                if summary is None:
-                    continue  # not decided yet: the route agent will see this report
-                if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
-                    for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
-                                                   frozenset(summary["found"]), rt.policy):
-                        await send(out, topics.NOTICES, report.post_id, notice.to_dict())
-                reports = (await with_retry("reports.for_posts", rt.reports.for_posts, [report.post_id]))[report.post_id]
-                escalation = rereview(summary, reports, recent, threshold=s.report_review_threshold,
-                                      window_seconds=s.report_window_seconds, policy_version=rt.policy.version)
-                if escalation is not None:
-                    log.info("raised_by_reports", post_id=report.post_id, reporters=recent)
-                    await send(out, topics.ESCALATIONS, report.post_id, escalation.to_dict())
-            await delivered(out)
-
-    async def queue(stream: faust.StreamT) -> None:
-        """Escalations (public-interest reviews, daily-cap holds) into the review queue."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                try:
-                    escalation = decode(event.message, topics.ESCALATIONS)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, event.message, "decode", exc)
-                    continue
-                await with_retry("queue.add", rt.queue.add_escalation, escalation, escalation.get("post_text"))
-            await delivered(out)
-
     async def decided_summary(post_id: str, path: str) -> dict[str, Any]:
         """The post's latest decision summary; until there is one, a dead letter to re-feed later."""
-        summary = await with_retry("reports.decided", rt.reports.decided, post_id)
+        summary = (await with_retry("reports.decided", rt.reports.decided, [post_id])).get(post_id)
         if summary is None:
             raise RecordError(path, f"no decision is recorded for post {post_id} yet; "
                                     "re-feed with `modstream dlq replay` once it is decided")
@@ -310,9 +269,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             await delivered(out)
 
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify),
-              "accounts": (topics.ACCOUNTS, accounts), "reports": (topics.REPORTS, reports_agent),
+              "accounts": (topics.ACCOUNTS, accounts),
               "patches": (topics.PATCHES, patches), "deletions": (topics.DELETIONS, deletions),
-              "queue": (topics.ESCALATIONS, queue), "appeals": (topics.APPEALS, appeals),
+              "appeals": (topics.APPEALS, appeals),
               "review": (topics.REVIEWS, review), "legal": (topics.LEGAL, legal)}
     if rt.full_tagger is None:  # the hot path tags and routes in one hop
         agents.pop("tag")

@@ -226,7 +226,7 @@ def cmd_bench(args, settings: Settings) -> int:
     from streams import bench
 
     progress = (lambda m: print(m, file=sys.stderr)) if args.json else print
-    result = bench.run(settings, n=args.posts, workers=args.workers, latency_seconds=args.latency_seconds,
+    result = bench.run(settings, n=args.posts, workers=args.workers, paced_seconds=args.paced_seconds,
                        classifier=args.classifier, progress=progress)
     print(bench.as_json(result) if args.json else result.table())
     return 0
@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
-    s.add_argument("--role", choices=["all", "fast", "classify"], default="all",
+    s.add_argument("--role", choices=["all", "fast", "classify", "decide", "agents"], default="all",
                    help="all agents (default); or split: 'fast' workers and 'classify' workers scaled apart")
     s.set_defaults(fn=cmd_worker)
 
@@ -417,9 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_eval)
 
     s = sub.add_parser("bench", help="measure pipeline throughput and latency against raw Kafka passthrough")
-    s.add_argument("--posts", type=int, default=50_000)
+    s.add_argument("--posts", type=int, default=200_000)
     s.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
-    s.add_argument("--latency-seconds", type=float, default=10.0)
+    s.add_argument("--paced-seconds", type=float, default=10.0,
+                   help="seconds of load at half the measured rate, for latency and memory (600: the 10-minute check)")
     s.add_argument("--classifier", action="store_true", help="run the learned classifier too (default: fast path)")
     s.add_argument("--json", action="store_true", help="one JSON object on stdout")
     s.set_defaults(fn=cmd_bench)

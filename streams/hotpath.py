@@ -1,26 +1,28 @@
-"""The hot path: posts to decisions as a confluent-kafka batch loop, in one hop.
+"""The hot path: posts to decisions, reports and escalations, as one confluent-kafka batch loop.
 
-Why not a faust agent: at firehose rates faust's per-event machinery cost three times the
-moderation itself (issue 8's profile). This loop takes up to `BATCH` records, reads the
-Redis state for all of them in one round trip, tags and routes each (pure logic in
-agents/), hands every output to the producer, waits for the broker's acks, and only then
-commits the batch's offsets. A crash anywhere redelivers the batch; decisions and their
-ids come out the same, and consumers drop repeats by action_id / notice_id.
+Why not faust agents: at firehose rates faust's per-event machinery cost more than the
+moderation itself (issue 8's profiles). This loop takes up to `BATCH` records, reads the
+Redis state for all of them in a few round trips, files the batch's reports, tags and
+routes its posts (pure logic in agents/), queues its escalations, hands every output to
+the producer, waits for the broker's acks, and only then commits the batch's offsets. A
+crash anywhere redelivers the batch; decisions and their ids come out the same, and
+consumers drop repeats by action_id / notice_id.
 
-Input: posts.v1 when the classifier is off (tag and route here, and the tagged post still
-goes out on violations.v1 for its subscribers); violations.v1 when it is on (the tag and
-classify agents run in faust, this loop routes). The audit's inputs name the post and the
-tagged post; a tagged post produced here has partition and offset -1 (as in replay), and
-its digest finds it.
+Posts come from posts.v1 when the classifier is off (tag and route here: no violations.v1
+hop, the audit record carries every post's violations), from violations.v1 when it is on
+(the tag and classify agents run in faust, this loop routes). The audit's inputs name the
+records read: the post, and the tagged post when there is one.
 
-Runs in a thread of the worker process, with its own consumer group (`group_id`), its own
-Redis client and event loop; the faust agents handle the low-rate topics beside it.
+Runs in a process of its own (`serve`), with its own consumer group (`group_id`); faust
+agents handle the low-rate topics (accounts, appeals, reviews, legal) beside it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import signal
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,12 +32,14 @@ import structlog
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from agents.caps import charges
-from agents.records import Case, Post, RecordError, Violation
-from agents.review import decision_summary
+from agents.enforcement import reporter_notices
+from agents.records import Case, Post, RecordError, Report, Violation
+from agents.report_signals import rereview
+from agents.review import PENDING_ROUTES, decision_summary
 from agents.router import route as route_decision
 from streams import topics
 from streams.app import Runtime
-from streams.apply import decision_records, tagged_record
+from streams.apply import decision_records
 from streams.codec import CodecError
 from streams.config import Settings
 from streams.deadletter import dead_letter
@@ -55,7 +59,13 @@ def group_id(settings: Settings) -> str:
 
 
 def input_topic(settings: Settings) -> TopicSpec:
+    """Where the posts to decide come from."""
     return topics.TAGGED if settings.classifier else topics.POSTS
+
+
+def input_topics(settings: Settings) -> tuple[TopicSpec, ...]:
+    """Everything the hot path consumes: the posts, and the other firehose-rate inputs."""
+    return input_topic(settings), topics.REPORTS, topics.ESCALATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,30 +88,11 @@ def _where(msg: Message, key: str) -> dict[str, Any]:
 
 
 class HotPath:
-    """The decide loop. `run` blocks until `stop` is set; `start` runs it in a thread."""
+    """The decide loop: `run` blocks until `stop` is set."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.stop = threading.Event()
-        self.error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self, on_crash: Callable[[BaseException], None]) -> None:
-        def main() -> None:
-            try:
-                self.run()
-            except BaseException as exc:  # noqa: BLE001: the worker must die with it, not run without it
-                log.exception("hot_path_crashed")
-                self.error = exc
-                on_crash(exc)
-
-        self._thread = threading.Thread(target=main, name="hotpath", daemon=True)
-        self._thread.start()
-
-    def join(self, timeout: float = 60.0) -> None:
-        self.stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def run(self) -> None:
         s = self.settings
@@ -115,8 +106,8 @@ class HotPath:
         consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
                              "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
                              "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20})
-        consumer.subscribe([s.topic(input_topic(s))])
-        log.info("hot_path_started", topic=s.topic(input_topic(s)), group=group_id(s), batch=BATCH)
+        consumer.subscribe([s.topic(spec) for spec in input_topics(s)])
+        log.info("hot_path_started", topics=[s.topic(spec) for spec in input_topics(s)], group=group_id(s), batch=BATCH)
         try:
             while not self.stop.is_set():
                 msgs = consumer.consume(BATCH, WAIT)
@@ -127,6 +118,16 @@ class HotPath:
             batch.producer.flush(30)
             loop.run_until_complete(rt.registry.client.aclose())
             loop.close()
+
+
+def serve(settings: Settings) -> None:
+    """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
+    or the child process a worker starts for it (a process of its own: sharing the faust
+    worker's interpreter, it lost a third of its speed to the GIL)."""
+    hot = HotPath(settings)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: hot.stop.set())
+    hot.run()
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
@@ -152,7 +153,6 @@ class _Batch:
             "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
             "delivery.report.only.error": True, "on_delivery": self._delivered})
         self.tag_here = input_topic(settings) is topics.POSTS
-        self.tagged_topic = settings.topic(topics.TAGGED)
 
     def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:
@@ -167,11 +167,12 @@ class _Batch:
                 self.producer.poll(0.05)
 
     def process(self, msgs: list[Message]) -> list[TopicPartition]:
-        """Decide every record, deliver every output, return the offsets to commit."""
+        """Handle every record, deliver every output, return the offsets to commit.
+        Reports go first, so a post decided in the same batch sees them."""
         rt = self.rt
         self.wait(with_retry("banks.refresh", rt.refresh_banks))
         self.versions = rt.versions  # fixed for the batch: banks change only at the refresh above
-        items: list[Item] = []
+        by_topic: dict[str, list[Message]] = {}
         offsets: dict[tuple[str, int], int] = {}
         for msg in msgs:
             err = msg.error()
@@ -181,17 +182,39 @@ class _Batch:
                 log.warning("consume_error", error=str(err))
                 continue
             offsets[(msg.topic(), msg.partition())] = msg.offset() + 1
+            by_topic.setdefault(msg.topic(), []).append(msg)
+        def of(spec: TopicSpec) -> list[Message]:
+            return by_topic.get(self.s.topic(spec), [])
+
+        reports = self._each(of(topics.REPORTS), lambda m: Report.from_dict(self._value(m, topics.REPORTS)))
+        if reports:
+            self._reports(reports)
+        items = self._each(of(input_topic(self.s)), self._read)
+        if items:
+            self._route(items)
+        escalations = self._each(of(topics.ESCALATIONS), lambda m: self._value(m, topics.ESCALATIONS))
+        if escalations:
+            self.wait(with_retry("queue.add", rt.queue.add_escalations, escalations))
+        self.deliver()
+        return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+
+    def _value(self, msg: Message, spec: TopicSpec) -> dict[str, Any]:
+        if msg.value() is None:
+            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
+        return self.rt.codec.decode(msg.value(), expect=spec.schema)[1]
+
+    def _each(self, msgs: list[Message], read: Callable[[Message], T]) -> list[T]:
+        """`read` of each message; a record that fails becomes a dead letter."""
+        out = []
+        for msg in msgs:
             try:
-                items.append(self._read(msg))
+                out.append(read(msg))
             except (CodecError, RecordError) as exc:
                 self.dead(msg, "decode", exc)
             except Exception as exc:  # a detector bug must not stop the stream
                 log.exception("tag_failed", **_where(msg, ""))
                 self.dead(msg, "tag", exc)
-        if items:
-            self._route(items)
-        self.deliver()
-        return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+        return out
 
     def deliver(self) -> None:
         """Wait for the broker's acks. A failed delivery (after librdkafka's own retries) fails the
@@ -202,23 +225,14 @@ class _Batch:
             raise KafkaException(errors[0])
 
     def _read(self, msg: Message) -> Item:
-        value = msg.value()
-        if value is None:
-            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
-        rt, spec = self.rt, (topics.POSTS if self.tag_here else topics.TAGGED)
-        record = rt.codec.decode(value, expect=spec.schema)[1]
+        rt = self.rt
+        record = self._value(msg, input_topic(self.s))
         if not self.tag_here:
             post = Post.from_dict(record["post"])
             violations = tuple(Violation.from_dict(v) for v in record["violations"])
             return Item(msg, post, violations, [record["input"], _ref(msg)])
         post = Post.from_dict(record)
-        violations = tuple(rt.tagger.tag(post))
-        source = _ref(msg)
-        tagged = rt.codec.encode(topics.TAGGED.schema, tagged_record(post, violations, source, self.versions["tagger"],
-                                                                     rt.policy.version))
-        self.send(topics.TAGGED, post.post_id, tagged)
-        return Item(msg, post, violations, [source, {"topic": self.tagged_topic, "partition": -1, "offset": -1,
-                                                     "digest": hashlib.sha256(tagged).hexdigest()}])
+        return Item(msg, post, tuple(rt.tagger.tag(post)), [_ref(msg)])
 
     def _route(self, items: list[Item]) -> None:
         rt = self.rt
@@ -231,7 +245,9 @@ class _Batch:
             with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)))
         registry = {a: v.designations for a, v in views.items()}
         charged: dict[str, int] = {}
+        routes: dict[str, int] = {}
         summaries = {}
+        debug = logging.getLogger("modstream.hotpath").isEnabledFor(logging.DEBUG)
         for item in items:
             post = item.post
             try:
@@ -253,13 +269,38 @@ class _Batch:
             # with the text and time, so a post that reports raise later can be re-reviewed
             summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
                                        "created_at": post.created_at}
-            if decision.route != "no_action":
-                log.info("decision", **_where(item.msg, post.post_id), decision_id=decision.decision_id,
-                         route=decision.route, recommendation=decision.recommendation,
-                         actions=[a.type for a in decision.actions], notices=len(decision.notices))
+            routes[decision.route] = routes.get(decision.route, 0) + 1
+            if debug and decision.route != "no_action":  # per post only at DEBUG: audit.v1 is the record
+                log.debug("decision", **_where(item.msg, post.post_id), decision_id=decision.decision_id,
+                          route=decision.route, recommendation=decision.recommendation,
+                          actions=[a.type for a in decision.actions], notices=len(decision.notices))
         self.deliver()  # outputs on the broker before the state that says they were decided
         self.wait(asyncio.gather(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries),
                                  with_retry("caps.add", rt.counters.add, charged, day)))
+        first, last = items[0].msg, items[-1].msg
+        log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
+                 last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged)
+
+    def _reports(self, reports: list[Report]) -> None:
+        """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
+        rt, s = self.rt, self.s
+        added = self.wait(with_retry("reports.add", rt.reports.add, reports, s.report_window_seconds))
+        fresh = [(r, recent) for r, (new, recent) in zip(reports, added) if new]  # a reporter again counts once
+        summaries = self.wait(with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for r, _ in fresh})))
+        late = [(r, recent) for r, recent in fresh if r.post_id in summaries]  # undecided: _route will see them
+        stored = self.wait(with_retry("reports.for_posts", rt.reports.for_posts, sorted({r.post_id for r, _ in late})))
+        for report, recent in late:
+            summary = summaries[report.post_id]
+            if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
+                for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                               frozenset(summary["found"]), rt.policy):
+                    self.send(topics.NOTICES, report.post_id, rt.codec.encode(topics.NOTICES.schema, notice.to_dict()))
+            escalation = rereview(summary, stored[report.post_id], recent, threshold=s.report_review_threshold,
+                                  window_seconds=s.report_window_seconds, policy_version=rt.policy.version)
+            if escalation is not None:
+                log.info("raised_by_reports", post_id=report.post_id, reporters=recent)
+                self.send(topics.ESCALATIONS, report.post_id,
+                          rt.codec.encode(topics.ESCALATIONS.schema, escalation.to_dict()))
 
     def dead(self, msg: Message, stage: str, exc: Exception) -> None:
         error_type = getattr(exc, "error_type", None) or (

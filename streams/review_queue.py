@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
@@ -209,10 +209,19 @@ class ReviewQueue:
         """Up to `limit` item ids in these states, oldest created_at first."""
         raise NotImplementedError
 
+    async def _insert_new(self, items: Sequence[ReviewItem]) -> None:
+        """Store the items that are not there yet (with their state index); leave the others."""
+        raise NotImplementedError
+
     async def add_escalation(self, escalation: Mapping[str, Any], post_text: str | None = None) -> ReviewItem:
         """File an escalations.v1 value (public-interest review or daily-cap hold). Idempotent."""
         new = escalation_item(escalation, self.clock(), post_text)
         return await self._update(new.item_id, lambda old: old or new)
+
+    async def add_escalations(self, escalations: Sequence[Mapping[str, Any]]) -> None:
+        """`add_escalation` for a batch (the queue agent's), in one round trip; post text from each value."""
+        now = self.clock()
+        await self._insert_new([escalation_item(e, now, e.get("post_text")) for e in escalations])
 
     async def add_appeal(self, appeal: Appeal, original_summary: Mapping[str, Any],
                          post_text: str | None = None) -> ReviewItem:
@@ -270,11 +279,35 @@ class MemoryReviewQueue(ReviewQueue):
                                                                                                i.item_id))
         return [i.item_id for i in chosen[:limit]]
 
+    async def _insert_new(self, items: Sequence[ReviewItem]) -> None:
+        for item in items:
+            self._items.setdefault(item.item_id, item)
+
+
+#: Insert-if-absent of one item and its index entry, atomically, without a WATCH round trip.
+_INSERT_NEW = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  return 1
+end
+return 0
+"""
+
 
 class RedisReviewQueue(ReviewQueue):
     def __init__(self, client: aioredis.Redis, clock: Callable[[], datetime] = _utcnow):
         self.client = client
         self.clock = clock
+        self._insert_one = client.register_script(_INSERT_NEW)
+
+    async def _insert_new(self, items: Sequence[ReviewItem]) -> None:
+        if not items:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for item in items:
+            await self._insert_one(keys=[key("review", item.item_id), key("reviewq", item.state)],
+                                   args=[item.to_json(), _epoch(item.created_at), item.item_id], client=pipe)  # queued
+        await pipe.execute()
 
     async def _load(self, item_id: str) -> ReviewItem | None:
         raw = await self.client.get(key("review", item_id))

@@ -111,54 +111,72 @@ class RedisRegistry:
         return len(by_account)
 
 
+#: One round trip for a whole batch: the reports of many posts, and many decided summaries.
+#: (Multi-key scripts need every key in one slot on Redis Cluster; this is single-node Redis.)
+_HVALS_MANY = """
+local out = {}
+for i, k in ipairs(KEYS) do out[i] = redis.call('HVALS', k) end
+return out
+"""
+_SET_MANY_EX = """
+local ttl = ARGV[#KEYS + 1]
+for i, k in ipairs(KEYS) do redis.call('SET', k, ARGV[i], 'EX', ttl) end
+return #KEYS
+"""
+KEEP_SECONDS = 30 * 24 * 3600  #: report sets, decided summaries and deletion flags: long enough for any backlog
+
+
 @dataclass
 class RedisReports:
     client: aioredis.Redis
 
-    async def add(self, report: Report, window_seconds: float = 3600) -> tuple[bool, int]:
-        """Record a report. Returns (new: False when this reporter already reported this post,
-        distinct reporters within `window_seconds` before this report: the report velocity)."""
-        who = report.reporter_key
-        at = datetime.fromisoformat(report.created_at.replace("Z", "+00:00")).timestamp()
+    def __post_init__(self) -> None:
+        self._hvals_many = self.client.register_script(_HVALS_MANY)
+        self._set_many_ex = self.client.register_script(_SET_MANY_EX)
+
+    async def add(self, reports: Sequence[Report], window_seconds: float = 3600) -> list[tuple[bool, int]]:
+        """Record reports, in order, in one round trip. Per report: (new: False when this reporter
+        already reported this post, distinct reporters within `window_seconds` before this report:
+        the report velocity)."""
+        if not reports:
+            return []
         pipe = self.client.pipeline(transaction=False)
-        pipe.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict()))
-        pipe.zadd(key("reportsz", report.post_id), {who: at}, nx=True)
-        pipe.zcount(key("reportsz", report.post_id), at - window_seconds, at)
-        pipe.expire(key("reportsz", report.post_id), 30 * 24 * 3600)
-        new, _, recent, _ = await pipe.execute()
-        return bool(new), int(recent)
+        for report in reports:
+            who = report.reporter_key
+            at = datetime.fromisoformat(report.created_at.replace("Z", "+00:00")).timestamp()
+            pipe.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict()))
+            pipe.zadd(key("reportsz", report.post_id), {who: at}, nx=True)
+            pipe.zcount(key("reportsz", report.post_id), at - window_seconds, at)
+            pipe.expire(key("reportsz", report.post_id), KEEP_SECONDS)
+        raw = await pipe.execute()
+        return [(bool(raw[i]), int(raw[i + 2])) for i in range(0, len(raw), 4)]
 
     async def for_posts(self, post_ids: Sequence[str]) -> dict[str, tuple[Report, ...]]:
-        pipe = self.client.pipeline(transaction=False)
-        for p in post_ids:
-            pipe.hvals(key("reports", p))
-        raw = await pipe.execute()
+        raw = await self._hvals_many(keys=[key("reports", p) for p in post_ids]) if post_ids else []
         return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
 
     async def mark_decided(self, summaries: dict[str, dict]) -> None:
         """Remember each post's automated outcome (post id -> summary), so late reporters hear it."""
-        if not summaries:
-            return
-        pipe = self.client.pipeline(transaction=False)
-        for post_id, summary in summaries.items():
-            pipe.set(key("decided", post_id), json.dumps(summary, sort_keys=True), ex=30 * 24 * 3600)
-        await pipe.execute()
+        if summaries:
+            await self._set_many_ex(keys=[key("decided", p) for p in summaries],
+                                    args=[*(json.dumps(v, sort_keys=True) for v in summaries.values()), KEEP_SECONDS])
 
     async def mark_deleted(self, post_ids: Sequence[str]) -> None:
         """Posts deleted at the source (kept 30 days: long enough for any backlog to drain)."""
         if post_ids:
             pipe = self.client.pipeline(transaction=False)
             for p in post_ids:
-                pipe.set(key("deleted", p), 1, ex=30 * 24 * 3600)
+                pipe.set(key("deleted", p), 1, ex=KEEP_SECONDS)
             await pipe.execute()
 
     async def deleted(self, post_ids: Sequence[str]) -> set[str]:
         flags = await self.client.mget([key("deleted", p) for p in post_ids]) if post_ids else []
         return {p for p, f in zip(post_ids, flags) if f}
 
-    async def decided(self, post_id: str) -> dict | None:
-        raw = await self.client.get(key("decided", post_id))
-        return json.loads(raw) if raw else None
+    async def decided(self, post_ids: Sequence[str]) -> dict[str, dict]:
+        """The decided summaries of those posts that have one."""
+        raw = await self.client.mget([key("decided", p) for p in post_ids]) if post_ids else []
+        return {p: json.loads(v) for p, v in zip(post_ids, raw) if v}
 
 
 @dataclass

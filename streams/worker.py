@@ -6,10 +6,12 @@ operator would, so a kill -9 test kills a real process.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,31 +21,81 @@ from streams.config import Settings
 def run(settings: Settings, role: str = "all") -> None:
     """Block running the worker until SIGTERM/SIGINT.
 
-    `role` picks the agents (streams.bindings.ROLES); roles with "route" also run the hot
-    path (streams.hotpath) in a thread. The classify role runs in its own consumer group,
-    so classifier workers scale apart from the fast path.
+    `role` picks the agents (streams.bindings.ROLES). The hot path (streams.hotpath: posts,
+    reports, escalations) runs in a child process beside the faust agents, or alone in this
+    one (`decide`). The classify role runs in its own consumer group, so classifier workers scale
+    apart from the fast path.
     """
+    from streams import hotpath
+    from streams.bindings import HOT, ROLES
+
+    if ROLES[role] == HOT:
+        hotpath.serve(settings)
+        return
     import faust
 
     from streams.app import Runtime, create_app
-    from streams.bindings import ROLES, bind
-    from streams.hotpath import HotPath
+    from streams.bindings import bind
 
     if role == "classify":
         settings = replace(settings, app_id=f"{settings.app_id}-classify")
     app = create_app(settings)
     bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
-    hot = HotPath(settings) if "route" in ROLES[role] else None
-    if hot is not None:  # a crashed hot path stops the worker (exit 1): it must not run on without it
-        hot.start(on_crash=lambda exc: os.kill(os.getpid(), signal.SIGTERM))
+    hot = _HotPathChild.start(settings) if "route" in ROLES[role] else None
     try:
         worker.execute_from_commandline()
     finally:
-        if hot is not None:
-            hot.join()
-            if hot.error is not None:
-                raise SystemExit(1)
+        if hot is not None and hot.stop() != 0:
+            raise SystemExit(1)
+
+
+def _hot_path_main(settings: Settings) -> None:
+    """Entry of the hot path child: dies with its parent, logs like it."""
+    import ctypes
+
+    from streams import hotpath, logs
+
+    try:  # Linux: SIGTERM when the worker dies, even by kill -9, so no orphan keeps consuming
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    logs.configure(settings.log_level)
+    hotpath.serve(settings)
+
+
+@dataclass
+class _HotPathChild:
+    """The hot path as a child process of a faust worker; either dying stops the other."""
+
+    proc: multiprocessing.process.BaseProcess
+    stopping: threading.Event
+
+    @classmethod
+    def start(cls, settings: Settings) -> "_HotPathChild":
+        proc = multiprocessing.get_context("spawn").Process(target=_hot_path_main, args=(settings,),
+                                                            name="modstream-hotpath")
+        proc.start()
+        child = cls(proc, threading.Event())
+
+        def watch() -> None:  # the worker must not run on without its hot path
+            proc.join()
+            if not child.stopping.is_set():
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, name="hotpath-watch", daemon=True).start()
+        return child
+
+    def stop(self, timeout: float = 60.0) -> int | None:
+        """SIGTERM (it finishes its batch and commits), then wait; its exit code."""
+        self.stopping.set()
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join(10)
+        return self.proc.exitcode
 
 
 @dataclass

@@ -98,11 +98,10 @@ def test_reports_count_once_per_reporter_and_measure_velocity(stack):
     async def run():
         client = stores.connect(stack.redis_url)
         reports = stores.RedisReports(client)
-        out = []
-        for i, (who, minute) in enumerate([("u1", 0), ("u1", 1), (None, 2), ("u2", 30), ("u3", 90)]):
-            r = Report(f"rv{i}", "velocity-post", "abuse_harassment", f"2026-11-20T12:{minute % 60:02d}:00Z"
-                       if minute < 60 else f"2026-11-20T13:{minute - 60:02d}:00Z", reporter_id=who)
-            out.append(await reports.add(r, window_seconds=3600))
+        batch = [Report(f"rv{i}", "velocity-post", "abuse_harassment", f"2026-11-20T12:{minute % 60:02d}:00Z"
+                        if minute < 60 else f"2026-11-20T13:{minute - 60:02d}:00Z", reporter_id=who)
+                 for i, (who, minute) in enumerate([("u1", 0), ("u1", 1), (None, 2), ("u2", 30), ("u3", 90)])]
+        out = await reports.add(batch[:2], window_seconds=3600) + await reports.add(batch[2:], window_seconds=3600)
         stored = (await reports.for_posts(["velocity-post"]))["velocity-post"]
         await client.aclose()
         return out, stored

@@ -8,18 +8,18 @@ import pytest
 
 from streams import logs
 from streams.app import Runtime, create_app
-from streams.bindings import ROLES, bind
+from streams.bindings import HOT, ROLES, bind
 from streams.config import Settings
 
 
 @pytest.mark.parametrize("classifier", [True, False])
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_role_binds_its_agents(role, classifier):
-    """`route` is the hot path, not a faust agent; without the classifier it tags too."""
+    """The hot path's roles are not faust agents; without the classifier it tags too."""
     settings = Settings(classifier=classifier)
     app = create_app(settings)
     bind(app, Runtime.build(settings), ROLES[role])
-    hot_path = {"route"} if classifier else {"route", "tag", "classify"}
+    hot_path = set(HOT) if classifier else {*HOT, "tag", "classify"}
     assert sorted(app.agents) == sorted(set(ROLES[role]) - hot_path)
 
 

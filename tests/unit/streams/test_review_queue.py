@@ -55,6 +55,16 @@ def test_adding_twice_keeps_the_first(queue):
     assert again.state == "claimed" and again.claimed_by == "rev-1"
 
 
+def test_batch_add_files_new_items_and_leaves_filed_ones(queue):
+    first = add(queue)
+    run(queue.claim(first.item_id, "rev-1"))
+    other = routed(post_id="p2").escalation.to_dict()
+    run(queue.add_escalations([first.escalation, {**other, "post_text": "the post"}]))
+    assert run(queue.get(first.item_id)).state == "claimed"
+    assert (run(queue.get(other["escalation_id"])).state, run(queue.get(other["escalation_id"])).post_text) == \
+        ("pending", "the post")
+
+
 def test_cap_hold_is_its_own_kind_without_the_notice(queue):
     d = routed(author=Account("1", followers=10), code="violence")
     item = add(queue, apply_caps(d, {"remove": 10**9}, POLICY, post_created_at=T0))
