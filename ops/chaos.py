@@ -175,7 +175,7 @@ class Ledger:
         """Posts whose repeated audit records do not agree (a redelivery decided differently).
 
         Reporter notices may differ: a report that arrived between the first decision and its
-        redelivery is in the second record's notices, and the reports agent already sent that
+        redelivery is in the second record's notices, and the hot path already sent that
         notice, with the same notice id, when it came in.
         """
         return [p for p, recs in self.audit.items()
@@ -473,7 +473,7 @@ def broker_restart(env: ChaosEnv, n: int = 20_000, down_s: float = 5.0) -> Resul
 def redis_outage(env: ChaosEnv, n: int = 15_000, down_s: float = 10.0) -> Result:
     """One worker; Redis is stopped at 40% for `down_s` and started again (append-only file kept).
 
-    Checks: decisions stop while Redis is away (the route agent holds), and every violating
+    Checks: decisions stop while Redis is away (the hot path holds), and every violating
     post by a seeded official is routed to public-interest review, never enforced.
     """
     officials = {d.account_id for d in load_seed(Settings().registry_seed)}

@@ -1,6 +1,6 @@
 """The one place a Decision becomes output records (effects as data -> topic records).
 
-The live route agent sends these to Kafka; replay writes them to shadow topics or a
+The live hot path sends these to Kafka; replay writes them to shadow topics or a
 file. Audit goes last, so an audit record means every effect before it was produced.
 """
 

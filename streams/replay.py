@@ -226,7 +226,7 @@ def _when(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class Context:
-    """What the live route agent reads from Redis, rebuilt from the topics (see the module doc)."""
+    """What the live hot path reads from Redis, rebuilt from the topics (see the module doc)."""
 
     snapshots: Mapping[str, tuple[tuple[datetime, int, Account], ...]]  #: account -> (observed, log pos, snapshot), sorted
     designations: Mapping[str, tuple[Designation, ...]]

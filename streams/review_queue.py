@@ -219,7 +219,7 @@ class ReviewQueue:
         return await self._update(new.item_id, lambda old: old or new)
 
     async def add_escalations(self, escalations: Sequence[Mapping[str, Any]]) -> None:
-        """`add_escalation` for a batch (the queue agent's), in one round trip; post text from each value."""
+        """`add_escalation` for a batch (the hot path's), in one round trip; post text from each value."""
         now = self.clock()
         await self._insert_new([escalation_item(e, now, e.get("post_text")) for e in escalations])
 

@@ -89,7 +89,8 @@ def test_a_run_logs_no_secret_no_post_text_no_reporter_email(stack, codec, servi
     finally:
         w.stop()
     log = w.log_path.read_text(errors="replace")
-    assert '"decision"' in log or "decision" in log  # the run did log its decisions
+    batches = [json.loads(line) for line in log.splitlines() if '"batch_decided"' in line]
+    assert any(b["routes"].get("enforce") for b in batches)  # the run did log its decisions
     for secret in (PASSWORD, TEXT, "zebra-canary-5521", EMAIL):
         assert secret not in log, f"{secret!r} is in the worker log"
         assert secret not in res.stderr + res.stdout, f"{secret!r} is in the ingest output"
