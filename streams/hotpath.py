@@ -50,7 +50,7 @@ from streams.topics import TopicSpec
 log = structlog.get_logger("modstream.hotpath")
 T = TypeVar("T")
 
-BATCH = 1000  #: records per batch: one Redis round trip, one flush and one commit each
+BATCH = 1000  #: records per batch: a few Redis round trips, one flush and one commit each
 WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
 
 
@@ -87,47 +87,42 @@ def _where(msg: Message, key: str) -> dict[str, Any]:
     return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": key}
 
 
-class HotPath:
-    """The decide loop: `run` blocks until `stop` is set."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        s = self.settings
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        rt = Runtime.build(s)  # its own Redis client, bound to this thread's loop
-        batch = _Batch(s, rt, loop.run_until_complete)
-        if s.registry_seed.exists():  # officials are known before the first decision
-            n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
-            log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
-        consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
-                             "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
-                             "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20})
-        consumer.subscribe([s.topic(spec) for spec in input_topics(s)])
-        log.info("hot_path_started", topics=[s.topic(spec) for spec in input_topics(s)], group=group_id(s), batch=BATCH)
-        try:
-            while not self.stop.is_set():
-                msgs = consumer.consume(BATCH, WAIT)
-                if msgs:
-                    _commit(consumer, batch.process(msgs))
-        finally:
-            consumer.close()
-            batch.producer.flush(30)
-            loop.run_until_complete(rt.registry.client.aclose())
-            loop.close()
+def run(settings: Settings, stop: threading.Event) -> None:
+    """The decide loop, until `stop` is set."""
+    s = settings
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    rt = Runtime.build(s)  # its own Redis client, bound to this loop
+    batch = _Batch(s, rt, loop.run_until_complete)
+    if s.registry_seed.exists():  # officials are known before the first decision
+        n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
+        log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
+    consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
+                         "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
+                         "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20})
+    names = [s.topic(spec) for spec in input_topics(s)]
+    consumer.subscribe(names)
+    log.info("hot_path_started", topics=names, group=group_id(s), batch=BATCH)
+    try:
+        while not stop.is_set():
+            msgs = consumer.consume(BATCH, WAIT)
+            if msgs:
+                _commit(consumer, batch.process(msgs))
+    finally:
+        consumer.close()
+        batch.producer.flush(30)
+        loop.run_until_complete(rt.registry.client.aclose())
+        loop.close()
 
 
 def serve(settings: Settings) -> None:
     """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
     or the child process a worker starts for it (a process of its own: sharing the faust
     worker's interpreter, it lost a third of its speed to the GIL)."""
-    hot = HotPath(settings)
+    stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: hot.stop.set())
-    hot.run()
+        signal.signal(sig, lambda *_: stop.set())
+    run(settings, stop)
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
@@ -158,6 +153,9 @@ class _Batch:
         if err is not None:
             self.failed.append(err)
 
+    def emit(self, spec: TopicSpec, key: str, record: dict[str, Any]) -> None:
+        self.send(spec, key, self.rt.codec.encode(spec.schema, record))
+
     def send(self, spec: TopicSpec, key: str, value: bytes) -> None:
         while True:
             try:
@@ -183,16 +181,17 @@ class _Batch:
                 continue
             offsets[(msg.topic(), msg.partition())] = msg.offset() + 1
             by_topic.setdefault(msg.topic(), []).append(msg)
+
         def of(spec: TopicSpec) -> list[Message]:
             return by_topic.get(self.s.topic(spec), [])
 
-        reports = self._each(of(topics.REPORTS), lambda m: Report.from_dict(self._value(m, topics.REPORTS)))
+        reports = self._each(of(topics.REPORTS), lambda m: Report.from_dict(self._value(m, topics.REPORTS)), "report")
         if reports:
             self._reports(reports)
-        items = self._each(of(input_topic(self.s)), self._read)
+        items = self._each(of(input_topic(self.s)), self._read, "tag")
         if items:
             self._route(items)
-        escalations = self._each(of(topics.ESCALATIONS), lambda m: self._value(m, topics.ESCALATIONS))
+        escalations = self._each(of(topics.ESCALATIONS), lambda m: self._value(m, topics.ESCALATIONS), "queue")
         if escalations:
             self.wait(with_retry("queue.add", rt.queue.add_escalations, escalations))
         self.deliver()
@@ -203,17 +202,18 @@ class _Batch:
             raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
         return self.rt.codec.decode(msg.value(), expect=spec.schema)[1]
 
-    def _each(self, msgs: list[Message], read: Callable[[Message], T]) -> list[T]:
-        """`read` of each message; a record that fails becomes a dead letter."""
+    def _each(self, msgs: list[Message], read: Callable[[Message], T], stage: str) -> list[T]:
+        """`read` of each message; a record that fails becomes a dead letter (a bug in `stage`,
+        e.g. a detector's, must not stop the stream)."""
         out = []
         for msg in msgs:
             try:
                 out.append(read(msg))
             except (CodecError, RecordError) as exc:
                 self.dead(msg, "decode", exc)
-            except Exception as exc:  # a detector bug must not stop the stream
-                log.exception("tag_failed", **_where(msg, ""))
-                self.dead(msg, "tag", exc)
+            except Exception as exc:
+                log.exception(f"{stage}_failed", **_where(msg, ""))
+                self.dead(msg, stage, exc)
         return out
 
     def deliver(self) -> None:
@@ -294,18 +294,17 @@ class _Batch:
             if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
                 for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
                                                frozenset(summary["found"]), rt.policy):
-                    self.send(topics.NOTICES, report.post_id, rt.codec.encode(topics.NOTICES.schema, notice.to_dict()))
+                    self.emit(topics.NOTICES, report.post_id, notice.to_dict())
             escalation = rereview(summary, stored[report.post_id], recent, threshold=s.report_review_threshold,
                                   window_seconds=s.report_window_seconds, policy_version=rt.policy.version)
             if escalation is not None:
                 log.info("raised_by_reports", post_id=report.post_id, reporters=recent)
-                self.send(topics.ESCALATIONS, report.post_id,
-                          rt.codec.encode(topics.ESCALATIONS.schema, escalation.to_dict()))
+                self.emit(topics.ESCALATIONS, report.post_id, escalation.to_dict())
 
     def dead(self, msg: Message, stage: str, exc: Exception) -> None:
         error_type = getattr(exc, "error_type", None) or (
             "invalid_record" if isinstance(exc, RecordError) else type(exc).__name__)
         log.warning("dead_letter", **_where(msg, ""), stage=stage, error_type=error_type, reason=str(exc)[:300])
-        self.send(topics.DEAD_LETTERS, msg.topic(), self.rt.codec.encode(topics.DEAD_LETTERS.schema, dead_letter(
+        self.emit(topics.DEAD_LETTERS, msg.topic(), dead_letter(
             msg.value() or b"", key=msg.key(), source=msg.topic(), partition=msg.partition(), offset=msg.offset(),
-            stage=stage, reason=str(exc), error_type=error_type)))
+            stage=stage, reason=str(exc), error_type=error_type))
