@@ -24,6 +24,7 @@ import hashlib
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
@@ -236,6 +237,7 @@ class _Batch:
 
     def _route(self, items: list[Item]) -> None:
         rt = self.rt
+        started = time.monotonic()
         post_ids = [i.post.post_id for i in items]
         day = datetime.now(timezone.utc).date().isoformat()
         views, reports, deleted, counts = self.wait(asyncio.gather(
@@ -279,7 +281,8 @@ class _Batch:
                                  with_retry("caps.add", rt.counters.add, charged, day)))
         first, last = items[0].msg, items[-1].msg
         log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
-                 last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged)
+                 last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged,
+                 took_ms=round((time.monotonic() - started) * 1000, 1))
 
     def _reports(self, reports: list[Report]) -> None:
         """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
