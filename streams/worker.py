@@ -23,8 +23,8 @@ def run(settings: Settings, role: str = "all") -> None:
 
     `role` picks the agents (streams.bindings.ROLES). The hot path (streams.hotpath: posts,
     reports, escalations) runs in a child process beside the faust agents, or alone in this
-    one (`decide`). The classify role runs in its own consumer group, so classifier workers scale
-    apart from the fast path.
+    one (`decide`). The classify role runs in its own consumer group, so classifier workers
+    scale apart from the fast path.
     """
     from streams import hotpath
     from streams.bindings import HOT, ROLES
@@ -46,7 +46,7 @@ def run(settings: Settings, role: str = "all") -> None:
     try:
         worker.execute_from_commandline()
     finally:
-        if hot is not None and hot.stop() != 0:
+        if hot is not None and hot.stop() not in (0, -signal.SIGTERM):  # SIGTERM: stopped before its handler
             raise SystemExit(1)
 
 
