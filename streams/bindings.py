@@ -37,7 +37,7 @@ from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records, tagged_record
 from streams.codec import CodecError
-from streams.deadletter import dead_letter
+from streams.deadletter import dead_letter, error_type_of
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
 from streams.retry import with_retry
 from streams.review_queue import ReviewQueueError
@@ -83,8 +83,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             out.clear()
 
     async def dead(out: list, message: Any, stage: str, exc: Exception) -> None:
-        error_type = getattr(exc, "error_type", None) or (
-            "invalid_record" if isinstance(exc, RecordError) else type(exc).__name__)  # same name as ingest uses
+        error_type = error_type_of(exc)
         log.warning("dead_letter", topic=message.topic, partition=message.partition, offset=message.offset,
                     stage=stage, error_type=error_type, reason=str(exc)[:300])
         await send(out, topics.DEAD_LETTERS, message.topic, dead_letter(

@@ -43,7 +43,7 @@ from streams.app import Runtime
 from streams.apply import decision_records
 from streams.codec import CodecError
 from streams.config import Settings
-from streams.deadletter import dead_letter
+from streams.deadletter import dead_letter, error_type_of
 from streams.registry_import import load_seed
 from streams.retry import with_retry
 from streams.topics import TopicSpec
@@ -148,7 +148,7 @@ class _Batch:
             **settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
             "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
             "delivery.report.only.error": True, "on_delivery": self._delivered})
-        self.tag_here = input_topic(settings) is topics.POSTS
+        self.posts_from = input_topic(settings)  #: posts.v1 (tag here) or violations.v1 (tagged already)
 
     def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:
@@ -189,7 +189,7 @@ class _Batch:
         reports = self._each(of(topics.REPORTS), lambda m: Report.from_dict(self._value(m, topics.REPORTS)), "report")
         if reports:
             self._reports(reports)
-        items = self._each(of(input_topic(self.s)), self._read, "tag")
+        items = self._each(of(self.posts_from), self._read, "tag")
         if items:
             self._route(items)
         escalations = self._each(of(topics.ESCALATIONS), lambda m: self._value(m, topics.ESCALATIONS), "queue")
@@ -227,8 +227,8 @@ class _Batch:
 
     def _read(self, msg: Message) -> Item:
         rt = self.rt
-        record = self._value(msg, input_topic(self.s))
-        if not self.tag_here:
+        record = self._value(msg, self.posts_from)
+        if self.posts_from is topics.TAGGED:
             post = Post.from_dict(record["post"])
             violations = tuple(Violation.from_dict(v) for v in record["violations"])
             return Item(msg, post, violations, [record["input"], _ref(msg)])
@@ -305,8 +305,7 @@ class _Batch:
                 self.emit(topics.ESCALATIONS, report.post_id, escalation.to_dict())
 
     def dead(self, msg: Message, stage: str, exc: Exception) -> None:
-        error_type = getattr(exc, "error_type", None) or (
-            "invalid_record" if isinstance(exc, RecordError) else type(exc).__name__)
+        error_type = error_type_of(exc)
         log.warning("dead_letter", **_where(msg, ""), stage=stage, error_type=error_type, reason=str(exc)[:300])
         self.emit(topics.DEAD_LETTERS, msg.topic(), dead_letter(
             msg.value() or b"", key=msg.key(), source=msg.topic(), partition=msg.partition(), offset=msg.offset(),
