@@ -213,10 +213,14 @@ class ReviewQueue:
         """Store the items that are not there yet (with their state index); leave the others."""
         raise NotImplementedError
 
+    async def _file(self, new: ReviewItem) -> ReviewItem:
+        """Insert `new` unless its item is there already; the stored item (idempotent)."""
+        await self._insert_new([new])
+        return await self._load(new.item_id) or new
+
     async def add_escalation(self, escalation: Mapping[str, Any], post_text: str | None = None) -> ReviewItem:
         """File an escalations.v1 value (public-interest review or daily-cap hold). Idempotent."""
-        new = escalation_item(escalation, self.clock(), post_text)
-        return await self._update(new.item_id, lambda old: old or new)
+        return await self._file(escalation_item(escalation, self.clock(), post_text))
 
     async def add_escalations(self, escalations: Sequence[Mapping[str, Any]]) -> None:
         """`add_escalation` for a batch (the hot path's), in one round trip; post text from each value."""
@@ -226,8 +230,7 @@ class ReviewQueue:
     async def add_appeal(self, appeal: Appeal, original_summary: Mapping[str, Any],
                          post_text: str | None = None) -> ReviewItem:
         """File an appeal with the summary of the decision it is against (agents.review.decision_summary)."""
-        new = appeal_item(appeal, original_summary, self.clock(), post_text)
-        return await self._update(new.item_id, lambda old: old or new)
+        return await self._file(appeal_item(appeal, original_summary, self.clock(), post_text))
 
     async def get(self, item_id: str) -> ReviewItem | None:
         return await self._load(item_id)

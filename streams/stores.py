@@ -155,19 +155,18 @@ class RedisReports:
         raw = await self._hvals_many(keys=[key("reports", p) for p in post_ids]) if post_ids else []
         return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
 
+    async def _set_all(self, values: dict[str, str | int]) -> None:
+        """SET key value EX KEEP_SECONDS for every item, in one round trip."""
+        if values:
+            await self._set_many_ex(keys=list(values), args=[*values.values(), KEEP_SECONDS])
+
     async def mark_decided(self, summaries: dict[str, dict]) -> None:
         """Remember each post's automated outcome (post id -> summary), so late reporters hear it."""
-        if summaries:
-            await self._set_many_ex(keys=[key("decided", p) for p in summaries],
-                                    args=[*(json.dumps(v, sort_keys=True) for v in summaries.values()), KEEP_SECONDS])
+        await self._set_all({key("decided", p): json.dumps(v, sort_keys=True) for p, v in summaries.items()})
 
     async def mark_deleted(self, post_ids: Sequence[str]) -> None:
-        """Posts deleted at the source (kept 30 days: long enough for any backlog to drain)."""
-        if post_ids:
-            pipe = self.client.pipeline(transaction=False)
-            for p in post_ids:
-                pipe.set(key("deleted", p), 1, ex=KEEP_SECONDS)
-            await pipe.execute()
+        """Posts deleted at the source."""
+        await self._set_all({key("deleted", p): 1 for p in post_ids})
 
     async def deleted(self, post_ids: Sequence[str]) -> set[str]:
         flags = await self.client.mget([key("deleted", p) for p in post_ids]) if post_ids else []
