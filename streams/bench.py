@@ -98,7 +98,8 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _proc_kb(pid: int, field: str) -> float:
+def _proc_mb(pid: int, field: str) -> float:
+    """A /proc/<pid>/status size field (VmRSS:, VmHWM:) in MB."""
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(field):
             return int(line.split()[1]) / 1024
@@ -249,7 +250,7 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
         rate = b / 2
         progress(f"bench: (B) {b:,.0f} events/s; paced at {rate:,.0f}/s for {paced_seconds:.0f}s ...")
         latencies, rss = _paced(settings, codec, registry, pids, rate, paced_seconds)
-        peak = max(_proc_kb(pid, "VmHWM:") for pid in pids)
+        peak = max(_proc_mb(pid, "VmHWM:") for pid in pids)
     finally:
         for p in procs:
             p.stop()
@@ -278,13 +279,13 @@ def _paced(settings: Settings, codec: Codec, registry, pids: list[int], rate: fl
         ing.produce(topics.POSTS, post["post_id"], codec.encode(topics.POSTS.schema, post))
         now = time.monotonic()
         if now >= next_rss:
-            rss.append(max(_proc_kb(pid, "VmRSS:") for pid in pids))
+            rss.append(max(_proc_mb(pid, "VmRSS:") for pid in pids))
             next_rss += 5.0
         ahead = started + i / rate - now
         if ahead > 0:
             ing.producer.poll(ahead)
     ing.close()
-    rss.append(max(_proc_kb(pid, "VmRSS:") for pid in pids))
+    rss.append(max(_proc_mb(pid, "VmRSS:") for pid in pids))
     ids = {f"l-{i:09d}" for i in range(0, total, every)}
     done = _timestamps(settings, topics.AUDIT, ids, timeout=120)
     produced = _timestamps(settings, topics.POSTS, ids, timeout=60)
