@@ -331,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
     s.add_argument("--role", choices=["all", "fast", "classify", "decide", "agents"], default="all",
-                   help="all agents (default); or split: 'fast' workers and 'classify' workers scaled apart")
+                   help="all agents and the hot path (default); 'decide': only the hot path; 'agents': only the "
+                        "faust agents; 'fast' and 'classify' scale the learned classifier apart")
     s.set_defaults(fn=cmd_worker)
 
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")
