@@ -9,16 +9,23 @@ same keys and downstream consumers drop the repeat.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents.political import PoliticalStatus
-from agents.records import Media, Violation
+from agents.records import Media, Post, Violation
 
 
 def decision_id(*parts: str) -> str:
     """A stable id for a decision: same inputs, same id (the idempotency root)."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def content_digest(post: Post) -> str:
+    """Digest of everything of the post a decision reads (text, media, mentions, country, time, upstream
+    violations): an edited post (same post_id, new content) gets new decision, action and notice ids."""
+    return hashlib.sha256(json.dumps(post.to_dict(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

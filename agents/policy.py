@@ -6,7 +6,9 @@ Change anything here that alters a decision, and bump `POLICY_VERSION`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import astuple, dataclass, field
 from typing import Mapping
 
 POLICY_VERSION = "2026.11.1"
@@ -108,6 +110,9 @@ class Policy:
     shadow_policies: frozenset[str] = frozenset()
     #: action type -> automated actions allowed per UTC day before decisions are held for a human (agents/caps.py)
     daily_caps: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DAILY_CAPS))
+    #: digest of the version and every field a decision depends on (decision ids include it, so a changed
+    #: threshold, shadow rule, cap or category never reuses the ids of decisions made before the change)
+    fingerprint: str = field(init=False, compare=False, default="")
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.shadow_policies) - set(self.categories))
@@ -120,6 +125,15 @@ class Policy:
                 raise ValueError(f"daily_caps: {action_type} can never be capped (a legal duty)")
             if action_type not in ACTION_TYPES or cap < 0:
                 raise ValueError(f"daily_caps: {action_type}={cap} needs a known action type and a cap >= 0")
+        object.__setattr__(self, "fingerprint", _fingerprint(self))
 
     def pie_allowed(self, code: str) -> bool:
         return self.categories[code].pie != "never"
+
+
+def _fingerprint(policy: Policy) -> str:
+    """Deterministic digest of what decides: same policy object contents, same fingerprint, in any process."""
+    inputs = [policy.version, policy.follower_threshold, policy.require_verified, policy.severe_confidence,
+              policy.min_confidence, [astuple(policy.categories[c]) for c in sorted(policy.categories)],
+              sorted(policy.shadow_policies), sorted(policy.daily_caps.items())]
+    return hashlib.sha256(json.dumps(inputs, separators=(",", ":")).encode()).hexdigest()[:16]

@@ -10,7 +10,9 @@ Routes (policy matrix sections 1-3):
 - anything else: `enforce`.
 Violations of rules in shadow mode (`Policy.shadow_policies`) are recorded and explained
 in the reasons but never routed, acted on or notified (agents/caps.py).
-Pure and deterministic: same inputs and policy version, same decision and ids.
+Pure and deterministic: same inputs and policy, same decision and ids. Ids include a digest of the
+post's content and `Policy.fingerprint`: an edit, or a changed threshold or shadow rule, never
+reuses the ids of an earlier decision (downstream dedup would drop its actions and notices).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import replace
 from agents import political
 from agents.caps import apply_caps
 from agents.caps import shadow_reasons, shadow_split
-from agents.effects import Decision, Escalation, decision_id
+from agents.effects import Decision, Escalation, content_digest, decision_id
 from agents.enforcement import author_notice, enforcement_actions, ncmec_report, reporter_notices
 from agents.policy import Policy
 from agents.recommend import detect_factors, recommend
@@ -33,7 +35,7 @@ Registry = Mapping[str, Sequence[Designation]]
 
 def decide(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy) -> Decision:
     post = case.post
-    did = decision_id("post", post.post_id, policy.version)
+    did = decision_id("post", post.post_id, content_digest(post), policy.fingerprint)
     status = political.assess(case.author, tuple(registry.get(post.author_id, ())), post.created_at, policy)
     found = tuple(violations)
     actionable, shadow = shadow_split(tuple(v for v in found if v.confidence >= policy.min_confidence), policy)

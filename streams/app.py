@@ -81,7 +81,8 @@ class Runtime:
 
 def audit_versions(policy: Policy, banks: HashBank, classifier_version: str | None) -> dict[str, str]:
     """The audit record's `versions`: everything besides the input a decision depends on."""
-    versions = {"tagger": TAGGER_VERSION, "policy": policy.version, "hashbank": banks.version}
+    versions = {"tagger": TAGGER_VERSION, "policy": policy.version, "policy_fingerprint": policy.fingerprint,
+                "hashbank": banks.version}
     if policy.shadow_policies:  # replays must know which rules were only recorded
         versions["shadow"] = ",".join(sorted(policy.shadow_policies))
     if classifier_version:
