@@ -5,8 +5,11 @@ registry designations of the author and of mentioned accounts, and open reports.
 Output: one `Decision` with route, recommendation, actions, notices and escalation.
 Routes (policy matrix sections 1-3):
 - no actionable violation: `no_action`;
-- violation by a PIE-eligible author, every category of which allows the exception:
-  `public_interest_review` with a recommendation; no action until a human decides;
+- violation by a PIE-eligible author on strong provenance (registry or platform label, high
+  profile; or a registry designation with an unknown follower count), every category of which
+  allows the exception: `public_interest_review` with a recommendation; no action until a human
+  decides. Weak signals (a bio statement, government verification) never hold enforcement back:
+  the post is enforced and flagged (`FLAG_REASON`) for a human to confirm the status;
 - anything else: `enforce`.
 Violations of rules in shadow mode (`Policy.shadow_policies`) are recorded and explained
 in the reasons but never routed, acted on or notified (agents/caps.py).
@@ -31,6 +34,8 @@ from agents.recommend import detect_factors, recommend
 from agents.records import Case, Designation, Violation
 
 Registry = Mapping[str, Sequence[Designation]]
+#: first words of the reason on an enforced post whose author may be political on weak evidence
+FLAG_REASON = "flagged for confirmation of political status"
 
 
 def decide(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy) -> Decision:
@@ -52,10 +57,8 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
         return Decision(**common, route="no_action", recommendation=None, reasons=reasons, notices=notices)
 
     never = sorted({v.policy for v in actionable if not policy.pie_allowed(v.policy)})
-    # A political account whose profile or follower count we do not know (no snapshot yet, or a
-    # source such as Jetstream that never says) may well be high profile: a human decides.
-    unconfirmed = status.role is not None and (case.author is None or case.author.followers is None)
-    if (status.eligible or unconfirmed) and not never:
+    hold, unconfirmed = holds_for_review(status, case)
+    if hold and not never:
         mentions = {a.account_id: a for a in case.mentioned_accounts}
         political_mentions = {
             aid: political.assess(mentions.get(aid), tuple(registry.get(aid, ())), post.created_at, policy)
@@ -67,23 +70,40 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
         if unconfirmed:
             reasons += ("follower count unknown (no profile snapshot, or the source does not report it): "
                         "the reviewer must confirm high-profile status",)
-        if status.needs_confirmation:
-            reasons += ("eligibility rests on weak signals only: the reviewer must confirm it",)
         escalation = Escalation(did, post.post_id, post.author_id, actionable, recommendation, reasons, status,
                                 policy.version, post.created_at)
         return Decision(**common, route="public_interest_review", recommendation=recommendation,
                         reasons=reasons + shadowed, escalation=escalation)
 
-    if status.eligible:
+    if status.eligible and not status.needs_confirmation:
         reasons = (f"author is PIE-eligible but {', '.join(never)} never gets the exception",)
     else:
         reasons = ("author is not PIE-eligible: " + "; ".join(status.reasons[:2]),)
+    if status.role is not None and (status.needs_confirmation or unconfirmed):
+        # weak evidence never holds enforcement back; a human confirms (an appeal review can restore)
+        weak = "a weak role signal only" if status.needs_confirmation else "follower count unknown"
+        reasons += (f"{FLAG_REASON}: {status.role} per {status.source} rests on {weak}; enforced as for an "
+                    "ordinary account until a human confirms it",)
     actions = enforcement_actions(did, post, actionable, policy)
     notices = (author_notice(did, post, actionable, actions, policy),
                *reporter_notices(did, case.reports, tuple(a.type for a in actions),
                                 frozenset(v.policy for v in actionable), policy))
     return Decision(**common, route="enforce", recommendation=None, reasons=reasons + shadowed, actions=actions,
                     notices=notices, ncmec=ncmec_report(did, post, actionable))
+
+
+def holds_for_review(status: political.PoliticalStatus, case: Case) -> tuple[bool, bool]:
+    """(hold for public-interest review, the author's follower count is unknown).
+
+    Only strong provenance holds enforcement back: a role from the registry or a platform label
+    (never a bio statement or government verification alone: anyone can write or get those) on a
+    high-profile account, or a current registry designation whose follower count we do not know
+    (no snapshot yet, or a source such as Jetstream that never says): a human confirms high profile.
+    """
+    unknown = case.author is None or case.author.followers is None
+    if status.role is None or status.needs_confirmation:
+        return False, unknown
+    return status.eligible or (unknown and status.designation is not None), unknown
 
 
 def route(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy,

@@ -163,3 +163,41 @@ def test_a_post_deleted_before_it_is_decided_gets_no_action():
     c = replace(case("I will kill you", author=account("1", 10, False)), deleted=True)
     d = decide(c, [v("violence")], REGISTRY, POLICY)
     assert d.route == "no_action" and d.actions == () and d.notices == () and "deleted" in d.reasons[0]
+
+
+def test_weak_political_signals_never_hold_a_threat_back():
+    """A bio that says "Running for city council", unverified, unknown followers: the threat is removed, and
+    the decision is flagged for a human to confirm the political status."""
+    author = Account("55", handle="c", bio="Running for city council", followers=None, verified=False)
+    d = decide(case("I know where you live and I will kill you", author=author), [v("violence")], REGISTRY, POLICY)
+    assert d.political.role == "candidate" and d.political.needs_confirmation
+    assert d.route == "enforce" and [a.type for a in d.actions] == ["remove"] and d.escalation is None
+    assert any(r.startswith("flagged for confirmation of political status") for r in d.reasons)
+    assert any(n.recipient == "author" for n in d.notices)
+
+
+def test_weak_signals_on_a_high_profile_account_are_enforced_and_flagged():
+    author = Account("56", handle="c", bio="Running for city council", followers=900_000, verified=True)
+    d = decide(case("these people are vermin", author=author), [v("hateful_conduct")], REGISTRY, POLICY)
+    assert d.route == "enforce" and d.actions and d.escalation is None
+    assert any(r.startswith("flagged for confirmation of political status") for r in d.reasons)
+
+
+def test_government_verification_alone_does_not_hold_enforcement():
+    author = Account("57", handle="g", followers=900_000, verified=True, verified_type="government")
+    d = decide(case("I will kill you", author=author), [v("violence")], REGISTRY, POLICY)
+    assert d.political.needs_confirmation and d.route == "enforce" and d.actions
+
+
+def test_platform_label_with_unknown_followers_is_enforced_and_flagged():
+    author = Account("58", handle="l", followers=None, verified=True, labels=("election_candidate",))
+    d = decide(case("I will kill you", author=author), [v("violence")], REGISTRY, POLICY)
+    assert d.route == "enforce" and any(r.startswith("flagged for confirmation") for r in d.reasons)
+
+
+def test_strong_provenance_still_holds_for_public_interest_review():
+    labelled = Account("59", handle="l", followers=900_000, verified=True, labels=("election_candidate",))
+    d = decide(case("these people are vermin", author=labelled), [v("hateful_conduct")], REGISTRY, POLICY)
+    assert d.route == "public_interest_review" and d.actions == ()
+    ordinary = decide(case("I will kill you", author=account("1", 10, False)), [v("violence")], REGISTRY, POLICY)
+    assert not any(r.startswith("flagged") for r in ordinary.reasons)
