@@ -21,12 +21,19 @@ action. Otherwise overturned: `restore` lifts what was applied (an NCMEC report 
 a human enforcement replaces a no-violation outcome. The appellant hears the outcome with
 the reviewer's reasons; the author too, when someone else appealed and the post changes.
 A decision that has errors is never applied.
+
+Who may decide what (`Reviewer`, `authority_problems`): reviewers are authenticated people
+with roles (streams/reviewers.py reads the operator's roster; no client sets a role). An
+analyst recommends; a senior or lead decides, and never an item they recommended on;
+an appeal goes to someone who took no part in the appealed decision; `automation` and
+other reserved or malformed ids are never reviewers.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from agents.caps import HUMAN_REVIEW, is_cap_hold
 from agents.effects import Action, Decision, Escalation, Notice, decision_id
@@ -44,6 +51,72 @@ AWAITING_SENIOR = "awaiting_senior"
 PENDING_ROUTES = ("public_interest_review", HUMAN_REVIEW, AWAITING_SENIOR)
 #: Never lifted by a restore: they are not restrictions on the author's speech, or not ours to undo.
 _NOT_LIFTED = ("restore", "withhold_in_country", *NEVER_CAPPED)
+
+
+#: Reviewer roles. analyst: recommends a notice, decides remove/no_violation; senior: the final call,
+#: the public-interest exception included; lead: a senior who also sees reporter identities and the load.
+ROLES = ("analyst", "senior", "lead")
+FINAL_ROLES = frozenset({"senior", "lead"})
+#: Ids that name no person: automation, services and placeholders never review.
+RESERVED_REVIEWERS = frozenset({"automation", "legal", "system", "admin", "root", "anonymous", "unknown", "none"})
+REVIEWER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
+def reviewer_id_problem(reviewer_id: str) -> str | None:
+    """Why `reviewer_id` cannot be a reviewer (None: it can)."""
+    if not isinstance(reviewer_id, str) or not reviewer_id.strip():
+        return "a reviewer id is required"
+    if reviewer_id in RESERVED_REVIEWERS:
+        return f"{reviewer_id!r} is reserved: it is not a person and never reviews"
+    if not REVIEWER_ID.fullmatch(reviewer_id):
+        return f"{reviewer_id[:70]!r} is not a reviewer id: 1-64 of a-z 0-9 . _ -, starting with a letter or digit"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewer:
+    """An authenticated reviewer and the roles the roster gives them."""
+
+    reviewer_id: str
+    roles: frozenset[str]
+
+    def __post_init__(self) -> None:
+        problem = reviewer_id_problem(self.reviewer_id)
+        unknown = set(self.roles) - set(ROLES)
+        if problem or unknown or not self.roles:
+            raise ValueError(problem or (f"unknown roles {sorted(unknown)}: one of {', '.join(ROLES)}" if unknown
+                                         else f"{self.reviewer_id} has no role"))
+
+    @property
+    def senior(self) -> bool:
+        """May make the final call, the public-interest exception included."""
+        return bool(self.roles & FINAL_ROLES)
+
+    @property
+    def sees_reporters(self) -> bool:
+        """Reporter identities are personal data: seniors and leads, who decide, see them."""
+        return self.senior
+
+
+def authority_problems(reviewer_id: str, senior: bool, recommenders: Iterable[str],
+                       excluded: Iterable[str]) -> list[str]:
+    """Why this reviewer may not decide an item (empty: they may), whatever the outcome.
+
+    `recommenders`: who recorded a notice recommendation on the item (then only a senior who is
+    none of them decides); `excluded`: who took part in the appealed decision.
+    """
+    problem = reviewer_id_problem(reviewer_id)
+    if problem:
+        return [problem]
+    out = []
+    recommenders = tuple(recommenders)
+    if reviewer_id in set(excluded):
+        out.append(f"{reviewer_id} made the appealed decision: another reviewer must decide the appeal")
+    if recommenders and not senior:
+        out.append("the item has a notice recommendation: only a senior reviewer decides it now")
+    if reviewer_id in recommenders:
+        out.append(f"{reviewer_id} recommended this notice: a different senior reviewer must decide it")
+    return out
 
 
 def awaits_senior(review: ReviewDecision) -> bool:
@@ -203,6 +276,8 @@ def _review_lines(review: ReviewDecision) -> tuple[str, ...]:
 
 def _common_errors(review: ReviewDecision, post_id: str, policy: Policy) -> list[str]:
     errors = []
+    if problem := reviewer_id_problem(review.reviewer_id):
+        errors.append(problem)
     if review.post_id != post_id:
         errors.append(f"review is about post {review.post_id}, the item about {post_id}")
     if review.policy is not None and review.policy not in policy.categories:

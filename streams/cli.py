@@ -98,10 +98,21 @@ def cmd_demo(args, settings: Settings) -> int:
 
 def cmd_review(args, settings: Settings) -> int:
     import asyncio
+    import os
 
-    from streams import ingest, review_cli, stores, topics
+    from streams import ingest, review_cli, reviewers, stores, topics
     from streams.review_queue import RedisReviewQueue, ReviewQueueError
 
+    if args.action == "roster":
+        return _roster(args, settings)
+    reviewer = None
+    if args.action == "decide":  # before any connection: who is asking comes from the roster, not a flag
+        try:
+            reviewer = reviewers.Roster(settings.review_roster).authenticate(
+                args.reviewer, reviewers.password_from(os.environ, f"password for {args.reviewer}: "))
+        except reviewers.AuthError as exc:
+            print(f"review: {exc}", file=sys.stderr)
+            return 2
     codec = _codec(settings)
 
     async def run() -> str:
@@ -120,8 +131,8 @@ def cmd_review(args, settings: Settings) -> int:
                 if producer.flush(30):
                     raise ReviewQueueError(f"the decision was not delivered to {settings.kafka_bootstrap}; retry")
 
-            review = await review_cli.decide_item(queue, send, args.item, args.reviewer, args.outcome, args.rationale,
-                                                  args.senior, args.policy)
+            review = await review_cli.decide_item(queue, send, args.item, reviewer, args.outcome, args.rationale,
+                                                  args.policy)
             return (f"recorded {review.outcome} on {review.post_id} as {review.review_id}; "
                     "the review agent applies it (watch actions.v1 and notices.v1)")
         finally:
@@ -131,6 +142,30 @@ def cmd_review(args, settings: Settings) -> int:
         print(asyncio.run(run()))
     except ReviewQueueError as exc:
         print(f"review: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _roster(args, settings: Settings) -> int:
+    import os
+
+    from streams import reviewers
+
+    try:
+        if args.roster_action == "add":
+            password = reviewers.password_from(os.environ, f"new password for {args.id}: ")
+            if not os.environ.get("MODSTREAM_REVIEWER_PASSWORD"):
+                import getpass
+
+                if getpass.getpass("again: ") != password:
+                    raise reviewers.AuthError("the passwords differ")
+            who = reviewers.add(settings.review_roster, args.id, args.role, password, args.name or "")
+            print(f"roster {settings.review_roster}: {who.reviewer_id} ({', '.join(sorted(who.roles))})")
+        else:
+            for e in reviewers.Roster(settings.review_roster).entries():
+                print(f"{e.reviewer.reviewer_id}  {','.join(sorted(e.reviewer.roles))}  {e.name}")
+    except reviewers.AuthError as exc:
+        print(f"review roster: {exc}", file=sys.stderr)
         return 2
     return 0
 
@@ -357,11 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("item")
     r = rv.add_parser("decide", help="record a human decision (produced to review-decisions.v1)")
     r.add_argument("item")
-    r.add_argument("--reviewer", required=True)
+    r.add_argument("--reviewer", required=True, help="your id in the roster; the password comes from "
+                                                     "MODSTREAM_REVIEWER_PASSWORD or a prompt; roles from the roster")
     r.add_argument("--outcome", required=True, choices=["notice", "remove", "no_violation"])
     r.add_argument("--rationale", required=True, help="why, in your words (required)")
-    r.add_argument("--senior", action="store_true", help="final call by a senior T&S reviewer (needed for notice)")
     r.add_argument("--policy", help="the rule the decision rests on (default: the escalation's)")
+    r = rv.add_parser("roster", help="the reviewers (MODSTREAM_REVIEW_ROSTER): add one, or list them")
+    ro = r.add_subparsers(dest="roster_action", required=True)
+    a = ro.add_parser("add", help="add or replace a reviewer; password from a prompt or MODSTREAM_REVIEWER_PASSWORD")
+    a.add_argument("id")
+    a.add_argument("--role", action="append", required=True, choices=["analyst", "senior", "lead"])
+    a.add_argument("--name", help="display name")
+    ro.add_parser("list", help="ids, roles and names (never the hashes)")
     s.set_defaults(fn=cmd_review)
 
     from streams import topics

@@ -49,6 +49,11 @@ class Settings:
     bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
     log_level: str = "INFO"
+    review_roster: Path = PROJECT_ROOT / ".run" / "reviewers.json"  #: who reviews, with roles (streams/reviewers.py)
+    console_host: str = "127.0.0.1"  #: `modstream console` listens here
+    console_port: int = 8330
+    console_secure_cookies: bool = False  #: true when the console is served over HTTPS (cookies marked Secure)
+    console_session_hours: float = 8.0  #: a console sign-in lasts this long
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

@@ -18,7 +18,7 @@ from pathlib import Path
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from ops import local
-from streams import admin, ingest, sample, topics
+from streams import admin, ingest, reviewers, sample, topics
 from streams.codec import Codec
 from streams.config import Settings
 from streams.registry_import import load_seed
@@ -40,6 +40,20 @@ def _stop_old_worker(pid_file: Path) -> None:
             time.sleep(2)
         except (ProcessLookupError, ValueError, PermissionError):
             pass
+
+
+#: The demo's reviewers (id, roles, password): for the demo only, never a real deployment.
+DEMO_ROSTER = (("ana", ["analyst"], "ana-demo-pass"), ("sam", ["senior"], "sam-demo-pass"),
+               ("lee", ["lead"], "lee-demo-pass"))
+
+
+def demo_roster(path: Path) -> bool:
+    """Write the demo reviewers to `path` when there is no roster yet (an operator's roster is left alone)."""
+    if path.exists():
+        return False
+    for rid, roles, password in DEMO_ROSTER:
+        reviewers.add(path, rid, roles, password, name=f"{rid} (demo {roles[0]})")
+    return True
 
 
 def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
@@ -117,5 +131,9 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
     print("   .venv/bin/modstream tail escalations.v1 --follow")
     print("   .venv/bin/modstream tail dead-letters.v1")
     print("   .venv/bin/modstream review list        # the public-interest reviews waiting for a human")
+    if demo_roster(settings.review_roster):
+        print(f"   demo reviewers written to {settings.review_roster}:")
+    print("   .venv/bin/modstream console            # the review console, http://127.0.0.1:8330; demo sign-ins: "
+          + ", ".join(f"{r} / {pw} ({roles[0]})" for r, roles, pw in DEMO_ROSTER))
     print("   stop everything: make stop")
     return 0 if len(decided) == stats.posts else 1

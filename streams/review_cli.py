@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from agents.records import ReviewDecision
+from agents.review import Reviewer
 from streams.review_queue import ReviewItem, ReviewQueue, ReviewQueueError
 
 #: (key, value) -> None or awaitable; the CLI binds it to the review-decisions topic and its codec.
@@ -64,7 +65,7 @@ async def show_item(queue: ReviewQueue, item_id: str, now: datetime | None = Non
                      f"{rec['rationale']}  (awaiting a senior decision)")
     if item.excluded_reviewers:
         lines.append(f"may not decide: {', '.join(item.excluded_reviewers)} (made the appealed decision)")
-    lines.append(f"outcomes: {', '.join(item.allowed)}" + ("  (notice is final only with --senior)"
+    lines.append(f"outcomes: {', '.join(item.allowed)}" + ("  (notice is final only from a senior)"
                                                             if "notice" in item.allowed else ""))
     if item.review:
         lines.append(f"DECIDED by {item.review['reviewer_id']}: {item.review['outcome']}: {item.review['rationale']}")
@@ -108,10 +109,10 @@ def _appeal_lines(item: ReviewItem) -> list[str]:
             ""]
 
 
-async def decide_item(queue: ReviewQueue, send: Send, item_id: str, reviewer_id: str, outcome: str, rationale: str,
-                      senior: bool = False, policy: str | None = None) -> ReviewDecision:
+async def decide_item(queue: ReviewQueue, send: Send, item_id: str, reviewer: Reviewer, outcome: str, rationale: str,
+                      policy: str | None = None) -> ReviewDecision:
     """Validate against the queue, then produce the decision (key: post id). Returns what was produced."""
-    review = await queue.decide(item_id, reviewer_id, outcome, rationale, senior, policy)
+    review = await queue.decide(item_id, reviewer, outcome, rationale, policy)
     sent = send(review.post_id, review.to_dict())
     if inspect.isawaitable(sent):
         await sent

@@ -8,7 +8,9 @@ replays the same ids. A non-senior `notice` is a recommendation: `mark_decided` 
 and puts the item back to pending, where only a senior may decide.
 
 An appeal never goes to a reviewer of the appealed decision: those are stored as
-`excluded_reviewers` and refused by `claim` and `decide`.
+`excluded_reviewers` and refused by `claim` and `decide`. `decide` takes an authenticated
+`Reviewer` (streams/reviewers.py): the senior flag comes from the roster's roles, and who may
+decide what is `agents.review.authority_problems`.
 
 Keys (`streams.stores.key()`):
 - `ms:review:{item_id}`     JSON ReviewItem (item id: the escalation id, or "appeal:{appeal_id}")
@@ -34,7 +36,8 @@ from agents.caps import is_cap_hold
 from agents.effects import decision_id
 from agents.records import Appeal, ReviewDecision
 from agents.report_signals import is_report_raised
-from agents.review import PENDING_ROUTES, Appealed, awaits_senior, escalation_outcomes
+from agents.review import (PENDING_ROUTES, Appealed, Reviewer, authority_problems, awaits_senior,
+                           escalation_outcomes, reviewer_id_problem)
 from streams.stores import key
 
 KINDS = ("public_interest", "cap_hold", "reported", "appeal")
@@ -95,18 +98,18 @@ class ReviewItem:
     def age_seconds(self, now: datetime) -> float:
         return max(0.0, now.timestamp() - _epoch(self.created_at))
 
+    @property
+    def recommenders(self) -> tuple[str, ...]:
+        return tuple(r["reviewer_id"] for r in self.recommendations) if self.needs_senior else ()
+
     def problems(self, reviewer_id: str, outcome: str, senior: bool, review_id: str | None = None) -> list[str]:
         """Why this reviewer may not decide this item with this outcome (empty: they may)."""
         out = []
         if self.state == "decided" and (self.review or {}).get("review_id") != review_id:
             out.append(f"{self.item_id} is already decided by {(self.review or {}).get('reviewer_id')}")
-        if reviewer_id in self.excluded_reviewers:
-            out.append(f"{reviewer_id} made the appealed decision: another reviewer must decide the appeal")
         if outcome not in self.allowed:
             out.append(f"{outcome} is not allowed for a {self.kind} item: {', '.join(self.allowed)}")
-        if self.needs_senior and not senior:
-            out.append(f"{self.item_id} has a notice recommendation: only a senior reviewer decides it now")
-        return out
+        return out + authority_problems(reviewer_id, senior, self.recommenders, self.excluded_reviewers)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -149,6 +152,8 @@ def claimed(item: ReviewItem | None, reviewer_id: str, now: datetime, item_id: s
         raise ReviewQueueError(f"no review item {item_id}")
     if item.state == "decided":
         raise ReviewQueueError(f"{item.item_id} is already decided")
+    if problem := reviewer_id_problem(reviewer_id):
+        raise ReviewQueueError(problem)
     if reviewer_id in item.excluded_reviewers:
         raise ReviewQueueError(f"{reviewer_id} made the appealed decision: another reviewer must take the appeal")
     if item.claimed_by == reviewer_id:
@@ -158,9 +163,21 @@ def claimed(item: ReviewItem | None, reviewer_id: str, now: datetime, item_id: s
     return replace(item, state="claimed", claimed_by=reviewer_id, claimed_at=_stamp(now))
 
 
-def review_for(item: ReviewItem, reviewer_id: str, outcome: str, rationale: str, senior: bool, now: datetime,
+def released(item: ReviewItem | None, reviewer_id: str, item_id: str = "") -> ReviewItem:
+    """The item back to pending, when `reviewer_id` holds it (unchanged when nobody does)."""
+    if item is None:
+        raise ReviewQueueError(f"no review item {item_id}")
+    if item.state != "claimed":
+        return item
+    if item.claimed_by != reviewer_id:
+        raise ReviewQueueError(f"{item.item_id} is claimed by {item.claimed_by}: only they release it")
+    return replace(item, state="pending", claimed_by=None, claimed_at=None)
+
+
+def review_for(item: ReviewItem, reviewer: Reviewer, outcome: str, rationale: str, now: datetime,
                policy: str | None = None) -> ReviewDecision:
     """The ReviewDecision to produce. Same item, reviewer, outcome and stage: same review id (a retry dedupes)."""
+    reviewer_id, senior = reviewer.reviewer_id, reviewer.senior
     if not rationale.strip():
         raise ReviewQueueError("a rationale is required for every decision")
     problems = item.problems(reviewer_id, outcome, senior)
@@ -246,16 +263,22 @@ class ReviewQueue:
         now = self.clock()
         return await self._update(item_id, lambda old: claimed(old, reviewer_id, now, item_id))
 
-    async def decide(self, item_id: str, reviewer_id: str, outcome: str, rationale: str, senior: bool = False,
+    async def release(self, item_id: str, reviewer_id: str) -> ReviewItem:
+        return await self._update(item_id, lambda old: released(old, reviewer_id, item_id))
+
+    async def decide(self, item_id: str, reviewer: Reviewer, outcome: str, rationale: str,
                      policy: str | None = None) -> ReviewDecision:
-        """Validate and build the ReviewDecision to produce; claims an unclaimed item, never marks it decided."""
+        """Validate and build the ReviewDecision to produce; claims an unclaimed item, never marks it decided.
+
+        `reviewer` comes from authentication (streams/reviewers.py); its roles say whether it is senior.
+        """
         now = self.clock()
         item = await self._load(item_id)
         if item is None:
             raise ReviewQueueError(f"no review item {item_id}")
-        review_for(item, reviewer_id, outcome, rationale, senior, now, policy)  # validate before claiming
-        item = await self.claim(item_id, reviewer_id)
-        return review_for(item, reviewer_id, outcome, rationale, senior, now, policy)
+        review_for(item, reviewer, outcome, rationale, now, policy)  # validate before claiming
+        item = await self.claim(item_id, reviewer.reviewer_id)
+        return review_for(item, reviewer, outcome, rationale, now, policy)
 
     async def mark_decided(self, item_id: str, review: ReviewDecision) -> ReviewItem:
         """Called by the review agent once the decision is applied."""

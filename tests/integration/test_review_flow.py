@@ -14,10 +14,12 @@ import subprocess
 import sys
 import time
 
+from dataclasses import replace
+
 import pytest
 
 from confluent_kafka import Producer
-from streams import ingest, topics
+from streams import ingest, reviewers, topics
 from streams.config import Settings
 from streams.registry_import import load_seed
 from streams.worker import settings_env
@@ -28,9 +30,33 @@ SENATOR = load_seed(Settings().registry_seed)[1]
 T0 = "2026-11-20T12:00:00Z"
 
 
-def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=settings_env(settings),
+#: the module's roster: reviewer id -> roles (password: "<id>-password")
+ROSTER = {"analyst-1": ["analyst"], "analyst-9": ["analyst"], "lead-1": ["lead"], "lead-2": ["senior"]}
+
+
+@pytest.fixture(scope="module")
+def roster(tmp_path_factory):
+    path = tmp_path_factory.mktemp("roster") / "reviewers.json"
+    for rid, roles in ROSTER.items():
+        reviewers.add(path, rid, roles, f"{rid}-password")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reviewed(stack, roster) -> Settings:
+    return replace(stack, review_roster=roster)
+
+
+def _cli(settings: Settings, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+    env = settings_env(settings)
+    if password is not None:
+        env["MODSTREAM_REVIEWER_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=env,
                           capture_output=True, text=True, timeout=60)
+
+
+def _decide(settings: Settings, item: str, reviewer: str, *args: str) -> subprocess.CompletedProcess:
+    return _cli(settings, "review", "decide", item, "--reviewer", reviewer, *args, password=f"{reviewer}-password")
 
 
 def _produce(settings: Settings, codec, spec, key: str, value: dict) -> None:
@@ -64,16 +90,21 @@ def test_escalation_reaches_the_queue_with_the_post_text(stack, escalated):
     assert SENATOR.person in shown.stdout
 
 
-def test_senior_notice_decision_applies_the_three_notice_actions(stack, codec, escalated, wait_records):
+def test_senior_notice_decision_applies_the_three_notice_actions(stack, reviewed, codec, escalated, wait_records):
     eid = escalated["escalation_id"]
-    res = _cli(stack, "review", "decide", eid, "--reviewer", "analyst-1", "--outcome", "notice",
-               "--rationale", "part of the debate on the bill; newsworthy")
+    res = _decide(reviewed, eid, "analyst-1", "--outcome", "notice",
+                  "--rationale", "part of the debate on the bill; newsworthy")
     assert res.returncode == 0, res.stderr
     waiting = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["route"] == "awaiting_senior")
     assert waiting and not wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", timeout=3)
 
-    res = _cli(stack, "review", "decide", eid, "--reviewer", "lead-1", "--outcome", "notice", "--senior",
-               "--rationale", "kept in the public interest, behind a notice")
+    res = _decide(reviewed, eid, "analyst-1", "--outcome", "notice", "--rationale", "I approve my own")
+    assert res.returncode == 2 and "only a senior" in res.stderr
+    res = _cli(reviewed, "review", "decide", eid, "--reviewer", "lead-1", "--outcome", "notice",
+               "--rationale", "typed another name", password="analyst-1-password")
+    assert res.returncode == 2 and "wrong password" in res.stderr
+    res = _decide(reviewed, eid, "lead-1", "--outcome", "notice",
+                  "--rationale", "kept in the public interest, behind a notice")
     assert res.returncode == 0, res.stderr
     actions = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", n=3)
     assert sorted(a["type"] for a in actions) == ["exclude_from_recommendations", "limit_engagement",
@@ -88,14 +119,13 @@ def test_senior_notice_decision_applies_the_three_notice_actions(stack, codec, e
     assert any(a["decided_by"] == "lead-1" and a["route"] == "notice" for a in audit)
 
 
-def test_a_decided_item_cannot_be_decided_again(stack, escalated):
-    res = _cli(stack, "review", "decide", escalated["escalation_id"], "--reviewer", "lead-2", "--outcome", "remove",
-               "--senior", "--rationale", "changed my mind")
+def test_a_decided_item_cannot_be_decided_again(reviewed, escalated):
+    res = _decide(reviewed, escalated["escalation_id"], "lead-2", "--outcome", "remove", "--rationale", "changed my mind")
     deadline = time.monotonic() + 20
     while res.returncode == 0 and time.monotonic() < deadline:  # the agent may not have marked it decided yet
         time.sleep(1)
-        res = _cli(stack, "review", "decide", escalated["escalation_id"], "--reviewer", "lead-2", "--outcome",
-                   "remove", "--senior", "--rationale", "changed my mind")
+        res = _decide(reviewed, escalated["escalation_id"], "lead-2", "--outcome", "remove",
+                      "--rationale", "changed my mind")
     assert res.returncode == 2 and "already decided" in res.stderr
 
 
@@ -107,7 +137,7 @@ def test_legal_request_withholds_a_post_kept_under_the_exception(stack, codec, e
     assert action["countries"] == ["DE"] and action["post_id"] == "sen-1"
 
 
-def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated, wait_records):
+def test_appeal_goes_to_another_reviewer_and_restores(stack, reviewed, codec, escalated, wait_records):
     removed = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "remove")
     assert removed
     decision_id = removed[0]["decision_id"]
@@ -118,8 +148,8 @@ def test_appeal_goes_to_another_reviewer_and_restores(stack, codec, escalated, w
     while "appeal:ap-1" not in (listing := _cli(stack, "review", "list")).stdout:
         assert time.monotonic() < deadline, listing.stdout + listing.stderr
         time.sleep(0.5)
-    res = _cli(stack, "review", "decide", "appeal:ap-1", "--reviewer", "analyst-9", "--outcome", "no_violation",
-               "--rationale", "lyrics quoted from a song, no target")
+    res = _decide(reviewed, "appeal:ap-1", "analyst-9", "--outcome", "no_violation",
+                  "--rationale", "lyrics quoted from a song, no target")
     assert res.returncode == 0, res.stderr
     (restore,) = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "plain-1" and v["type"] == "restore")
     assert not restore["automated"]

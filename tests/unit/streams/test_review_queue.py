@@ -10,7 +10,7 @@ import pytest
 from agents.caps import apply_caps
 from agents.policy import Policy
 from agents.records import Account, Appeal, Case, Designation, Post, Violation
-from agents.review import decision_summary, review_escalation, escalation_from_dict
+from agents.review import Reviewer, decision_summary, review_escalation, escalation_from_dict
 from agents.router import decide
 from streams.review_queue import MemoryReviewQueue, ReviewItem, ReviewQueueError
 
@@ -19,6 +19,14 @@ T0 = "2026-11-20T12:00:00Z"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 SENATOR = Designation("100", "elected_or_appointed_official", "US Senate", "national", "US-VT", "registry:test",
                       valid_from="2025-01-03", valid_until="2031-01-03", person="A Senator")
+
+
+def analyst(rid="rev-1"):
+    return Reviewer(rid, frozenset({"analyst"}))
+
+
+def senior(rid="lead-1"):
+    return Reviewer(rid, frozenset({"senior"}))
 
 
 def run(coro):
@@ -70,7 +78,7 @@ def test_cap_hold_is_its_own_kind_without_the_notice(queue):
     item = add(queue, apply_caps(d, {"remove": 10**9}, POLICY, post_created_at=T0))
     assert item.kind == "cap_hold" and item.allowed == ("remove", "no_violation")
     with pytest.raises(ReviewQueueError, match="not allowed"):
-        run(queue.decide(item.item_id, "rev-1", "notice", "why", senior=True))
+        run(queue.decide(item.item_id, senior("rev-1"), "notice", "why"))
 
 
 def test_claim_is_exclusive_and_idempotent(queue):
@@ -85,50 +93,50 @@ def test_claim_is_exclusive_and_idempotent(queue):
 
 def test_decide_returns_the_review_and_does_not_mark_decided(queue):
     item = add(queue)
-    review = run(queue.decide(item.item_id, "rev-1", "remove", "calls a group vermin", policy="hateful_conduct"))
+    review = run(queue.decide(item.item_id, analyst("rev-1"), "remove", "calls a group vermin", policy="hateful_conduct"))
     assert (review.decision_id, review.post_id, review.outcome, review.reviewer_id) == (item.item_id, "p1", "remove",
                                                                                          "rev-1")
     assert review.decided_at == "2026-11-20T15:00:00Z" and review.policy == "hateful_conduct"
     stored = run(queue.get(item.item_id))
     assert stored.state == "claimed" and stored.claimed_by == "rev-1"  # claimed, not decided
-    again = run(queue.decide(item.item_id, "rev-1", "remove", "calls a group vermin"))
+    again = run(queue.decide(item.item_id, analyst("rev-1"), "remove", "calls a group vermin"))
     assert again.review_id == review.review_id  # a retry produces the same id: downstream dedupes
 
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(rationale="  "), "rationale"),
     (dict(outcome="maybe"), "not allowed"),
-    (dict(reviewer_id="rev-2"), "claimed by rev-1"),
+    (dict(reviewer=analyst("rev-2")), "claimed by rev-1"),
 ])
 def test_decide_validates(queue, kwargs, message):
     item = add(queue)
     run(queue.claim(item.item_id, "rev-1"))
-    args = dict(item_id=item.item_id, reviewer_id="rev-1", outcome="remove", rationale="why", senior=False)
+    args = dict(item_id=item.item_id, reviewer=analyst("rev-1"), outcome="remove", rationale="why")
     with pytest.raises(ReviewQueueError, match=message):
         run(queue.decide(**{**args, **kwargs}))
 
 
 def test_mark_decided_is_idempotent_and_final(queue):
     item = add(queue)
-    review = run(queue.decide(item.item_id, "rev-1", "remove", "why"))
+    review = run(queue.decide(item.item_id, analyst("rev-1"), "remove", "why"))
     done = run(queue.mark_decided(item.item_id, review))
     assert done.state == "decided" and done.review["review_id"] == review.review_id
     assert run(queue.mark_decided(item.item_id, review)) == done
     with pytest.raises(ReviewQueueError, match="already decided"):
-        run(queue.decide(item.item_id, "rev-1", "no_violation", "why"))
+        run(queue.decide(item.item_id, analyst("rev-1"), "no_violation", "why"))
     with pytest.raises(ReviewQueueError, match="already decided"):
         run(queue.claim(item.item_id, "rev-2"))
 
 
 def test_non_senior_notice_goes_back_to_pending_for_a_senior(queue):
     item = add(queue)
-    rec = run(queue.decide(item.item_id, "rev-1", "notice", "public debate", senior=False))
+    rec = run(queue.decide(item.item_id, analyst("rev-1"), "notice", "public debate"))
     back = run(queue.mark_decided(item.item_id, rec))
     assert back.state == "pending" and back.claimed_by is None and back.needs_senior
     assert back.recommendation == "notice (awaiting senior)"
     with pytest.raises(ReviewQueueError, match="only a senior"):
-        run(queue.decide(item.item_id, "rev-2", "remove", "why", senior=False))
-    final = run(queue.decide(item.item_id, "lead-1", "notice", "public debate, senior call", senior=True))
+        run(queue.decide(item.item_id, analyst("rev-2"), "remove", "why"))
+    final = run(queue.decide(item.item_id, senior("lead-1"), "notice", "public debate, senior call"))
     assert final.review_id != rec.review_id
     done = run(queue.mark_decided(item.item_id, final))
     assert done.state == "decided" and len(done.recommendations) == 1
@@ -136,7 +144,7 @@ def test_non_senior_notice_goes_back_to_pending_for_a_senior(queue):
 
 def test_the_review_agent_flow_applies_a_decision_from_the_stored_item(queue):
     item = add(queue)
-    review = run(queue.decide(item.item_id, "lead-1", "notice", "public debate", senior=True))
+    review = run(queue.decide(item.item_id, senior("lead-1"), "notice", "public debate"))
     stored = run(queue.get(review.decision_id))
     decision = review_escalation(review, escalation_from_dict(stored.escalation), (), POLICY)
     assert not decision.errors and decision.route == "notice"
@@ -154,8 +162,8 @@ def test_appeal_goes_to_a_different_reviewer(queue):
     with pytest.raises(ReviewQueueError, match="another reviewer"):
         run(queue.claim(item.item_id, "rev-1"))
     with pytest.raises(ReviewQueueError, match="another reviewer"):
-        run(queue.decide(item.item_id, "rev-1", "no_violation", "why"))
-    review = run(queue.decide(item.item_id, "rev-2", "no_violation", "a quote, not a threat"))
+        run(queue.decide(item.item_id, analyst("rev-1"), "no_violation", "why"))
+    review = run(queue.decide(item.item_id, analyst("rev-2"), "no_violation", "a quote, not a threat"))
     assert review.decision_id == "appeal:a1"
 
 
@@ -217,7 +225,7 @@ def test_show_item_has_everything_for_one_decision(queue):
     screen = run(show_item(queue, d.decision_id, now=NOW))
     for needle in ("these people are vermin", "hateful_conduct", "evidence: slur list: vermin", "A Senator",
                    "US Senate", "registry:test", "RECOMMENDATION: notice", *d.escalation.reasons,
-                   *d.escalation.political.reasons, "notice is final only with --senior"):
+                   *d.escalation.political.reasons, "notice is final only from a senior"):
         assert needle in screen, needle
 
 
@@ -235,18 +243,18 @@ def test_decide_item_produces_with_the_given_send_and_leaves_the_item_open(queue
 
     sent = []
     item = add(queue)
-    review = run(decide_item(queue, lambda k, v: sent.append((k, v)), item.item_id, "lead-1", "notice", "debate",
-                             senior=True))
+    review = run(decide_item(queue, lambda k, v: sent.append((k, v)), item.item_id, senior("lead-1"), "notice",
+                             "debate"))
     assert sent == [("p1", review.to_dict())] and run(queue.get(item.item_id)).state == "claimed"
 
     async def async_send(k, v):
         sent.append((k, v))
 
     other = add(queue, routed("p2"))
-    run(decide_item(queue, async_send, other.item_id, "rev-1", "remove", "vermin"))
+    run(decide_item(queue, async_send, other.item_id, analyst("rev-1"), "remove", "vermin"))
     assert sent[-1][0] == "p2"
     with pytest.raises(ReviewQueueError):
-        run(decide_item(queue, async_send, other.item_id, "rev-2", "remove", "vermin"))
+        run(decide_item(queue, async_send, other.item_id, analyst("rev-2"), "remove", "vermin"))
     assert len(sent) == 2
 
 
