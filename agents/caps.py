@@ -17,7 +17,9 @@ caller from Redis) and returns either the decision unchanged, or a HELD decision
   can replay it: same decision and counts, same result.
 
 Counts are charged only for actions actually emitted with automated=True (`charges`);
-human review decisions are never capped. Held decisions keep their decision id.
+human review decisions are never capped. Held decisions keep their decision id. The live
+hot path reserves each decision's `reservations` in Redis before producing anything (one
+atomic script a batch, idempotent per action id) and holds the ones refused.
 
 Shadow mode (`Policy.shadow_policies`): a violation of a shadow rule changes nothing but
 the reasons. `router.decide` drops shadow violations before routing, so the decision is
@@ -43,12 +45,20 @@ def capped_types(policy: Policy) -> frozenset[str]:
     return frozenset(t for t in policy.daily_caps if t not in NEVER_CAPPED)
 
 
+def reservations(decision: Decision, policy: Policy) -> tuple[tuple[str, str], ...]:
+    """(type, action_id) of the automated capped actions `decision` would apply: what to reserve against
+    today's caps before acting (idempotent per action id, so a redelivery never charges twice)."""
+    if decision.errors:
+        return ()
+    capped = capped_types(policy)
+    return tuple((a.type, a.action_id) for a in decision.actions if a.automated and a.type in capped)
+
+
 def charges(decision: Decision, policy: Policy) -> dict[str, int]:
     """What to add to today's counts once `decision` is applied: its automated capped actions, by type."""
     out: dict[str, int] = {}
-    for a in decision.actions:
-        if a.automated and a.type in capped_types(policy) and not decision.errors:
-            out[a.type] = out.get(a.type, 0) + 1
+    for action_type, _ in reservations(decision, policy):
+        out[action_type] = out.get(action_type, 0) + 1
     return out
 
 

@@ -22,6 +22,19 @@ def decision_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
+#: how much a post's decision restricts it (`standing`): an automated decision never replaces a stronger one
+NO_RESTRICTION, RESTRICTED, REMOVED = 0, 1, 2
+_REMOVING = ("remove", "suspend_account", "report_ncmec")
+_PENDING = ("public_interest_review", "human_review", "awaiting_senior")
+
+
+def standing(route: str, action_types: tuple[str, ...] | list[str]) -> int:
+    """REMOVED, RESTRICTED (any other action, or waiting for a human) or NO_RESTRICTION."""
+    if any(t in _REMOVING for t in action_types):
+        return REMOVED
+    return RESTRICTED if action_types or route in _PENDING else NO_RESTRICTION
+
+
 def content_digest(post: Post) -> str:
     """Digest of everything of the post a decision reads (text, media, mentions, country, time, upstream
     violations): an edited post (same post_id, new content) gets new decision, action and notice ids."""

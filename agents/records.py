@@ -8,6 +8,7 @@ field is missing or has the wrong type, so bad input is reported, never guessed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
@@ -234,8 +235,13 @@ class Report:
 
     @property
     def reporter_key(self) -> str:
-        """Who reported: the account, or for people without one this report (each counts once)."""
-        return self.reporter_id or f"anon:{self.report_id}"
+        """Who reported: the account; for people without one, their contact's digest, and every report with
+        neither shares one source. So an anonymous source counts once per post, however often it reports."""
+        if self.reporter_id:
+            return self.reporter_id
+        if self.reporter_contact and self.reporter_contact.strip():
+            return "anon:" + hashlib.sha256(self.reporter_contact.strip().lower().encode()).hexdigest()[:16]
+        return "anon:unattributed"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], path: str = "report", post_id: str | None = None) -> "Report":
@@ -329,6 +335,8 @@ class Case:
     reports: tuple[Report, ...] = ()
     designations: tuple[Designation, ...] = field(default=())  #: registry entries for the author
     deleted: bool = False  #: the post was deleted at the source before it was decided
+    #: the post's standing decided summary (agents.review.decision_summary), when an earlier version was decided
+    prior: Mapping[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Case":

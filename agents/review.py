@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from agents.caps import HUMAN_REVIEW, is_cap_hold
-from agents.effects import Action, Decision, Escalation, Notice, decision_id
+from agents.effects import Action, Decision, Escalation, Notice, decision_id, standing
 from agents.enforcement import author_notice, enforcement_actions, make_action, reporter_notices, unassessed
 from agents.political import PoliticalStatus
 from agents.policy import NEVER_CAPPED, PIE_NOTICE_ACTIONS, Policy
@@ -138,9 +138,10 @@ def decision_summary(decision: Decision, decided_by: str = "automation",
     `reviewers`: everyone who took part (e.g. who recommended the notice a senior granted); none of
     them may decide an appeal against it.
     """
+    types = [a.type for a in decision.actions]
     return {"decision_id": decision.decision_id, "route": decision.route, "author_id": decision.author_id,
-            "actions": [a.type for a in decision.actions], "found": sorted({v.policy for v in decision.violations}),
-            "decided_by": decided_by, "reviewers": sorted(set(reviewers))}
+            "actions": types, "found": sorted({v.policy for v in decision.violations}),
+            "decided_by": decided_by, "reviewers": sorted(set(reviewers)), "standing": standing(decision.route, types)}
 
 
 @dataclass(frozen=True, slots=True)

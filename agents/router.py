@@ -11,6 +11,8 @@ Routes (policy matrix sections 1-3):
   decides. Weak signals (a bio statement, government verification) never hold enforcement back:
   the post is enforced and flagged (`FLAG_REASON`) for a human to confirm the status;
 - anything else: `enforce`.
+An edit (same post_id, new content: new ids) is decided on its content. When it comes out weaker
+than the post's standing decision (`Case.prior`), that decision stands: see `_against_standing`.
 Violations of rules in shadow mode (`Policy.shadow_policies`) are recorded and explained
 in the reasons but never routed, acted on or notified (agents/caps.py).
 Pure and deterministic: same inputs and policy, same decision and ids. Ids include a digest of the
@@ -20,14 +22,14 @@ reuses the ids of an earlier decision (downstream dedup would drop its actions a
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from dataclasses import replace
 
 from agents import political
 from agents.caps import apply_caps
 from agents.caps import shadow_reasons, shadow_split
-from agents.effects import Decision, Escalation, content_digest, decision_id
+from agents.effects import Decision, Escalation, content_digest, decision_id, standing
 from agents.enforcement import author_notice, enforcement_actions, ncmec_report, reporter_notices
 from agents.policy import Policy
 from agents.recommend import detect_factors, recommend
@@ -36,9 +38,32 @@ from agents.records import Case, Designation, Violation
 Registry = Mapping[str, Sequence[Designation]]
 #: first words of the reason on an enforced post whose author may be political on weak evidence
 FLAG_REASON = "flagged for confirmation of political status"
+#: first words of the reason on an edit decided weaker than the post's standing decision
+EDIT_REASON = "edit of a post already decided more strictly"
 
 
 def decide(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy) -> Decision:
+    return _against_standing(_decide(case, violations, registry, policy), case.prior)
+
+
+def _against_standing(decision: Decision, prior: Mapping[str, Any] | None) -> Decision:
+    """An edit decided weaker than the post's standing decision (e.g. a benign edit of a removed post):
+    that decision stands. The edit emits nothing that lifts it (only an appeal does), and its reporters
+    are not told "no violation" about a post that is down; streams/stores.py keeps the standing summary."""
+    if not prior or prior.get("decision_id") == decision.decision_id:
+        return decision
+    before = prior.get("standing")
+    before = standing(prior.get("route", ""), prior.get("actions") or ()) if not isinstance(before, int) else before
+    if standing(decision.route, [a.type for a in decision.actions]) >= before:
+        return decision
+    line = (f"{EDIT_REASON}: decision {prior.get('decision_id')} ({prior.get('route')}, actions "
+            f"{', '.join(prior.get('actions') or ()) or 'none'}, by {prior.get('decided_by', 'automation')}) stands; "
+            "an edit never lifts it and reporters are not told otherwise")
+    return replace(decision, reasons=(*decision.reasons, line),
+                   notices=tuple(n for n in decision.notices if n.recipient != "reporter"))
+
+
+def _decide(case: Case, violations: Sequence[Violation], registry: Registry, policy: Policy) -> Decision:
     post = case.post
     did = decision_id("post", post.post_id, content_digest(post), policy.fingerprint)
     status = political.assess(case.author, tuple(registry.get(post.author_id, ())), post.created_at, policy)

@@ -42,7 +42,7 @@ class Runtime:
     registry: stores.RedisRegistry
     reports: stores.RedisReports
     queue: RedisReviewQueue
-    counters: stores.RedisDailyCounters
+    caps: stores.RedisDailyCaps
     banks: BankCache
 
     async def refresh_banks(self) -> None:
@@ -68,9 +68,11 @@ class Runtime:
             full_tagger=Tagger(policy, classifier=classifier) if classifier else None,
             classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
-            reports=stores.RedisReports(redis),
+            reports=stores.RedisReports(redis, stores.Retention(
+                settings.decided_retention_days * stores.DAY, settings.post_text_retention_days * stores.DAY,
+                settings.report_retention_days * stores.DAY)),
             queue=RedisReviewQueue(redis),
-            counters=stores.RedisDailyCounters(redis),
+            caps=stores.RedisDailyCaps(redis),
             banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),
         )
 

@@ -45,6 +45,10 @@ class Settings:
     daily_cap_suspend_account: int = 2_000  #: automated suspensions per UTC day, likewise
     report_review_threshold: int = 5  #: distinct reporters within the window that raise a post for re-review
     report_window_seconds: float = 3600.0
+    #: decided summaries (no text): as long as appeals and legal requests can come (DSA: >= 6 months)
+    decided_retention_days: int = 400
+    post_text_retention_days: int = 90  #: the decided post's text (personal data), kept apart and shorter
+    report_retention_days: int = 90  #: report sets (reporter contacts) and raised flags
     classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
     bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
@@ -54,6 +58,16 @@ class Settings:
     console_port: int = 8330
     console_secure_cookies: bool = False  #: true when the console is served over HTTPS (cookies marked Secure)
     console_session_hours: float = 8.0  #: a console sign-in lasts this long
+
+    def __post_init__(self) -> None:
+        days = {"DECIDED": self.decided_retention_days, "POST_TEXT": self.post_text_retention_days,
+                "REPORT": self.report_retention_days}
+        bad = sorted(name for name, n in days.items() if n < 1)
+        if bad:
+            raise SettingsError(f"MODSTREAM_{bad[0]}_RETENTION_DAYS must be at least 1 day")
+        if self.post_text_retention_days > self.decided_retention_days:
+            raise SettingsError("MODSTREAM_POST_TEXT_RETENTION_DAYS must not exceed MODSTREAM_DECIDED_RETENTION_DAYS: "
+                                "the text is personal data, kept no longer than the decision it explains")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

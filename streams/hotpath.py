@@ -32,10 +32,11 @@ from typing import Any, Awaitable, Callable, TypeVar
 import structlog
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
-from agents.caps import charges
+from agents.caps import charges, reservations
+from agents.effects import Decision
 from agents.enforcement import reporter_notices
 from agents.records import Case, Post, RecordError, Report, Violation
-from agents.report_signals import rereview
+from agents.report_signals import distinct_in_window, rereview
 from agents.review import PENDING_ROUTES, decision_summary
 from agents.router import route as route_decision
 from streams import topics
@@ -144,6 +145,7 @@ class _Batch:
         self.s, self.rt, self.wait = settings, rt, wait
         self.failed: list[KafkaError] = []
         self.versions: dict[str, str] = {}  #: the audit's versions, fixed per batch
+        self.raising: list[str] = []  #: report-raised escalations emitted this batch, flagged once delivered
         self.producer = Producer({
             **settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
             "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
@@ -196,6 +198,9 @@ class _Batch:
         if escalations:
             self.wait(with_retry("queue.add", rt.queue.add_escalations, escalations))
         self.deliver()
+        if self.raising:
+            self.wait(with_retry("reports.raise_once", rt.reports.raise_once, self.raising))
+            self.raising = []
         return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
 
     def _value(self, msg: Message, spec: TopicSpec) -> dict[str, Any]:
@@ -239,24 +244,31 @@ class _Batch:
         rt = self.rt
         started = time.monotonic()
         post_ids = [i.post.post_id for i in items]
-        day = datetime.now(timezone.utc).date().isoformat()
-        views, reports, deleted, counts = self.wait(asyncio.gather(
+        views, reports, deleted, priors = self.wait(asyncio.gather(
             with_retry("registry.lookup", rt.registry.lookup, [a for i in items for a in (i.post.author_id, *i.post.mentions)]),
             with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
             with_retry("reports.deleted", rt.reports.deleted, post_ids),
-            with_retry("caps.today", rt.counters.today, sorted(rt.policy.daily_caps), day)))
+            with_retry("reports.decided", rt.reports.decided, post_ids)))
         registry = {a: v.designations for a, v in views.items()}
-        charged: dict[str, int] = {}
-        routes: dict[str, int] = {}
-        summaries = {}
-        debug = logging.getLogger("modstream.hotpath").isEnabledFor(logging.DEBUG)
+        routed = []
         for item in items:
             post = item.post
             try:
                 case = Case(post, views[post.author_id].account,
                             tuple(views[m].account for m in post.mentions if views[m].account),
-                            reports[post.post_id], deleted=post.post_id in deleted)
-                decision = route_decision(case, item.violations, registry, rt.policy, counts)
+                            reports[post.post_id], deleted=post.post_id in deleted, prior=priors.get(post.post_id))
+                routed.append((item, case, route_decision(case, item.violations, registry, rt.policy, {})))
+            except Exception as exc:
+                log.exception("route_failed", **_where(item.msg, post.post_id))
+                self.dead(item.msg, "route", exc)
+        decisions = self._within_caps(routed, registry)
+        charged: dict[str, int] = {}
+        routes: dict[str, int] = {}
+        summaries = {}
+        debug = logging.getLogger("modstream.hotpath").isEnabledFor(logging.DEBUG)
+        for item, decision in decisions:
+            post = item.post
+            try:
                 records = decision_records(decision, item.inputs, self.versions)
                 encoded = [(r.topic, r.key, rt.codec.encode(r.topic.schema, r.value)) for r in records]
             except Exception as exc:
@@ -266,7 +278,6 @@ class _Batch:
             for spec, key, value in encoded:
                 self.send(spec, key, value)
             for action_type, n in charges(decision, rt.policy).items():
-                counts[action_type] = counts.get(action_type, 0) + n
                 charged[action_type] = charged.get(action_type, 0) + n
             # with the text and time, so a post that reports raise later can be re-reviewed
             summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
@@ -277,12 +288,51 @@ class _Batch:
                           route=decision.route, recommendation=decision.recommendation,
                           actions=[a.type for a in decision.actions], notices=len(decision.notices))
         self.deliver()  # outputs on the broker before the state that says they were decided
-        self.wait(asyncio.gather(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries),
-                                 with_retry("caps.add", rt.counters.add, charged, day)))
+        written = self.wait(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries))
+        # reports that came before the decision count too: raise the post if they are enough
+        self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.s.report_window_seconds))
+                     for p, ok in written.items() if ok and reports[p]])
         first, last = items[0].msg, items[-1].msg
         log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
                  last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged,
                  took_ms=round((time.monotonic() - started) * 1000, 1))
+
+    def _within_caps(self, routed: list[tuple[Item, Case, Decision]], registry) -> list[tuple[Item, Decision]]:
+        """Reserve every decision's capped automated actions in Redis before anything is produced (atomic
+        across workers, idempotent per action id); a decision refused is held for a human instead."""
+        rt = self.rt
+        wanted = [reservations(d, rt.policy) for _, _, d in routed]
+        if not any(wanted):
+            return [(item, d) for item, _, d in routed]
+        day = datetime.now(timezone.utc).date().isoformat()
+        asks = [(n, w) for n, w in enumerate(wanted) if w]
+        answers = self.wait(with_retry("caps.reserve", rt.caps.reserve, [w for _, w in asks],
+                                       rt.policy.daily_caps, day))
+        out = [(item, d) for item, _, d in routed]
+        for (n, _), (granted, counts) in zip(asks, answers):
+            if not granted:
+                item, case, _ = routed[n]
+                out[n] = (item, route_decision(case, item.violations, registry, rt.policy, counts))
+        return out
+
+    def _raise(self, candidates: list[tuple[dict[str, Any], tuple[Report, ...], int]]) -> None:
+        """Emit the report-raised re-reviews due (count at or above the threshold), once per decision:
+        flagged in Redis only after delivery (`process`), so a crash re-emits the same id instead of none."""
+        s = self.s
+        due = {}
+        for summary, stored, count in candidates:
+            escalation = rereview(summary, stored, count, threshold=s.report_review_threshold,
+                                  window_seconds=s.report_window_seconds, policy_version=self.rt.policy.version)
+            if escalation is not None:
+                due.setdefault(escalation.escalation_id, (escalation, count))
+        if not due:
+            return
+        raised = self.wait(with_retry("reports.raised", self.rt.reports.raised, sorted(due)))
+        for escalation_id, (escalation, count) in due.items():
+            if escalation_id not in raised and escalation_id not in self.raising:
+                log.info("raised_by_reports", post_id=escalation.post_id, reporters=count)
+                self.emit(topics.ESCALATIONS, escalation.post_id, escalation.to_dict())
+                self.raising.append(escalation_id)
 
     def _reports(self, reports: list[Report]) -> None:
         """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
@@ -292,17 +342,13 @@ class _Batch:
         summaries = self.wait(with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for r, _ in fresh})))
         late = [(r, recent) for r, recent in fresh if r.post_id in summaries]  # undecided: _route will see them
         stored = self.wait(with_retry("reports.for_posts", rt.reports.for_posts, sorted({r.post_id for r, _ in late})))
-        for report, recent in late:
+        for report, _ in late:
             summary = summaries[report.post_id]
             if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
                 for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
                                                frozenset(summary["found"]), rt.policy):
                     self.emit(topics.NOTICES, report.post_id, notice.to_dict())
-            escalation = rereview(summary, stored[report.post_id], recent, threshold=s.report_review_threshold,
-                                  window_seconds=s.report_window_seconds, policy_version=rt.policy.version)
-            if escalation is not None:
-                log.info("raised_by_reports", post_id=report.post_id, reporters=recent)
-                self.emit(topics.ESCALATIONS, report.post_id, escalation.to_dict())
+        self._raise([(summaries[r.post_id], stored[r.post_id], recent) for r, recent in late])
 
     def dead(self, msg: Message, stage: str, exc: Exception) -> None:
         error_type = error_type_of(exc)

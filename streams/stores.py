@@ -5,9 +5,13 @@ Keys (one builder, `key()`, so every reader and writer agrees):
 - `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
 - `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
 - `ms:reportsz:{post_id}` sorted set reporter -> report time, for report velocity
-- `ms:decided:{post_id}`  JSON summary of the latest decision (30 days), for late reporters, appeals,
-                          legal requests and report-raised re-review (so it holds the post text: personal data)
+- `ms:raised:{escalation_id}` set once a report-raised re-review was raised (raised once per decision)
+- `ms:decided:{post_id}`  JSON summary of the post's standing decision (no text), for late reporters,
+                          appeals, legal requests and report-raised re-review (`Retention.decided_seconds`)
+- `ms:posttext:{post_id}` the decided post's text, for re-review: personal data, kept shorter
 - `ms:deleted:{post_id}`  set when the post was deleted at the source
+- `ms:capres:{day}:{type}` set of automated action ids reserved against the day's cap
+Every key but the registry's has a TTL (`Retention`).
 
 Writes are idempotent (faust's delivery guarantee does not cover Redis). Reads go
 through a small in-process cache with bounded staleness; a miss costs one pipelined
@@ -20,7 +24,7 @@ import json
 import time
 from datetime import datetime
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import redis.asyncio as aioredis
 
@@ -123,16 +127,57 @@ local ttl = ARGV[#KEYS + 1]
 for i, k in ipairs(KEYS) do redis.call('SET', k, ARGV[i], 'EX', ttl) end
 return #KEYS
 """
-KEEP_SECONDS = 30 * 24 * 3600  #: report sets, decided summaries and deletion flags: long enough for any backlog
+#: Per post: KEYS decided, text; ARGV summary, standing, automated (1/0), text ('' = none), then the two TTLs.
+#: Automation never replaces a human's summary, nor a stronger automated one (agents.effects.standing).
+_MARK_DECIDED = """
+local n = #KEYS / 2
+local decided_ttl, text_ttl = ARGV[4 * n + 1], ARGV[4 * n + 2]
+local written = {}
+for i = 1, n do
+  local summary, standing, automated, text = ARGV[4 * i - 3], tonumber(ARGV[4 * i - 2]), ARGV[4 * i - 1], ARGV[4 * i]
+  local keep = false
+  local cur = redis.call('GET', KEYS[2 * i - 1])
+  if cur and automated == '1' then
+    local old = cjson.decode(cur)
+    local by = old['decided_by']
+    keep = (by ~= nil and by ~= cjson.null and by ~= 'automation') or (tonumber(old['standing']) or 0) > standing
+  end
+  if keep then
+    written[i] = 0
+  else
+    redis.call('SET', KEYS[2 * i - 1], summary, 'EX', decided_ttl)
+    if text ~= '' then redis.call('SET', KEYS[2 * i], text, 'EX', text_ttl) end
+    written[i] = 1
+  end
+end
+return written
+"""
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long post state is kept (Settings: MODSTREAM_*_RETENTION_DAYS).
+
+    Decided summaries (ids, route, actions: no text) as long as appeals and legal requests come
+    (DSA complaints run at least six months); the post text, personal data, apart and shorter;
+    report sets (reporter contacts) likewise. Every key the stores write has one of these TTLs.
+    """
+
+    decided_seconds: int = 400 * DAY
+    text_seconds: int = 90 * DAY
+    reports_seconds: int = 90 * DAY
 
 
 @dataclass
 class RedisReports:
     client: aioredis.Redis
+    retention: Retention = field(default_factory=Retention)
 
     def __post_init__(self) -> None:
         self._hvals_many = self.client.register_script(_HVALS_MANY)
         self._set_many_ex = self.client.register_script(_SET_MANY_EX)
+        self._mark_decided = self.client.register_script(_MARK_DECIDED)
 
     async def add(self, reports: Sequence[Report], window_seconds: float = 3600) -> list[tuple[bool, int]]:
         """Record reports, in order, in one round trip. Per report: (new: False when this reporter
@@ -140,6 +185,7 @@ class RedisReports:
         the report velocity)."""
         if not reports:
             return []
+        ttl = self.retention.reports_seconds
         pipe = self.client.pipeline(transaction=False)
         for report in reports:
             who = report.reporter_key
@@ -147,55 +193,126 @@ class RedisReports:
             pipe.hsetnx(key("reports", report.post_id), who, json.dumps(report.to_dict()))
             pipe.zadd(key("reportsz", report.post_id), {who: at}, nx=True)
             pipe.zcount(key("reportsz", report.post_id), at - window_seconds, at)
-            pipe.expire(key("reportsz", report.post_id), KEEP_SECONDS)
+            pipe.expire(key("reportsz", report.post_id), ttl)
+            pipe.expire(key("reports", report.post_id), ttl)
         raw = await pipe.execute()
-        return [(bool(raw[i]), int(raw[i + 2])) for i in range(0, len(raw), 4)]
+        return [(bool(raw[i]), int(raw[i + 2])) for i in range(0, len(raw), 5)]
 
     async def for_posts(self, post_ids: Sequence[str]) -> dict[str, tuple[Report, ...]]:
         raw = await self._hvals_many(keys=[key("reports", p) for p in post_ids]) if post_ids else []
         return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
 
-    async def _set_all(self, values: dict[str, str | int]) -> None:
-        """SET key value EX KEEP_SECONDS for every item, in one round trip."""
-        if values:
-            await self._set_many_ex(keys=list(values), args=[*values.values(), KEEP_SECONDS])
-
-    async def mark_decided(self, summaries: dict[str, dict]) -> None:
-        """Remember each post's automated outcome (post id -> summary), so late reporters hear it."""
-        await self._set_all({key("decided", p): json.dumps(v, sort_keys=True) for p, v in summaries.items()})
+    async def mark_decided(self, summaries: dict[str, dict]) -> dict[str, bool]:
+        """Remember each post's outcome (post id -> summary; a `post_text` in it goes to its own key, kept
+        shorter), so late reporters, appeals and legal requests find it. An automated summary never
+        replaces a human's or a stronger one (a benign edit of a removed post). Returns post id -> written."""
+        if not summaries:
+            return {}
+        keys: list[str] = []
+        args: list[str | int] = []
+        for p, summary in summaries.items():
+            rest = {k: v for k, v in summary.items() if k != "post_text"}
+            automated = rest.get("decided_by", "automation") == "automation"
+            keys += [key("decided", p), key("posttext", p)]
+            args += [json.dumps(rest, sort_keys=True), int(rest.get("standing") or 0), int(automated),
+                     summary.get("post_text") or ""]
+        written = await self._mark_decided(keys=keys, args=[*args, self.retention.decided_seconds,
+                                                            self.retention.text_seconds])
+        return {p: bool(w) for p, w in zip(summaries, written)}
 
     async def mark_deleted(self, post_ids: Sequence[str]) -> None:
         """Posts deleted at the source."""
-        await self._set_all({key("deleted", p): 1 for p in post_ids})
+        if post_ids:
+            await self._set_many_ex(keys=[key("deleted", p) for p in post_ids],
+                                    args=[*(1 for _ in post_ids), self.retention.decided_seconds])
 
     async def deleted(self, post_ids: Sequence[str]) -> set[str]:
         flags = await self.client.mget([key("deleted", p) for p in post_ids]) if post_ids else []
         return {p for p, f in zip(post_ids, flags) if f}
 
     async def decided(self, post_ids: Sequence[str]) -> dict[str, dict]:
-        """The decided summaries of those posts that have one."""
-        raw = await self.client.mget([key("decided", p) for p in post_ids]) if post_ids else []
-        return {p: json.loads(v) for p, v in zip(post_ids, raw) if v}
+        """The decided summaries of those posts that have one, with `post_text` while it is kept."""
+        if not post_ids:
+            return {}
+        raw = await self.client.mget([k for p in post_ids for k in (key("decided", p), key("posttext", p))])
+        out = {}
+        for n, p in enumerate(post_ids):
+            summary, text = raw[2 * n], raw[2 * n + 1]
+            if summary:
+                out[p] = {**json.loads(summary), **({"post_text": text} if text is not None else {})}
+        return out
+
+    async def raise_once(self, escalation_ids: Sequence[str]) -> set[str]:
+        """Set the raised flag of each report-raised escalation; returns the ids raised before (skip them)."""
+        if not escalation_ids:
+            return set()
+        pipe = self.client.pipeline(transaction=False)
+        for e in escalation_ids:
+            pipe.set(key("raised", e), 1, nx=True, ex=self.retention.reports_seconds)
+        return {e for e, fresh in zip(escalation_ids, await pipe.execute()) if not fresh}
+
+    async def raised(self, escalation_ids: Sequence[str]) -> set[str]:
+        flags = await self.client.mget([key("raised", e) for e in escalation_ids]) if escalation_ids else []
+        return {e for e, f in zip(escalation_ids, flags) if f}
+
+
+#: Reserve the capped actions of decisions, in order, atomically: a decision gets all its actions or none.
+#: KEYS: the day's reservation set per capped type; ARGV[1]: {"caps": [cap per key], "ttl": s,
+#: "decisions": [[[key index, action_id], ...], ...]}. An action id already reserved (a redelivery) is granted
+#: again without counting twice. Returns JSON [[granted 1/0, [reserved per key before this decision]], ...].
+_RESERVE = """
+local req = cjson.decode(ARGV[1])
+local out = {}
+for d, acts in ipairs(req.decisions) do
+  local need = {}
+  for _, a in ipairs(acts) do
+    if redis.call('SISMEMBER', KEYS[a[1]], a[2]) == 0 then need[a[1]] = (need[a[1]] or 0) + 1 end
+  end
+  local ok, counts = 1, {}
+  for t = 1, #KEYS do
+    counts[t] = redis.call('SCARD', KEYS[t])
+    if need[t] and counts[t] + need[t] > req.caps[t] then ok = 0 end
+  end
+  if ok == 1 then
+    for _, a in ipairs(acts) do redis.call('SADD', KEYS[a[1]], a[2]) end
+  end
+  out[d] = {ok, counts}
+end
+for t = 1, #KEYS do redis.call('EXPIRE', KEYS[t], req.ttl) end
+return cjson.encode(out)
+"""
 
 
 @dataclass
-class RedisDailyCounters:
-    """Automated actions applied per UTC day (`ms:cap:{day}:{type}`), for the daily caps."""
+class RedisDailyCaps:
+    """Automated capped actions reserved per UTC day (`ms:capres:{day}:{type}`: a set of action ids).
+
+    Reserved before the actions are produced, in one atomic script for a batch, so N workers never
+    overshoot a cap, and idempotent per action id, so a redelivered batch never charges twice.
+    """
 
     client: aioredis.Redis
 
-    async def today(self, types: Sequence[str], day: str) -> dict[str, int]:
-        values = await self.client.mget([key("cap", f"{day}:{t}") for t in types]) if types else []
-        return {t: int(v or 0) for t, v in zip(types, values)}
+    def __post_init__(self) -> None:
+        self._reserve = self.client.register_script(_RESERVE)
 
-    async def add(self, counts: dict[str, int], day: str) -> None:
-        if not counts:
-            return
+    async def reserve(self, wanted: Sequence[Sequence[tuple[str, str]]], caps: Mapping[str, int],
+                      day: str) -> list[tuple[bool, dict[str, int]]]:
+        """Per decision, its (action type, action id) pairs to reserve: (granted, counts before it)."""
+        if not wanted:
+            return []
+        types = sorted(caps)
+        index = {t: n + 1 for n, t in enumerate(types)}
+        request = {"caps": [caps[t] for t in types], "ttl": 2 * DAY,
+                   "decisions": [[[index[t], action_id] for t, action_id in acts] for acts in wanted]}
+        raw = await self._reserve(keys=[key("capres", f"{day}:{t}") for t in types], args=[json.dumps(request)])
+        return [(bool(ok), dict(zip(types, counts))) for ok, counts in json.loads(raw)]
+
+    async def today(self, types: Sequence[str], day: str) -> dict[str, int]:
         pipe = self.client.pipeline(transaction=False)
-        for t, n in counts.items():
-            pipe.incrby(key("cap", f"{day}:{t}"), n)
-            pipe.expire(key("cap", f"{day}:{t}"), 2 * 24 * 3600)
-        await pipe.execute()
+        for t in types:
+            pipe.scard(key("capres", f"{day}:{t}"))
+        return dict(zip(types, await pipe.execute())) if types else {}
 
 
 def connect(url: str) -> aioredis.Redis:

@@ -3,7 +3,7 @@
 import pytest
 
 from agents.records import Report
-from agents.report_signals import is_report_raised, rereview
+from agents.report_signals import distinct_in_window, is_report_raised, rereview
 from agents.review import escalation_outcomes
 
 T0 = "2026-11-20T12:00:00Z"
@@ -28,9 +28,33 @@ def test_crossing_the_threshold_raises_the_post_with_its_text_and_the_reported_r
     assert not esc.political.eligible
 
 
-@pytest.mark.parametrize("distinct", [4, 6])
-def test_only_the_crossing_report_raises_it(distinct):
-    assert raise_(distinct=distinct) is None
+def test_below_the_threshold_does_not_raise():
+    assert raise_(distinct=4) is None
+
+
+@pytest.mark.parametrize("distinct", [5, 6, 40])
+def test_at_or_above_the_threshold_raises_with_the_same_id(distinct):
+    """`>=`, not `==`: a count that jumps past the threshold (several reports in one batch, or reports
+    filed before the decision) still raises; raised once because the id is the decision's, and the hot
+    path keeps a raised flag in Redis."""
+    assert raise_(distinct=distinct).escalation_id == raise_().escalation_id
+
+
+def test_distinct_in_window_counts_reporters_before_the_latest_report():
+    at = ["2026-11-20T10:00:00Z", "2026-11-20T11:30:00Z", "2026-11-20T12:00:00Z", "2026-11-20T12:10:00Z"]
+    rs = [Report(f"r{i}", "p1", "violence", t, reporter_id=f"u{i}") for i, t in enumerate(at)]
+    rs.append(Report("r9", "p1", "violence", "2026-11-20T12:20:00Z", reporter_id="u1"))  # u1 again: counts once
+    assert distinct_in_window(rs, 3600) == 3  # u1 (11:30), u2, u3; u0 (10:00) is older than the hour
+    assert distinct_in_window(rs, 4 * 3600) == 4 and distinct_in_window([], 3600) == 0
+
+
+def test_an_anonymous_source_counts_once_however_often_it_reports():
+    same = [Report(f"a{i}", "p1", "violence", T0, reporter_contact=" Mail@Example.org") for i in range(9)]
+    nobody = [Report(f"n{i}", "p1", "violence", T0) for i in range(9)]
+    assert distinct_in_window(same, 3600) == 1 and distinct_in_window(nobody, 3600) == 1
+    other = Report("b1", "p1", "violence", T0, reporter_contact="other@example.org")
+    assert distinct_in_window([*same, *nobody, other], 3600) == 3
+    assert "example" not in same[0].reporter_key  # a digest, not the contact
 
 
 @pytest.mark.parametrize("change", [{"decided_by": "lead-1"}, {"route": "public_interest_review"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from agents.policy import ACTION_TYPES, CATEGORIES, Policy
@@ -201,3 +203,33 @@ def test_strong_provenance_still_holds_for_public_interest_review():
     assert d.route == "public_interest_review" and d.actions == ()
     ordinary = decide(case("I will kill you", author=account("1", 10, False)), [v("violence")], REGISTRY, POLICY)
     assert not any(r.startswith("flagged") for r in ordinary.reasons)
+
+
+def _removed_summary(decided_by: str = "automation") -> dict:
+    return {"decision_id": "d-old", "route": "enforce", "author_id": "1", "actions": ["remove"],
+            "found": ["violence"], "decided_by": decided_by, "standing": 2}
+
+
+def test_a_benign_edit_of_a_removed_post_tells_no_reporter_no_violation():
+    r = Report("r1", "p1", "violence", T0, reporter_id="9")
+    c = replace(case("have a nice day", author=account("1", 10, False), reports=[r]), prior=_removed_summary())
+    d = decide(c, [], REGISTRY, POLICY)
+    assert d.route == "no_action" and d.actions == () and d.notices == ()
+    assert any(line.startswith("edit of a post already decided more strictly") and "d-old" in line
+               for line in d.reasons)
+
+
+def test_a_violating_edit_of_a_removed_post_is_enforced_with_its_own_ids_and_notices():
+    r = Report("r1", "p1", "violence", T0, reporter_id="9")
+    c = replace(case("I will kill you", author=account("1", 10, False), reports=[r]), prior=_removed_summary())
+    d = decide(c, [v("violence")], REGISTRY, POLICY)
+    assert d.route == "enforce" and d.decision_id != "d-old"
+    assert {n.recipient for n in d.notices} == {"author", "reporter"}
+
+
+def test_redelivery_of_the_same_decision_is_unchanged():
+    c = case(author=account("1", 10, False), reports=[Report("r1", "p1", "violence", T0, reporter_id="9")])
+    first = decide(c, [], REGISTRY, POLICY)
+    again = decide(replace(c, prior={"decision_id": first.decision_id, "route": "enforce", "actions": ["remove"],
+                                     "standing": 2}), [], REGISTRY, POLICY)
+    assert again == first

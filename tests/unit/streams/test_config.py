@@ -25,3 +25,17 @@ def test_secrets_are_not_in_repr_and_reach_the_client_config():
     assert "hunter2" not in repr(s)
     assert s.kafka_config()["sasl.password"] == "hunter2"
     assert s.policy().follower_threshold == 100_000
+
+
+def test_retention_defaults_keep_decisions_for_appeals_and_text_shorter():
+    s = Settings()
+    assert s.decided_retention_days >= 400 and s.post_text_retention_days < s.decided_retention_days
+    s = Settings.from_env({"MODSTREAM_DECIDED_RETENTION_DAYS": "800", "MODSTREAM_POST_TEXT_RETENTION_DAYS": "30"})
+    assert (s.decided_retention_days, s.post_text_retention_days) == (800, 30)
+
+
+@pytest.mark.parametrize("env", [{"MODSTREAM_DECIDED_RETENTION_DAYS": "0"},
+                                 {"MODSTREAM_DECIDED_RETENTION_DAYS": "10", "MODSTREAM_POST_TEXT_RETENTION_DAYS": "20"}])
+def test_retention_that_loses_decisions_or_outlives_them_is_refused(env):
+    with pytest.raises(SettingsError, match="RETENTION_DAYS"):
+        Settings.from_env(env)
