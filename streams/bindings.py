@@ -165,10 +165,9 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 except (CodecError, RecordError) as exc:
                     await dead(out, msg, "decode", exc)
                     continue
-                rt.registry.forget(update.account.account_id)
-                views = await with_retry("registry.lookup", rt.registry.lookup, [update.account.account_id])
-                merged = update.merge_into(views[update.account.account_id].account)
-                await with_retry("registry.put_account", rt.registry.put_account, merged)
+                # atomic in Redis: a full snapshot written meanwhile is merged into, never overwritten
+                merged = await with_retry("registry.update_account", rt.registry.update_account,
+                                          update.account.account_id, update.merge_into)
                 await send(out, topics.ACCOUNTS, merged.account_id, merged.to_dict())
             await delivered(out)
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
 from agents.records import Account, Designation, Report
 
@@ -45,16 +46,27 @@ class AccountView:
     designations: tuple[Designation, ...]
 
 
-# Compare-and-set on observed_at so a replayed older snapshot never overwrites a newer one.
-_PUT_ACCOUNT = """
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  local old = cjson.decode(cur)['observed_at']
-  if old ~= cjson.null and ARGV[2] ~= '' and old > ARGV[2] then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1
-"""
+CAS_TRIES = 50  #: optimistic retries of one account write under contention before giving up
+
+
+class ConcurrentWriteError(RuntimeError):
+    """An account kept changing under CAS_TRIES compare-and-sets in a row: contention that high is a bug."""
+
+
+def observed_epoch(account: Account) -> float | None:
+    """observed_at as a number (seconds, UTC; a time without zone read as UTC): never compared as text,
+    where "12:00:00.500Z" sorts before "12:00:00Z"."""
+    if not account.observed_at:
+        return None
+    at = datetime.fromisoformat(account.observed_at.replace("Z", "+00:00").replace("z", "+00:00"))
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _newer_or_same(new: Account, stored: Account | None) -> bool:
+    if stored is None:
+        return True
+    new_at, old_at = observed_epoch(new), observed_epoch(stored)
+    return new_at is None or old_at is None or new_at >= old_at
 
 
 @dataclass
@@ -96,11 +108,35 @@ class RedisRegistry:
         self._cache.pop(account_id, None)
 
     async def put_account(self, account: Account) -> bool:
-        """Store a snapshot unless a newer one is already there. True when stored."""
-        stored = await self.client.eval(_PUT_ACCOUNT, 1, key("acct", account.account_id),
-                                        json.dumps(account.to_dict()), account.observed_at or "")
-        self.forget(account.account_id)
-        return bool(stored)
+        """Store a snapshot unless a newer one (by observed_at, as numbers) is already there. True when stored."""
+        return await self.update_account(account.account_id,
+                                         lambda cur: account if _newer_or_same(account, cur) else None) is not None
+
+    async def update_account(self, account_id: str,
+                             change: Callable[[Account | None], Account | None]) -> Account | None:
+        """Atomic read-modify-write of one snapshot (WATCH/MULTI): `change(stored)` is the new snapshot, or None
+        to leave it. A concurrent write in between (a full snapshot racing a patch) makes it read and merge
+        again, so neither overwrites the other. Returns what was written, or None."""
+        k = key("acct", account_id)
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                for _ in range(CAS_TRIES):
+                    try:
+                        await pipe.watch(k)
+                        raw = await pipe.get(k)
+                        new = change(Account.from_dict(json.loads(raw), f"redis {k}") if raw else None)
+                        if new is None:
+                            await pipe.unwatch()
+                            return None
+                        pipe.multi()
+                        pipe.set(k, json.dumps(new.to_dict()))
+                        await pipe.execute()
+                        return new
+                    except WatchError:
+                        continue
+            raise ConcurrentWriteError(f"{k} changed under {CAS_TRIES} compare-and-set attempts")
+        finally:
+            self.forget(account_id)
 
     async def put_designations(self, designations: Sequence[Designation]) -> int:
         """Replace the designations of every account named (idempotent). Returns accounts written."""

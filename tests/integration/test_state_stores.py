@@ -125,3 +125,51 @@ def test_cap_reservations_are_atomic_across_workers_and_idempotent_per_action(se
     assert sum(granted) == 1000  # exactly the cap, never N workers x a batch over it
     assert replay[0][0] is True and whole[0] == (False, {"remove": 1000, "suspend_account": 0})
     assert today == {"remove": 1000, "suspend_account": 0} and 0 < ttl <= 2 * DAY
+
+
+def test_a_patch_racing_a_full_snapshot_merges_into_it_instead_of_overwriting(services):
+    import json
+
+    import redis
+
+    from agents.records import Account
+    from streams.formats.common import AccountUpdate
+
+    aid = f"acct-{uuid.uuid4().hex[:8]}"
+    stored = Account(aid, handle="old", followers=10, observed_at="2026-11-20T12:00:00Z")
+    racing = Account(aid, handle="old", followers=900_000, verified=True, observed_at="2026-11-20T12:00:02Z")
+    patch = AccountUpdate(Account(aid, handle="new", observed_at="2026-11-20T12:00:03Z"), frozenset({"handle"}))
+    other = redis.Redis.from_url(services.redis_url)  # another worker, writing a full snapshot
+    seen: list[Account | None] = []
+
+    def merge(current: Account | None) -> Account:
+        seen.append(current)
+        if len(seen) == 1:  # the full snapshot lands between the patch's read and its write
+            other.set(stores.key("acct", aid), json.dumps(racing.to_dict()))
+        return patch.merge_into(current)
+
+    async def body(client):
+        reg = stores.RedisRegistry(client, cache_seconds=0)
+        await reg.put_account(stored)
+        written = await reg.update_account(aid, merge)
+        return written, (await reg.lookup([aid]))[aid].account
+
+    written, final = _run(services, body)
+    other.close()
+    assert seen == [stored, racing]  # the first merge was thrown away: the snapshot changed under it
+    assert final == written and (final.handle, final.followers, final.verified) == ("new", 900_000, True)
+    assert final.observed_at == "2026-11-20T12:00:03Z"
+
+
+def test_observed_at_is_compared_as_a_time_not_as_text(services):
+    from agents.records import Account
+
+    aid = f"acct-{uuid.uuid4().hex[:8]}"
+
+    async def body(client):
+        reg = stores.RedisRegistry(client, cache_seconds=0)
+        first = await reg.put_account(Account(aid, followers=2, observed_at="2026-11-20T12:00:00.500Z"))
+        older = await reg.put_account(Account(aid, followers=1, observed_at="2026-11-20T12:00:00Z"))
+        return first, older, (await reg.lookup([aid]))[aid].account.followers
+
+    assert _run(services, body) == (True, False, 2)  # as text "…00Z" > "…00.500Z" and the older one won
