@@ -24,6 +24,7 @@ from streams.config import Settings
 from streams.logs import faust_logging_config
 from streams.banks import BankCache, RedisBankStore
 from streams.review_queue import RedisReviewQueue
+from streams.topics import TOPIC_MAX_BYTES
 
 
 log = structlog.get_logger("modstream.runtime")
@@ -111,6 +112,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_session_timeout=15,  # a killed worker's partitions move on in seconds, not faust's default minute
         broker_heartbeat_interval=3,
         stream_buffer_maxsize=4096,
+        producer_max_request_size=TOPIC_MAX_BYTES,  # sizes as the topics' (streams.topics): see bindings.send_bytes
+        consumer_max_fetch_size=TOPIC_MAX_BYTES,
         logging_config=faust_logging_config(settings.log_level),
     )
 

@@ -17,16 +17,24 @@ posts in one hop, files reports and queues escalations.
 
 Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
 bytes and the reason, and the agent goes on. Redis outages hold the partition and retry.
+
+Every record is isolated (`isolated`): faust-streaming's take_events acks a whole batch in
+`finally`, so an exception out of an agent would commit the records after the failing one
+without deciding them. Nothing but cancellation leaves an agent: a record either produces
+its outputs (a failed delivery is re-sent, or dead-letters its input when it cannot be) or
+becomes a dead letter.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
 
 import faust
 import structlog
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 
 from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
@@ -36,17 +44,45 @@ from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, Appealed, 
 from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records, tagged_record
+from streams.budget import budget
 from streams.codec import CodecError
 from streams.deadletter import dead_letter, error_type_of
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
 from streams.retry import with_retry
 from streams.review_queue import ReviewQueueError
-from streams.topics import TopicSpec
+from streams.topics import MAX_MESSAGE_BYTES, TopicSpec
 
 log = structlog.get_logger("modstream.agents")
 
 BATCH = 256  #: events per take_events batch: one Redis round trip and one log line per batch
 WITHIN = 0.05  #: seconds to wait for a batch to fill
+
+
+class ProduceError(Exception):
+    """An output the producer refused or could not deliver for good: its input becomes a dead letter."""
+
+    error_type = "produce_failed"
+
+
+@dataclass(slots=True)
+class _Pending:
+    future: Any  #: the delivery future
+    topic: str
+    key: bytes
+    value: bytes
+    source: Any  #: the input message it is an output of (None for a dead letter)
+
+
+@dataclass
+class Outbox:
+    """A batch's outputs on their way to the broker, each with the input it came from."""
+
+    pending: list[_Pending] = field(default_factory=list)
+    source: Any = None  #: the input message being handled (set by `isolated`)
+
+
+def _retriable(exc: BaseException) -> bool:
+    return bool(getattr(exc, "retriable", False)) or isinstance(exc, (KafkaTimeoutError, KafkaConnectionError))
 
 
 def input_ref(message: Any) -> dict[str, Any]:
@@ -70,30 +106,72 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         for spec in topics.CATALOG
     }
 
-    async def send(out: list, spec: TopicSpec, key: str, value: dict[str, Any]) -> None:
+    async def send(out: Outbox, spec: TopicSpec, key: str, value: dict[str, Any]) -> None:
         """Hand a record to the producer; its delivery future joins the batch's `out`."""
-        out.append(await app.producer.send(s.topic(spec), key.encode(), rt.codec.encode(spec.schema, value),
-                                           None, None, None))
+        await send_bytes(out, s.topic(spec), key.encode(), rt.codec.encode(spec.schema, value), out.source)
 
-    async def delivered(out: list) -> None:
-        """Wait until the broker has this batch's outputs. A failed delivery fails the batch,
-        so its inputs are not committed and come again, instead of being lost."""
-        if out:
-            await asyncio.gather(*out)
-            out.clear()
+    async def send_bytes(out: Outbox, topic: str, key: bytes, value: bytes, source: Any) -> None:
+        if len(value) > MAX_MESSAGE_BYTES:
+            raise ProduceError(f"an output to {topic} of {len(value):,} bytes is over the {MAX_MESSAGE_BYTES:,}-byte "
+                               "record limit")
+        try:
+            future = await app.producer.send(topic, key, value, None, None, None)
+        except Exception as exc:  # refused at once, e.g. aiokafka's MessageSizeTooLargeError
+            raise ProduceError(f"the producer refused an output to {topic}: {type(exc).__name__}: {exc}") from exc
+        out.pending.append(_Pending(future, topic, key, value, source))
 
-    async def dead(out: list, message: Any, stage: str, exc: Exception) -> None:
+    async def delivered(out: Outbox) -> None:
+        """Wait until the broker has this batch's outputs. A delivery that failed for a passing
+        reason (broker away, timeout) is sent again, holding the partition as Redis outages do;
+        one that cannot succeed dead-letters the input it came from."""
+        delay = 0.5
+        while out.pending:
+            pending, out.pending = out.pending, []
+            results = await asyncio.gather(*(p.future for p in pending), return_exceptions=True)
+            for p, result in zip(pending, results):
+                if not isinstance(result, BaseException):
+                    continue
+                if isinstance(result, asyncio.CancelledError):
+                    raise result
+                if _retriable(result) or p.source is None:
+                    log.warning("delivery_retry", topic=p.topic, retry_in_s=delay, error_type=type(result).__name__)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    await send_bytes(out, p.topic, p.key, p.value, p.source)
+                else:
+                    await dead(out, p.source, "deliver", ProduceError(
+                        f"an output to {p.topic} could not be delivered: {type(result).__name__}: {result}"))
+
+    async def dead(out: Outbox, message: Any, stage: str, exc: Exception) -> None:
         error_type = error_type_of(exc)
         log.warning("dead_letter", topic=message.topic, partition=message.partition, offset=message.offset,
                     stage=stage, error_type=error_type, reason=str(exc)[:300])
-        await send(out, topics.DEAD_LETTERS, message.topic, dead_letter(
-            message.value or b"", key=message.key, source=message.topic, partition=message.partition,
-            offset=message.offset, stage=stage, reason=str(exc), error_type=error_type))
+        letter = dead_letter(message.value or b"", key=message.key, source=message.topic, partition=message.partition,
+                             offset=message.offset, stage=stage, reason=str(exc), error_type=error_type)
+        await send_bytes(out, s.topic(topics.DEAD_LETTERS), message.topic.encode(),
+                         rt.codec.encode(topics.DEAD_LETTERS.schema, letter), None)
+
+    def isolated(stage: str, handle: Callable[[Outbox, Any], Awaitable[None]],
+                 known: tuple[type[Exception], ...] = (CodecError, RecordError),
+                 known_stage: str = "decode") -> Callable[[Outbox, Any], Awaitable[None]]:
+        """`handle(out, message)` for one record: a `known` error (bad input) becomes a dead letter
+        at `known_stage`, any other (a bug, a refused output, the time budget) one at `stage`."""
+        async def each(out: Outbox, message: Any) -> None:
+            out.source = message
+            try:
+                await handle(out, message)
+            except known as exc:
+                await dead(out, message, known_stage, exc)
+            except Exception as exc:
+                log.exception(f"{stage}_failed", topic=message.topic, partition=message.partition,
+                              offset=message.offset)
+                await dead(out, message, stage, exc)
+            finally:
+                out.source = None
+        return each
 
     def decode(message: Any, spec: TopicSpec) -> dict[str, Any]:
-        if message.value is None:
-            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
-        return rt.codec.decode(message.value, expect=spec.schema)[1]
+        return rt.codec.decode_input(message.value, spec.schema)
 
     def tagged(post: Post, violations: list[Violation], source_ref: dict[str, Any], version: str) -> dict[str, Any]:
         return tagged_record(post, violations, source_ref, version, rt.policy.version)
@@ -101,86 +179,94 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
     fast_version = rt.versions["tagger"]
     full_version = f"{fast_version}+clf.{rt.classifier_version}"
 
-    async def tag(stream: faust.StreamT) -> None:
-        """Fast path (rules, PII and hash banks) before the classifier; without it, the hot path tags."""
-        out: list = []
+    async def run(stream: faust.StreamT, each: Callable[[Outbox, Any], Awaitable[None]], refresh: bool = False) -> None:
+        """One agent: every record of a batch isolated, then the batch's outputs delivered."""
+        out = Outbox()
         async for batch in stream.take_events(BATCH, within=WITHIN):
-            await with_retry("banks.refresh", rt.refresh_banks)
+            if refresh:
+                await with_retry("banks.refresh", rt.refresh_banks)
             for event in batch:
-                msg = event.message
-                try:
-                    post = Post.from_dict(decode(msg, topics.POSTS))
-                    record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "decode", exc)
-                    continue
-                except Exception as exc:  # a detector bug must not stop the stream
-                    log.exception("tag_failed", topic=msg.topic, partition=msg.partition, offset=msg.offset)
-                    await dead(out, msg, "tag", exc)
-                    continue
-                await send(out, topics.CLASSIFY, post.post_id, record)
+                await each(out, event.message)
             await delivered(out)
 
+    async def tag_one(out: Outbox, msg: Any) -> None:
+        post = Post.from_dict(decode(msg, topics.POSTS))
+        with budget(s.record_budget_seconds, "tag"):  # sync code only: the alarm must not land in the loop
+            record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
+        await send(out, topics.CLASSIFY, post.post_id, record)
+
+    async def tag(stream: faust.StreamT) -> None:
+        """Fast path (rules, PII and hash banks) before the classifier; without it, the hot path tags."""
+        await run(stream, isolated("tag", tag_one), refresh=True)
+
+    async def classify_one(out: Outbox, msg: Any) -> None:
+        d = decode(msg, topics.CLASSIFY)
+        post = Post.from_dict(d["post"])
+        with budget(s.record_budget_seconds, "classify"):
+            violations = rt.full_tagger.tag(post)
+        await send(out, topics.TAGGED, post.post_id, tagged(post, violations, d["input"], full_version))
+
     async def classify(stream: faust.StreamT) -> None:
-        """The learned classifier, one batch per take: its cost scales apart from the fast path."""
-        out: list = []
+        """The learned classifier, one batch per take: its cost scales apart from the fast path.
+        A batch that fails is classified again one post at a time, so only the bad post is set aside."""
+        out = Outbox()
+        one = isolated("classify", classify_one)
         async for batch in stream.take_events(BATCH, within=WITHIN):
             await with_retry("banks.refresh", rt.refresh_banks)
-            items = []
+            items, msgs = [], []
             for event in batch:
                 try:
                     d = decode(event.message, topics.CLASSIFY)
                     items.append((Post.from_dict(d["post"]), d["input"]))
+                    msgs.append(event.message)
                 except (CodecError, RecordError) as exc:
                     await dead(out, event.message, "decode", exc)
-            for (post, source_ref), violations in zip(items, rt.full_tagger.tag_batch([p for p, _ in items])):
-                await send(out, topics.TAGGED, post.post_id, tagged(post, violations, source_ref, full_version))
+            try:
+                with budget(s.record_budget_seconds * max(len(items), 1), "classify (batch)"):
+                    results = rt.full_tagger.tag_batch([p for p, _ in items])
+            except Exception as exc:
+                log.warning("classify_batch_failed", posts=len(items), error_type=type(exc).__name__)
+                for msg in msgs:
+                    await one(out, msg)
+            else:
+                for msg, (post, source_ref), violations in zip(msgs, items, results):
+                    await isolated("classify", lambda o, _m, p=post, ref=source_ref, v=violations: send(
+                        o, topics.TAGGED, p.post_id, tagged(p, v, ref, full_version)))(out, msg)
             await delivered(out)
 
+    async def account_one(out: Outbox, msg: Any) -> None:
+        if msg.value is None:  # compaction tombstone: account deleted upstream
+            return
+        account = Account.from_dict(decode(msg, topics.ACCOUNTS))
+        await with_retry("registry.put_account", rt.registry.put_account, account)
+
     async def accounts(stream: faust.StreamT) -> None:
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                if msg.value is None:  # compaction tombstone: account deleted upstream
-                    continue
-                try:
-                    account = Account.from_dict(decode(msg, topics.ACCOUNTS))
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "decode", exc)
-                    continue
-                await with_retry("registry.put_account", rt.registry.put_account, account)
-            await delivered(out)
+        await run(stream, isolated("accounts", account_one))
+
+    async def patch_one(out: Outbox, msg: Any) -> None:
+        value = decode(msg, topics.PATCHES)
+        update = AccountUpdate(Account.from_dict(value), frozenset(value.get("known_fields") or ACCOUNT_FIELDS))
+        # atomic in Redis: a full snapshot written meanwhile is merged into, never overwritten
+        merged = await with_retry("registry.update_account", rt.registry.update_account,
+                                  update.account.account_id, update.merge_into)
+        await send(out, topics.ACCOUNTS, merged.account_id, merged.to_dict())
 
     async def patches(stream: faust.StreamT) -> None:
         """Partial profile updates: merged into the stored snapshot, which goes back out in full,
         so the compacted account-updates.v1 only ever holds full snapshots."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    value = decode(msg, topics.PATCHES)
-                    update = AccountUpdate(Account.from_dict(value), frozenset(value.get("known_fields") or ACCOUNT_FIELDS))
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "decode", exc)
-                    continue
-                # atomic in Redis: a full snapshot written meanwhile is merged into, never overwritten
-                merged = await with_retry("registry.update_account", rt.registry.update_account,
-                                          update.account.account_id, update.merge_into)
-                await send(out, topics.ACCOUNTS, merged.account_id, merged.to_dict())
-            await delivered(out)
+        await run(stream, isolated("patches", patch_one))
 
     async def deletions(stream: faust.StreamT) -> None:
         """Posts deleted at the source: remembered, so one not yet decided needs no action."""
-        out: list = []
+        out = Outbox()
         async for batch in stream.take_events(BATCH, within=WITHIN):
             ids = []
+
+            async def read(_o: Outbox, msg: Any) -> None:
+                ids.append(decode(msg, topics.DELETIONS)["post_id"])
+
             for event in batch:
-                try:
-                    ids.append(decode(event.message, topics.DELETIONS)["post_id"])
-                except (CodecError, RecordError) as exc:
-                    await dead(out, event.message, "decode", exc)
+                await isolated("deletions", read)(out, event.message)
             await with_retry("reports.mark_deleted", rt.reports.mark_deleted, ids)
             await delivered(out)
 
@@ -192,42 +278,32 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                                     "re-feed with `modstream dlq replay` once it is decided")
         return summary
 
+    async def appeal_one(out: Outbox, msg: Any) -> None:
+        appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
+        summary = await decided_summary(appeal.post_id, "appeal.post_id")
+        await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
+
     async def appeals(stream: faust.StreamT) -> None:
         """Appeals re-open a decision: into the queue, for a reviewer other than the one who decided."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    appeal = Appeal.from_dict(decode(msg, topics.APPEALS))
-                    summary = await decided_summary(appeal.post_id, "appeal.post_id")
-                    await with_retry("queue.add_appeal", rt.queue.add_appeal, appeal, summary)
-                except (CodecError, RecordError, ReviewQueueError) as exc:
-                    await dead(out, msg, "appeal", exc)
-            await delivered(out)
+        await run(stream, isolated("appeal", appeal_one, (CodecError, RecordError, ReviewQueueError), "appeal"))
+
+    async def review_one(out: Outbox, msg: Any) -> None:
+        decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
+        kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
+        for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
+            await send(out, rec.topic, rec.key, rec.value)
+        await delivered(out)
+        await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
+        if decision.route != AWAITING_SENIOR:
+            reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
+            summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
+            await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
+        log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
+                 actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
 
     async def review(stream: faust.StreamT) -> None:
         """Apply human review decisions: the only way the public-interest notice is ever granted."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
-                except (CodecError, RecordError, ReviewQueueError) as exc:
-                    await dead(out, msg, "review", exc)
-                    continue
-                kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
-                for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
-                    await send(out, rec.topic, rec.key, rec.value)
-                await delivered(out)
-                await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
-                if decision.route != AWAITING_SENIOR:
-                    reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
-                    summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
-                    await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
-                log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
-                         actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
+        await run(stream, isolated("review", review_one, (CodecError, RecordError, ReviewQueueError), "review"))
 
     async def _reviewed(value: dict[str, Any]):
         review_decision = ReviewDecision.from_dict(value)
@@ -249,22 +325,16 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             raise ReviewQueueError("; ".join(decision.errors))
         return decision, item, review_decision
 
+    async def legal_one(out: Outbox, msg: Any) -> None:
+        request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
+        summary = await decided_summary(request.post_id, "legal_request.post_id")
+        decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
+        for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
+            await send(out, rec.topic, rec.key, rec.value)
+
     async def legal(stream: faust.StreamT) -> None:
         """Country withholding for legal requests: applies whatever the route, exception included."""
-        out: list = []
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            for event in batch:
-                msg = event.message
-                try:
-                    request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
-                    summary = await decided_summary(request.post_id, "legal_request.post_id")
-                    decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, msg, "legal", exc)
-                    continue
-                for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
-                    await send(out, rec.topic, rec.key, rec.value)
-            await delivered(out)
+        await run(stream, isolated("legal", legal_one, (CodecError, RecordError), "legal"))
 
     agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify),
               "accounts": (topics.ACCOUNTS, accounts),

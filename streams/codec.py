@@ -20,6 +20,8 @@ from fastavro.schema import fingerprint as _fingerprint_hex
 from fastavro.schema import load_schema, to_parsing_canonical_form
 from fastavro.validation import ValidationError, validate
 
+from streams.topics import MAX_INPUT_BYTES
+
 SINGLE_OBJECT_MAGIC = b"\xc3\x01"
 CONFLUENT_MAGIC = b"\x00"
 REGISTRY_URL_ENV = "MODSTREAM_SCHEMA_REGISTRY_URL"
@@ -153,6 +155,16 @@ class Codec:
             raise CodecError("malformed_avro", f"{len(data) - buf.tell()} bytes left over after the {writer.name} "
                              "record: the bytes are corrupt or the header names the wrong schema")
         return writer.name, record
+
+    def decode_input(self, data: bytes | None, expect: str) -> dict[str, Any]:
+        """An input record's value, bounded before it is decoded: a record over MAX_INPUT_BYTES
+        cannot hold a valid input (posts are bounded far below it) and is not worth decoding."""
+        if data is None:
+            raise CodecError("empty_value", "empty record (tombstone) on a topic that needs a value")
+        if len(data) > MAX_INPUT_BYTES:
+            raise CodecError("too_large", f"the record is {len(data):,} bytes, over the {MAX_INPUT_BYTES:,}-byte "
+                             "limit for an input record: split it, or shorten its text (see README 'Limits')")
+        return self.decode(data, expect=expect)[1]
 
     def _check_name(self, name: str) -> None:
         if name not in self._current:

@@ -52,6 +52,7 @@ class Settings:
     classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
     bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
+    record_budget_seconds: float = 2.0  #: per-record time budget; a record over it becomes a dead letter (0: none)
     log_level: str = "INFO"
     review_roster: Path = PROJECT_ROOT / ".run" / "reviewers.json"  #: who reviews, with roles (streams/reviewers.py)
     console_host: str = "127.0.0.1"  #: `modstream console` listens here

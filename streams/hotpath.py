@@ -37,20 +37,22 @@ from agents.effects import Decision
 from agents.enforcement import reporter_notices
 from agents.records import Case, Post, RecordError, Report, Violation
 from agents.report_signals import distinct_in_window, rereview
-from agents.review import PENDING_ROUTES, decision_summary
+from agents.review import PENDING_ROUTES, decision_summary, escalation_from_dict
 from agents.router import route as route_decision
 from streams import topics
 from streams.app import Runtime
 from streams.apply import decision_records
+from streams.budget import budget
 from streams.codec import CodecError
 from streams.config import Settings
 from streams.deadletter import dead_letter, error_type_of
 from streams.registry_import import load_seed
 from streams.retry import with_retry
-from streams.topics import TopicSpec
+from streams.topics import MAX_MESSAGE_BYTES, TOPIC_MAX_BYTES, TopicSpec
 
 log = structlog.get_logger("modstream.hotpath")
 T = TypeVar("T")
+R = TypeVar("R")
 
 BATCH = 1000  #: records per batch: a few Redis round trips, one flush and one commit each
 WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
@@ -68,6 +70,19 @@ def input_topic(settings: Settings) -> TopicSpec:
 def input_topics(settings: Settings) -> tuple[TopicSpec, ...]:
     """Everything the hot path consumes: the posts, and the other firehose-rate inputs."""
     return input_topic(settings), topics.REPORTS, topics.ESCALATIONS
+
+
+class ProduceError(Exception):
+    """An output the producer refused (too big, or any librdkafka error at produce time): the input
+    it came from becomes a dead letter instead of stopping the loop."""
+
+    error_type = "produce_failed"
+
+
+class StateError(Exception):
+    """Stored state for this record could not be read (e.g. a corrupt value in Redis)."""
+
+    error_type = "unreadable_state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +116,8 @@ def run(settings: Settings, stop: threading.Event) -> None:
         log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
     consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
                          "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
-                         "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20})
+                         "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20,
+                         "max.partition.fetch.bytes": TOPIC_MAX_BYTES})
     names = [s.topic(spec) for spec in input_topics(s)]
     consumer.subscribe(names)
     log.info("hot_path_started", topics=names, group=group_id(s), batch=BATCH)
@@ -149,6 +165,7 @@ class _Batch:
         self.producer = Producer({
             **settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
             "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
+            "message.max.bytes": MAX_MESSAGE_BYTES,
             "delivery.report.only.error": True, "on_delivery": self._delivered})
         self.posts_from = input_topic(settings)  #: posts.v1 (tag here) or violations.v1 (tagged already)
 
@@ -160,12 +177,18 @@ class _Batch:
         self.send(spec, key, self.rt.codec.encode(spec.schema, record))
 
     def send(self, spec: TopicSpec, key: str, value: bytes) -> None:
+        """Queue one record; ProduceError when the producer refuses it (the caller dead-letters the input)."""
+        if len(value) > MAX_MESSAGE_BYTES:
+            raise ProduceError(f"a {spec.name} output of {len(value):,} bytes is over the {MAX_MESSAGE_BYTES:,}-byte "
+                               "record limit")
         while True:
             try:
                 self.producer.produce(self.s.topic(spec), value, key.encode())
                 return
             except BufferError:  # local queue full: let deliveries drain
                 self.producer.poll(0.05)
+            except KafkaException as exc:
+                raise ProduceError(f"the producer refused a {spec.name} output: {exc.args[0]}") from exc
 
     def process(self, msgs: list[Message]) -> list[TopicPartition]:
         """Handle every record, deliver every output, return the offsets to commit.
@@ -188,15 +211,16 @@ class _Batch:
         def of(spec: TopicSpec) -> list[Message]:
             return by_topic.get(self.s.topic(spec), [])
 
-        reports = self._each(of(topics.REPORTS), lambda m: Report.from_dict(self._value(m, topics.REPORTS)), "report")
+        reports = self._each(of(topics.REPORTS), lambda m: (m, Report.from_dict(self._value(m, topics.REPORTS))), "report")
         if reports:
             self._reports(reports)
         items = self._each(of(self.posts_from), self._read, "tag")
         if items:
             self._route(items)
-        escalations = self._each(of(topics.ESCALATIONS), lambda m: self._value(m, topics.ESCALATIONS), "queue")
+        escalations = self._each(of(topics.ESCALATIONS), self._escalation, "queue")
         if escalations:
-            self.wait(with_retry("queue.add", rt.queue.add_escalations, escalations))
+            self._state("queue.add", lambda es: with_retry("queue.add", rt.queue.add_escalations, [v for _, v in es]),
+                        escalations, lambda e: e[0])
         self.deliver()
         if self.raising:
             self.wait(with_retry("reports.raise_once", rt.reports.raise_once, self.raising))
@@ -204,23 +228,48 @@ class _Batch:
         return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
 
     def _value(self, msg: Message, spec: TopicSpec) -> dict[str, Any]:
-        if msg.value() is None:
-            raise RecordError("value", "empty record (tombstone) on a topic that needs a value")
-        return self.rt.codec.decode(msg.value(), expect=spec.schema)[1]
+        return self.rt.codec.decode_input(msg.value(), spec.schema)
+
+    def _escalation(self, msg: Message) -> tuple[Message, dict[str, Any]]:
+        value = self._value(msg, topics.ESCALATIONS)
+        escalation_from_dict(value)  # the queue files it as it is: check it reads first
+        return msg, value
 
     def _each(self, msgs: list[Message], read: Callable[[Message], T], stage: str) -> list[T]:
-        """`read` of each message; a record that fails becomes a dead letter (a bug in `stage`,
-        e.g. a detector's, must not stop the stream)."""
+        """`read` of each message, within the per-record time budget; a record that fails becomes a
+        dead letter (a bug in `stage`, e.g. a detector's, must not stop the stream)."""
         out = []
         for msg in msgs:
             try:
-                out.append(read(msg))
+                with budget(self.s.record_budget_seconds, stage):
+                    out.append(read(msg))
             except (CodecError, RecordError) as exc:
                 self.dead(msg, "decode", exc)
             except Exception as exc:
                 log.exception(f"{stage}_failed", **_where(msg, ""))
                 self.dead(msg, stage, exc)
         return out
+
+    def _state(self, what: str, call: Callable[[list[T]], Awaitable[R]], items: list[T],
+               msg_of: Callable[[T], Message]) -> tuple[list[T], R | None]:
+        """`call(items)`: the batch's Redis round trip. When it fails on bad stored state (a value
+        that does not parse; outages are held and retried by with_retry), only the records it
+        belongs to fail: the items are tried one by one, those that fail become dead letters,
+        and the rest go on. Returns (the items kept, call's result for them)."""
+        try:
+            return items, self.wait(call(items))
+        except Exception as exc:
+            log.warning("state_unreadable", op=what, items=len(items), error_type=type(exc).__name__)
+        kept = []
+        for item in items:
+            try:
+                self.wait(call([item]))
+            except Exception as exc:
+                self.dead(msg_of(item), "state", StateError(f"{what}: the stored state for this record cannot be "
+                                                            f"read ({type(exc).__name__}: {str(exc)[:200]})"))
+                continue
+            kept.append(item)
+        return kept, (self.wait(call(kept)) if kept else None)
 
     def deliver(self) -> None:
         """Wait for the broker's acks. A failed delivery (after librdkafka's own retries) fails the
@@ -243,21 +292,29 @@ class _Batch:
     def _route(self, items: list[Item]) -> None:
         rt = self.rt
         started = time.monotonic()
-        post_ids = [i.post.post_id for i in items]
-        views, reports, deleted, priors = self.wait(asyncio.gather(
-            with_retry("registry.lookup", rt.registry.lookup, [a for i in items for a in (i.post.author_id, *i.post.mentions)]),
-            with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
-            with_retry("reports.deleted", rt.reports.deleted, post_ids),
-            with_retry("reports.decided", rt.reports.decided, post_ids)))
+
+        def state(some: list[Item]):
+            post_ids = [i.post.post_id for i in some]
+            return asyncio.gather(
+                with_retry("registry.lookup", rt.registry.lookup, [a for i in some for a in (i.post.author_id, *i.post.mentions)]),
+                with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
+                with_retry("reports.deleted", rt.reports.deleted, post_ids),
+                with_retry("reports.decided", rt.reports.decided, post_ids))
+
+        items, got = self._state("route.state", state, items, lambda i: i.msg)
+        if not items:
+            return
+        views, reports, deleted, priors = got
         registry = {a: v.designations for a, v in views.items()}
         routed = []
         for item in items:
             post = item.post
             try:
-                case = Case(post, views[post.author_id].account,
-                            tuple(views[m].account for m in post.mentions if views[m].account),
-                            reports[post.post_id], deleted=post.post_id in deleted, prior=priors.get(post.post_id))
-                routed.append((item, case, route_decision(case, item.violations, registry, rt.policy, {})))
+                with budget(self.s.record_budget_seconds, "route"):
+                    case = Case(post, views[post.author_id].account,
+                                tuple(views[m].account for m in post.mentions if views[m].account),
+                                reports[post.post_id], deleted=post.post_id in deleted, prior=priors.get(post.post_id))
+                    routed.append((item, case, route_decision(case, item.violations, registry, rt.policy, {})))
             except Exception as exc:
                 log.exception("route_failed", **_where(item.msg, post.post_id))
                 self.dead(item.msg, "route", exc)
@@ -271,12 +328,15 @@ class _Batch:
             try:
                 records = decision_records(decision, item.inputs, self.versions)
                 encoded = [(r.topic, r.key, rt.codec.encode(r.topic.schema, r.value)) for r in records]
+                too_big = [f"{spec.name} ({len(value):,} bytes)" for spec, _, value in encoded if len(value) > MAX_MESSAGE_BYTES]
+                if too_big:  # checked before any is sent: a decision goes out whole or not at all
+                    raise ProduceError(f"outputs over the {MAX_MESSAGE_BYTES:,}-byte record limit: {', '.join(too_big)}")
+                for spec, key, value in encoded:
+                    self.send(spec, key, value)
             except Exception as exc:
                 log.exception("route_failed", **_where(item.msg, post.post_id))
                 self.dead(item.msg, "route", exc)
                 continue
-            for spec, key, value in encoded:
-                self.send(spec, key, value)
             for action_type, n in charges(decision, rt.policy).items():
                 charged[action_type] = charged.get(action_type, 0) + n
             # with the text and time, so a post that reports raise later can be re-reviewed
@@ -334,21 +394,33 @@ class _Batch:
                 self.emit(topics.ESCALATIONS, escalation.post_id, escalation.to_dict())
                 self.raising.append(escalation_id)
 
-    def _reports(self, reports: list[Report]) -> None:
+    def _reports(self, reports: list[tuple[Message, Report]]) -> None:
         """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
         rt, s = self.rt, self.s
-        added = self.wait(with_retry("reports.add", rt.reports.add, reports, s.report_window_seconds))
-        fresh = [(r, recent) for r, (new, recent) in zip(reports, added) if new]  # a reporter again counts once
-        summaries = self.wait(with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for r, _ in fresh})))
-        late = [(r, recent) for r, recent in fresh if r.post_id in summaries]  # undecided: _route will see them
-        stored = self.wait(with_retry("reports.for_posts", rt.reports.for_posts, sorted({r.post_id for r, _ in late})))
-        for report, _ in late:
+        added = self.wait(with_retry("reports.add", rt.reports.add, [r for _, r in reports], s.report_window_seconds))
+        fresh = [(m, r, recent) for (m, r), (new, recent) in zip(reports, added) if new]  # a reporter again counts once
+
+        async def state(some: list[tuple[Message, Report, int]]):
+            summaries = await with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for _, r, _ in some}))
+            late = sorted({r.post_id for _, r, _ in some if r.post_id in summaries})  # undecided: _route will see them
+            return summaries, await with_retry("reports.for_posts", rt.reports.for_posts, late)
+
+        fresh, got = self._state("reports.state", state, fresh, lambda f: f[0])
+        if not fresh:
+            return
+        summaries, stored = got
+        late = [(m, r, recent) for m, r, recent in fresh if r.post_id in summaries]
+        for msg, report, _ in late:
             summary = summaries[report.post_id]
-            if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
-                for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
-                                               frozenset(summary["found"]), rt.policy):
-                    self.emit(topics.NOTICES, report.post_id, notice.to_dict())
-        self._raise([(summaries[r.post_id], stored[r.post_id], recent) for r, recent in late])
+            try:
+                if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
+                    for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                                   frozenset(summary["found"]), rt.policy):
+                        self.emit(topics.NOTICES, report.post_id, notice.to_dict())
+            except Exception as exc:
+                log.exception("report_failed", **_where(msg, report.post_id))
+                self.dead(msg, "report", exc)
+        self._raise([(summaries[r.post_id], stored[r.post_id], recent) for _, r, recent in late])
 
     def dead(self, msg: Message, stage: str, exc: Exception) -> None:
         error_type = error_type_of(exc)

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 
 DAY_MS = 24 * 3600 * 1000
 
+# Record sizes, one coherent set: what we produce fits every topic, what we read is bounded
+# before it is decoded, and a dead letter of the largest input still fits its topic.
+TOPIC_MAX_BYTES = 1_048_588  #: max.message.bytes of every catalog topic (Kafka's default, set explicitly)
+MAX_MESSAGE_BYTES = 1_000_000  #: the largest record modstream produces (producer message.max.bytes)
+MAX_INPUT_BYTES = 512 * 1024  #: an input record (or ingest line) larger than this is dead-lettered undecoded
+KEEP_ORIGINAL_BYTES = 64 * 1024  #: a dead letter keeps its original whole up to this size, else its start
+
 
 @dataclass(frozen=True, slots=True)
 class TopicSpec:
@@ -25,7 +32,8 @@ class TopicSpec:
     restricted: bool = False  #: holds data only a few services may read (see ops/acl.md)
 
     def config(self) -> dict[str, str]:
-        conf = {"cleanup.policy": "compact" if self.compacted else "delete", "retention.ms": str(self.retention_ms)}
+        conf = {"cleanup.policy": "compact" if self.compacted else "delete", "retention.ms": str(self.retention_ms),
+                "max.message.bytes": str(TOPIC_MAX_BYTES)}
         if self.compacted:
             conf["min.compaction.lag.ms"] = "60000"
         return conf

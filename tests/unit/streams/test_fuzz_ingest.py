@@ -9,6 +9,7 @@ corrupted versions of valid messages.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -22,6 +23,7 @@ from agents.records import Account, Case, RecordError, Report
 from streams import ingest, topics
 from streams.codec import Codec, CodecError, example_record
 from streams.config import Settings
+from streams.topics import KEEP_ORIGINAL_BYTES
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 CODEC = Codec.from_dir(SCHEMAS)
@@ -165,7 +167,13 @@ def test_ingest_line_never_raises_and_each_line_is_produced_or_dead_lettered(ing
     if ingestor.stats.dead_letters > before_dead:
         assert len(produced) == 1 and len(dead) == 1  # a bad line produces nothing but its dead letter
         letter = CODEC.decode(dead[0][2], expect=topics.DEAD_LETTERS.schema)[1]
-        assert letter["original"] == raw.rstrip(b"\r\n") and letter["source"] == "ingest:fuzz.jsonl"
+        line = raw.rstrip(b"\r\n")
+        if len(line) <= KEEP_ORIGINAL_BYTES:  # whole; a bigger line keeps its start, length and digest
+            assert letter["original"] == line and letter["original_length"] == -1
+        else:
+            assert letter["original"] == line[:KEEP_ORIGINAL_BYTES] and letter["original_length"] == len(line)
+            assert letter["original_sha256"] == hashlib.sha256(line).hexdigest()
+        assert letter["source"] == "ingest:fuzz.jsonl"
         assert letter["offset"] == 1 and letter["error_type"] and letter["reason"]
     else:
         assert produced and not dead
