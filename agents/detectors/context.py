@@ -16,6 +16,7 @@ All regexes run on skeleton text (see `normalize`), compiled once at import.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
@@ -88,74 +89,116 @@ _SELF_ID = {
 }
 
 
-def _bounds(text: str, span: Span, boundary: re.Pattern[str]) -> tuple[int, int]:
-    start = max((m.end() for m in boundary.finditer(text, 0, span.start)), default=0)
-    after = boundary.search(text, span.end)
-    return start, after.start() if after else len(text)
+class Scan:
+    """One post's context matches: each pattern runs at most once over the post, on demand.
+
+    A check asks "is there a match of X in [a, b)?" for every rule hit; answering from one
+    cached scan (sorted, non-overlapping matches, found by bisection) keeps a post with many
+    hits linear in its length instead of rescanning the text per hit.
+    """
+
+    __slots__ = ("text", "_found")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._found: dict[int, tuple[list[re.Match[str]], list[int]]] = {}
+
+    def _matches(self, rx: re.Pattern[str]) -> tuple[list[re.Match[str]], list[int]]:
+        found = self._found.get(id(rx))  # by id: hashing a Pattern hashes its compiled code
+        if found is None:
+            ms = list(rx.finditer(self.text))
+            found = self._found[id(rx)] = (ms, [m.start() for m in ms])
+        return found
+
+    def first(self, rx: re.Pattern[str]) -> re.Match[str] | None:
+        ms, _ = self._matches(rx)
+        return ms[0] if ms else None
+
+    def within(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
+        """The first match lying wholly in [a, b)."""
+        ms, starts = self._matches(rx)
+        i = bisect_left(starts, a)
+        return ms[i] if i < len(ms) and ms[i].end() <= b else None
+
+    def outside(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
+        """A match lying wholly before `a` or wholly after `b`."""
+        ms, starts = self._matches(rx)
+        if ms and ms[0].end() <= a:
+            return ms[0]
+        return self.within(rx, b, len(self.text))
+
+    def containing(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
+        """The match that contains [a, b)."""
+        ms, starts = self._matches(rx)
+        i = bisect_right(starts, a) - 1
+        return ms[i] if i >= 0 and ms[i].end() >= b else None
+
+    def boundary_before(self, rx: re.Pattern[str], pos: int) -> int:
+        """End of the last match ending at or before `pos` (0 if none)."""
+        ms, starts = self._matches(rx)
+        i = bisect_right(starts, pos) - 1
+        while i >= 0 and ms[i].end() > pos:
+            i -= 1
+        return ms[i].end() if i >= 0 else 0
 
 
-def _quoted(text: str, span: Span) -> tuple[int, int] | None:
+def _quoted(scan: Scan, span: Span) -> tuple[int, int] | None:
     for rx in _QUOTED:
-        for m in rx.finditer(text):
-            if m.start() <= span.start and span.end <= m.end():
-                return m.start(), m.end()
+        m = scan.containing(rx, span.start, span.end)
+        if m:
+            return m.start(), m.end()
     return None
 
 
-def _outside(text: str, a: int, b: int) -> str:
-    return text[:a] + " " + text[b:]
-
-
-def counter_speech(text: str, span: Span, group: str) -> str:
-    a, _ = _bounds(text, span, _SENTENCE_END)
-    before = text[a:span.start]
-    if _STOP_FRAME.search(before):
+def counter_speech(scan: Scan, span: Span, group: str) -> str:
+    a = scan.boundary_before(_SENTENCE_END, span.start)
+    if scan.within(_STOP_FRAME, a, span.start):
         return "counter-speech (stop saying ...)"
-    framed = _FRAME.search(before) or _quoted(text, span)
-    condemn = _CONDEMN.search(_outside(text, span.start, span.end))
-    return f"counter-speech ({condemn.group()!r} about the words)" if framed and condemn else ""
+    framed = scan.within(_FRAME, a, span.start) or _quoted(scan, span)
+    condemn = scan.outside(_CONDEMN, span.start, span.end) if framed else None
+    return f"counter-speech ({condemn.group()!r} about the words)" if condemn else ""
 
 
-def negation(text: str, span: Span, group: str) -> str:
-    a, _ = _bounds(text, Span(span.trigger, span.trigger, span.trigger), _CLAUSE_END)
-    m = _NEGATION.search(text, max(a, span.trigger - 32), span.trigger)
+def negation(scan: Scan, span: Span, group: str) -> str:
+    a = scan.boundary_before(_CLAUSE_END, span.trigger)
+    m = _NEGATION.search(scan.text, max(a, span.trigger - 32), span.trigger)
     return f"negation ({m.group()!r})" if m else ""
 
 
-def quotation(text: str, span: Span, group: str) -> str:
-    q = _quoted(text, span)
-    if q and _REPORTING.search(_outside(text, *q)):
+def quotation(scan: Scan, span: Span, group: str) -> str:
+    q = _quoted(scan, span)
+    if q and scan.outside(_REPORTING, *q):
         return "quotation (reported speech)"
     return ""
 
 
-def news(text: str, span: Span, group: str) -> str:
-    m = _NEWS.search(text)
+def news(scan: Scan, span: Span, group: str) -> str:
+    m = scan.first(_NEWS)
     return f"news reporting ({m.group()!r})" if m else ""
 
 
-def reclaimed(text: str, span: Span, group: str) -> str:
+def reclaimed(scan: Scan, span: Span, group: str) -> str:
     rx = _SELF_ID.get(group)
-    m = rx.search(text) if rx else None
+    m = scan.first(rx) if rx else None
     return f"reclaimed in-group usage ({m.group()!r})" if m else ""
 
 
-def hyperbole(text: str, span: Span, group: str) -> str:
-    m = _HYPERBOLE.search(text)
+def hyperbole(scan: Scan, span: Span, group: str) -> str:
+    m = scan.first(_HYPERBOLE)
     return f"hyperbole ({m.group()!r})" if m else ""
 
 
-def recovery(text: str, span: Span, group: str) -> str:
-    m = _RECOVERY.search(text)
+def recovery(scan: Scan, span: Span, group: str) -> str:
+    m = scan.first(_RECOVERY)
     return f"recovery/help-seeking ({m.group()!r})" if m else ""
 
 
-def correction(text: str, span: Span, group: str) -> str:
-    m = _CORRECTION.search(text)
+def correction(scan: Scan, span: Span, group: str) -> str:
+    m = scan.first(_CORRECTION)
     return f"correction ({m.group()!r})" if m else ""
 
 
-CHECKS: dict[str, Callable[[str, Span, str], str]] = {
+CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "counter_speech": counter_speech,
     "negation": negation,
     "quotation": quotation,
@@ -167,11 +210,11 @@ CHECKS: dict[str, Callable[[str, Span, str], str]] = {
 }
 
 
-def suppression(text: str, span: Span, checks: frozenset[str], group: str = "") -> str:
+def suppression(scan: Scan, span: Span, checks: frozenset[str], group: str = "") -> str:
     """The first context reason that clears this hit, or "" when it stands."""
     for name, check in CHECKS.items():
         if name in checks:
-            reason = check(text, span, group)
+            reason = check(scan, span, group)
             if reason:
                 return reason
     return ""
@@ -179,10 +222,10 @@ def suppression(text: str, span: Span, checks: frozenset[str], group: str = "") 
 
 def text_suppression(text: str) -> str:
     """Whole-post counter-speech/quotation/news, for detectors without a span (the classifier)."""
-    whole = Span(0, 0, len(text))
-    if (_FRAME.search(text) or any(rx.search(text) for rx in _QUOTED)) and _CONDEMN.search(text):
+    scan = Scan(text)
+    quotes = [m for rx in _QUOTED if (m := scan.first(rx))]
+    if (scan.first(_FRAME) or quotes) and scan.first(_CONDEMN):
         return "counter-speech"
-    q = next((m for rx in _QUOTED for m in rx.finditer(text)), None)
-    if q and _REPORTING.search(_outside(text, q.start(), q.end())):
+    if quotes and scan.outside(_REPORTING, quotes[0].start(), quotes[0].end()):
         return "quotation (reported speech)"
-    return news(text, whole, "")
+    return news(scan, Span(0, 0, len(text)), "")

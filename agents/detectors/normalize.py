@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+
 #: Cyrillic, Greek and other confusables that pass NFKC unchanged, folded to ASCII.
 HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
@@ -38,7 +40,9 @@ LEET: dict[str, str] = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "
 
 #: Number tokens that are not l33t: ordinals, times, quantities ("5th", "7pm", "30s", "500mg").
 _NUMERIC_TOKEN = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s|k|m|mg|g|kg|lb|lbs|ml|oz|yo|x|cal|kcal|min|h|hr|hrs|pcs?)")
-_LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*")
+#: Anchored at a token start (unanchored, a long letter run with no l33t char is rescanned
+#: from each of its letters: quadratic), and only tokens with a letter (a number stays as is).
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])(?=[0-9@$!|]*[a-z])[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*")
 #: "k.i.l.l", "k-i-l-l" (3+ letters) and "k i l l" (4+ letters: "u r a" is text-speak, not evasion).
 _SPACED = re.compile(
     r"(?<![a-z0-9])[a-z](?:(?: ?[.\-_*/|,+~] ?)[a-z]){2,}(?![a-z0-9])|(?<![a-z0-9])[a-z](?: [a-z]){3,}(?![a-z0-9])"
@@ -67,7 +71,7 @@ def _fold_one(raw: str) -> str:
 
 def _leet_token(m: re.Match[str]) -> str:
     token = m.group()
-    if not any(c.isalpha() for c in token) or _NUMERIC_TOKEN.fullmatch(token):
+    if _NUMERIC_TOKEN.fullmatch(token):
         return token
     out = []
     for j, c in enumerate(token):
@@ -86,12 +90,12 @@ def _unspace(m: re.Match[str]) -> str:
     return "".join(c for c in m.group() if c.isalpha())
 
 
-#: The passes after character folding, in order: (pattern, replacement function or template).
-_PASSES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str], ...] = (
+#: The passes after character folding, in order: (pattern, replacement function or literal).
+_PASSES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str], ...] = (  # no templates: `_mapped` replays them
     (_MASK, ""),
     (_LEET_TOKEN, _leet_token),
     (_SPACED, _unspace),
-    (_REPEATS, r"\1"),
+    (_REPEATS, lambda m: m.group(1)),
     (_SPACES, " "),
 )
 
@@ -107,44 +111,46 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
     """Original [start, end) per skeleton character, replaying `normalize` with offsets.
 
     A replacement that changes length maps every character it produces to the whole match
-    (so "kill" from "k.i.l.l" points at all of "k.i.l.l").
+    (so "kill" from "k.i.l.l" points at all of "k.i.l.l"). Offsets are remapped with numpy
+    once per pass, so a megabyte with 100,000 squeezed letters costs milliseconds.
     """
     if text.isascii():  # folding is one character for one
-        current, starts, ends = _fold(text), list(range(len(text))), list(range(1, len(text) + 1))
+        current, starts = _fold(text), np.arange(len(text), dtype=np.int64)
     else:
-        chars: list[str] = []
-        starts, ends = [], []
-        for i, raw in enumerate(text):
-            for ch in _fold(raw):
-                chars.append(ch)
-                starts.append(i)
-                ends.append(i + 1)
-        current = "".join(chars)
+        folded = [_fold(raw) for raw in text]
+        current = "".join(folded)
+        starts = np.repeat(np.arange(len(text), dtype=np.int64), [len(f) for f in folded])
+    ends = starts + 1
     for (rx, repl), gate in zip(_PASSES, _GATES):
         if gate is not None and not gate.search(current):
             continue  # as in `normalize`: this pass would change nothing
-        new_starts: list[int] = []
-        new_ends: list[int] = []
-        pieces: list[str] = []
-        pos = 0
-        for m in rx.finditer(current):
-            pieces.append(current[pos:m.start()])
-            new_starts += starts[pos:m.start()]
-            new_ends += ends[pos:m.start()]
-            out = repl(m) if callable(repl) else m.expand(repl) if "\\" in repl else repl
-            pieces.append(out)
-            if len(out) == m.end() - m.start():
-                new_starts += starts[m.start():m.end()]
-                new_ends += ends[m.start():m.end()]
-            elif out:
-                new_starts += [starts[m.start()]] * len(out)
-                new_ends += [ends[m.end() - 1]] * len(out)
-            pos = m.end()
-        pieces.append(current[pos:])
-        new_starts += starts[pos:]
-        new_ends += ends[pos:]
-        current, starts, ends = "".join(pieces), new_starts, new_ends
-    return starts, ends
+        changed: list[tuple[int, int, int]] = []  #: (start, end, output length) where the length changes
+
+        def replace(m: re.Match[str], repl: Callable[[re.Match[str]], str] | str = repl) -> str:
+            out = repl(m) if callable(repl) else repl
+            if len(out) != m.end() - m.start():
+                changed.append((m.start(), m.end(), len(out)))
+            return out
+
+        current = rx.sub(replace, current)
+        if changed:
+            starts, ends = _remap(starts, ends, np.array(changed, dtype=np.int64))
+    return starts.tolist(), ends.tolist()
+
+
+def _remap(starts: np.ndarray, ends: np.ndarray, changed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets after replacing each [s, e) by L characters (L < e - s: no pass lengthens).
+
+    The L output characters take positions s..s+L-1 and span the whole match; s+L..e-1 go.
+    """
+    s, e, length = changed.T
+    n = len(starts)
+    dropped = np.cumsum(np.bincount(s + length, minlength=n + 1) - np.bincount(e, minlength=n + 1))[:n] > 0
+    at = np.repeat(s, length) + np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    starts, ends = starts.copy(), ends.copy()
+    starts[at] = np.repeat(starts[s], length)
+    ends[at] = np.repeat(ends[e - 1], length)
+    return starts[~dropped], ends[~dropped]
 
 
 @dataclass(frozen=True, slots=True)

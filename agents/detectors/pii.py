@@ -10,25 +10,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 import phonenumbers
 
 from agents.detectors.normalize import Normalized, compile_skeleton
-from agents.detectors.rules import Hit
+from agents.detectors.rules import HITS_PER_RULE, Hit
 
 PI = "private_info"
 SOURCE = "pii@1"
 
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+#: Anchored at the start of a run of address characters, local part <= 64 and labels <= 63
+#: (RFC 5321): unanchored, a long run with no "@" is rescanned from each word in it (quadratic).
+#: Leading ".+-" are trimmed in `_emails` (an address starts at a word character).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}[- ](?!00)\d{2}[- ](?!0000)\d{4}\b|\bssn:? ?\d{9}\b", re.IGNORECASE)
-_ADDRESS = re.compile(
-    r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|"
-    r"court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy)\b\.?",
-    re.IGNORECASE,
-)
+_STREETS = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
+            r"circle|cir|highway|hwy|parkway|pkwy)\b")
+_STREET = re.compile(r"\b" + _STREETS, re.IGNORECASE)  #: gate: tried at every number, the address is costly
+_ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}" + _STREETS + r"\.?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _EXPOSE_WORDS = re.compile(r"dox|post|leak|publish|share|expose|release")
-_PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,}\d")  #: cheap gate before libphonenumber
+#: A run of digits and separators that may hold a phone number. libphonenumber runs only on a
+#: window around each of the first PHONE_CANDIDATES runs: over a whole post of digit groups it
+#: costs ~50 us per group, so an adversarial megabyte of "12 main" would take seconds.
+_PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,40}\d")
+PHONE_CANDIDATES = 256
+_PHONE_PAD = 16  #: context either side of a run: the matcher checks the characters around a number
+ITEMS_PER_KIND = HITS_PER_RULE  #: a few pointers are evidence enough
 _POINTER = compile_skeleton(
     r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick)'?s?|@\w+'?s?|[a-z]+'s)(?: \w+){0,2}? "
     r"(?:address|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace)\b"
@@ -63,6 +72,32 @@ def _mask(value: str, keep: int = 2) -> str:
     return "".join("*" if c.isalnum() else c for c in value[:-keep]) + value[-keep:]
 
 
+def _emails(text: str) -> list[PiiItem]:
+    items = []
+    for m in _EMAIL.finditer(text):
+        value = m.group().lstrip(".+-")
+        if not value.startswith("@"):
+            items.append(PiiItem("email", m.end() - len(value), m.end(), value[0] + "***@" + value.split("@", 1)[1]))
+            if len(items) == ITEMS_PER_KIND:
+                break
+    return items
+
+
+def _phones(text: str, region: str, taken: list[tuple[int, int]]) -> list[PiiItem]:
+    """Phone numbers not inside another item, from windows around digit runs (see _PHONEISH)."""
+    items: list[PiiItem] = []
+    for run in islice(_PHONEISH.finditer(text), PHONE_CANDIDATES):
+        offset = max(0, run.start() - _PHONE_PAD)
+        for m in phonenumbers.PhoneNumberMatcher(text[offset:run.end() + _PHONE_PAD], region):
+            a, b = offset + m.start, offset + m.end
+            if not any(x < b and a < y for x, y in taken):
+                items.append(PiiItem("phone", a, b, _mask(m.raw_string)))
+                taken.append((a, b))
+                if len(items) == ITEMS_PER_KIND:
+                    return items
+    return items
+
+
 class PiiDetector:
     """Finds private information and decides whether a post points it at a person."""
 
@@ -70,25 +105,22 @@ class PiiDetector:
         self._region = region
 
     def find(self, text: str, region: str | None = None) -> list[PiiItem]:
-        """Every phone, e-mail, street address and government ID in `text`, in order."""
-        items = [PiiItem("email", m.start(), m.end(), m.group()[0] + "***@" + m.group().split("@", 1)[1])
-                 for m in _EMAIL.finditer(text)] if "@" in text else []
+        """The phones, e-mail and street addresses and government IDs in `text` (the first
+        ITEMS_PER_KIND of each), in order."""
+        items = _emails(text) if "@" in text else []
         if not _DIGIT.search(text):
             return items  # every other kind has digits; most posts stop here
-        items += [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4)) for m in _SSN.finditer(text)]
+        items += [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4))
+                  for m in islice(_SSN.finditer(text), ITEMS_PER_KIND)]
         items += [PiiItem("address", m.start(), m.end(), "*** " + m.group().split(None, 1)[1])
-                  for m in _ADDRESS.finditer(text)]
-        if _PHONEISH.search(text):
-            taken = [(i.start, i.end) for i in items]
-            for m in phonenumbers.PhoneNumberMatcher(text, region or self._region):
-                if not any(a < m.end and m.start < b for a, b in taken):
-                    items.append(PiiItem("phone", m.start, m.end, _mask(m.raw_string)))
+                  for m in islice(_ADDRESS.finditer(text), ITEMS_PER_KIND)] if _STREET.search(text) else []
+        items += _phones(text, region or self._region, [(i.start, i.end) for i in items])
         return sorted(items, key=lambda i: (i.start, i.kind))
 
     def detect(self, norm: Normalized, region: str | None = None) -> list[Hit]:
         """private_info hits: exposure threats, government IDs, and pointed personal details."""
         hits = []
-        for m in _EXPOSE.finditer(norm.text) if _EXPOSE_WORDS.search(norm.text) else ():
+        for m in islice(_EXPOSE.finditer(norm.text), HITS_PER_RULE) if _EXPOSE_WORDS.search(norm.text) else ():
             a, b = norm.span(m.start(), m.end())
             hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, norm.original[a:b]))
         items = self.find(norm.original, region)

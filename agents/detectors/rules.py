@@ -18,6 +18,10 @@ from agents.detectors.normalize import Normalized, compile_skeleton, skeleton_pa
 
 _WORD = re.compile(r"[a-z0-9']+")
 
+#: Matches kept per rule and post, standing and cleared each: a verdict needs a few pointers
+#: (the tagger cites at most 4), and a post repeating one phrase 60,000 times needs no more.
+HITS_PER_RULE = 8
+
 #: Context checks that clear most speech rules (threats add "hyperbole", slurs "reclaimed").
 SPEECH = frozenset({"counter_speech", "negation", "quotation"})
 
@@ -124,6 +128,7 @@ class RuleEngine:
 
     def run(self, norm: Normalized) -> Iterator[Hit]:
         text = norm.text
+        scan = context.Scan(text)
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
         words = set(_WORD.findall(text))
         candidates = set(self._always)
@@ -135,9 +140,23 @@ class RuleEngine:
                 continue
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue
-            for m in c.regex.finditer(text):
-                trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
-                reason = context.suppression(text, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
-                start, end = norm.span(m.start(), m.end())
-                for policy in c.rule.policies:
-                    yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, norm.original[start:end], reason)
+            yield from self._hits(c, norm, scan)
+
+    @staticmethod
+    def _hits(c: _Compiled, norm: Normalized, scan: context.Scan) -> Iterator[Hit]:
+        """The first HITS_PER_RULE standing and cleared matches of one rule, in text order."""
+        standing = cleared = 0
+        for m in c.regex.finditer(norm.text):
+            trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
+            reason = context.suppression(scan, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
+            if reason:
+                if cleared == HITS_PER_RULE:
+                    continue  # enough of these; a later match may still stand
+                cleared += 1
+            else:
+                standing += 1
+            start, end = norm.span(m.start(), m.end())
+            for policy in c.rule.policies:
+                yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, norm.original[start:end], reason)
+            if standing == HITS_PER_RULE:
+                return

@@ -1,0 +1,102 @@
+"""Detector time grows linearly with the post: worst-case inputs, and what they still find.
+
+The scaling check compares CPU time on an adversarial text and on one 4x longer: linear work
+gives ~4x, the quadratic context rescans and e-mail pattern these inputs used to hit gave
+~16x. The bound (8x) is generous so load on the machine does not flake it; absolute speed
+lives in `modstream bench`, not here.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pytest
+
+from agents.detectors import TextDetectors
+from agents.detectors.normalize import normalize
+from agents.detectors.pii import PiiDetector
+from agents.detectors.rules import HITS_PER_RULE
+
+N = 6_000  #: characters in the shorter text; the longer is 4N
+
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    "many threats": lambda n: "I will kill you " * (n // 16),
+    "many insults": lambda n: "you idiot " * (n // 10),
+    "many threats, one line each": lambda n: "I will kill you\n" * (n // 16),
+    "many dehumanising claims": lambda n: "muslims are vermin " * (n // 19),
+    "many quoted threats": lambda n: "he said 'I will kill you' " * (n // 26),
+    "many negated threats": lambda n: "I would never hurt you " * (n // 23),
+    "many sale offers": lambda n: "selling xanax " * (n // 14),
+    "many poll threats": lambda n: "polls arrest " * (n // 13),
+    "e-mail run with no @ after": lambda n: "a." * (n // 2) + "@x",
+    "long run of @": lambda n: "@" * n,
+    "a then @ alternating": lambda n: "a@" * (n // 2),
+    "long single word": lambda n: "a" * n,
+    "letters then one digit": lambda n: "a" * (n - 1) + "1",
+    "many quotes": lambda n: "'a \"b " * (n // 6),
+    "many negations": lambda n: "not " * (n // 4),
+    "many frames": lambda n: "saying " * (n // 7) + "muslims are vermin",
+    "digit groups": lambda n: "1 " * (n // 2) + "street",
+    "phone numbers": lambda n: "202-555-0110 " * (n // 13),
+    "spaced letters": lambda n: "a." * (n // 2) + "ab",
+}
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        fn()
+        best = min(best, time.process_time() - started)
+    return max(best, 1e-4)
+
+
+@pytest.fixture(scope="module")
+def detectors() -> TextDetectors:
+    return TextDetectors()
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_detector_time_is_linear_in_the_text(detectors: TextDetectors, name: str) -> None:
+    make = ADVERSARIAL[name]
+    short, long = make(N), make(4 * N)
+    detectors.detect(short)  # warm caches (folding, compiled patterns)
+    ratio = _cpu(lambda: detectors.detect(long)) / _cpu(lambda: detectors.detect(short))
+    assert ratio < 8, f"{name}: 4x the text took {ratio:.1f}x the time (quadratic is ~16x)"
+
+
+def test_normalize_time_is_linear_on_letter_runs() -> None:
+    short, long = "ab" * N + "1", "ab" * (4 * N) + "1"
+    ratio = _cpu(lambda: normalize(long)) / _cpu(lambda: normalize(short))
+    assert ratio < 8
+
+
+def test_hits_capped_per_rule_but_a_late_standing_match_is_found(detectors: TextDetectors) -> None:
+    hits = detectors.detect("I will kill you. " * 5_000)
+    assert 1 <= len([h for h in hits if h.rule == "threat_person_rule"]) <= HITS_PER_RULE
+    late = detectors.detect("I would never hurt you. " * 2_000 + "I will kill you")
+    standing = [h for h in late if h.policy == "violence" and not h.suppressed]
+    cleared = [h for h in late if h.policy == "violence" and h.suppressed]
+    assert len(standing) == 1 and "kill you" in standing[0].excerpt  # the credible threat after 2,000 cleared
+    assert len(cleared) == HITS_PER_RULE
+
+
+def test_email_found_after_long_runs_and_overlong_local_part_is_not_one() -> None:
+    pii = PiiDetector()
+    found = pii.find("a" * 50_000 + " write to bob.smith@example.com " + "@" * 50_000)
+    assert [(i.kind, i.masked) for i in found] == [("email", "b***@example.com")]
+    assert pii.find("x" * 65 + "@example.com") == []  # local part over 64 characters (RFC 5321)
+    leading = pii.find("see ..jane@mail.example.org")
+    assert [(i.kind, i.masked) for i in leading] == [("email", "j***@mail.example.org")]
+
+
+def test_phone_after_many_digit_groups_in_window(detectors: TextDetectors) -> None:
+    text = "call this guy: 202-555-0156 " + "12 34 " * 20_000
+    assert {h.policy for h in detectors.detect(text) if not h.suppressed} == {"private_info"}
+
+
+def test_spans_still_point_at_the_original_after_many_squeezed_letters(detectors: TextDetectors) -> None:
+    text = "see the tall tree, " * 20_000 + "ok so I'll K.I.L.L you"
+    hit = next(h for h in detectors.detect(text) if h.policy == "violence")
+    assert text[hit.start:hit.end] == hit.excerpt and "K.I.L.L" in hit.excerpt
