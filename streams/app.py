@@ -18,7 +18,7 @@ from agents.classifier import TextClassifier
 from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.tagger import TAGGER_VERSION, Tagger
-from streams import stores
+from streams import metrics, stores
 from streams.codec import Codec
 from streams.config import Settings
 from streams.logs import faust_logging_config
@@ -61,6 +61,7 @@ class Runtime:
         policy = settings.policy()
         redis = stores.connect(settings.redis_url)
         classifier = TextClassifier.load() if settings.classifier else None
+        metrics.CLASSIFIER.info({"version": classifier.version if classifier else "off"})
         return cls(
             settings=settings,
             policy=policy,
@@ -93,7 +94,7 @@ def audit_versions(policy: Policy, banks: HashBank, classifier_version: str | No
     return versions
 
 
-def create_app(settings: Settings) -> faust.App:
+def create_app(settings: Settings, client_id: str = "modstream") -> faust.App:
     return faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
@@ -105,7 +106,8 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",
-        web_enabled=False,
+        web_enabled=False,  # streams.metrics serves /metrics, /healthz and /readyz
+        broker_client_id=client_id,  # the watchdog finds this process's group member by it
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         producer_linger_ms=5,

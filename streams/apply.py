@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from agents.effects import Decision
 from agents.records import Post, Violation
-from streams import topics
+from streams import metrics, topics
 from streams.topics import TopicSpec
 
 
@@ -40,4 +40,5 @@ def decision_records(decision: Decision, inputs: list[dict[str, Any]], versions:
     if decision.ncmec is not None:
         out.append(OutRecord(topics.NCMEC, key, decision.ncmec.to_dict()))
     out.append(OutRecord(topics.AUDIT, key, decision.audit(inputs, versions, kind, decided_by)))
+    metrics.decision(decision, kind)
     return out

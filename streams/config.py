@@ -59,6 +59,11 @@ class Settings:
     console_port: int = 8330
     console_secure_cookies: bool = False  #: true when the console is served over HTTPS (cookies marked Secure)
     console_session_hours: float = 8.0  #: a console sign-in lasts this long
+    metrics_host: str = "127.0.0.1"  #: where /metrics, /healthz and /readyz listen
+    metrics_port: int = 9464  #: the worker's port, its hot path child's is the next; 0: free ports; -1: off
+    metrics_targets_dir: str = ""  #: when set, each process writes a Prometheus file_sd target file here
+    ready_progress_seconds: float = 60.0  #: /readyz fails after this long without progress while lag > 0
+    watchdog_seconds: float = 180.0  #: the watchdog restarts a consumer stuck (or out of its group) this long
 
     def __post_init__(self) -> None:
         days = {"DECIDED": self.decided_retention_days, "POST_TEXT": self.post_text_retention_days,

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from agents.records import RecordError
+from streams import metrics
 from streams.topics import KEEP_ORIGINAL_BYTES
 
 
@@ -24,6 +25,7 @@ def dead_letter(original: bytes, *, source: str, stage: str, reason: str, error_
                 key: bytes | None = None, partition: int = -1, offset: int = -1,
                 keep: int = KEEP_ORIGINAL_BYTES) -> dict[str, Any]:
     """A modstream.DeadLetter value. `offset` is the 1-based line number for ingest input."""
+    metrics.DEAD.labels(stage, error_type).inc()
     whole = len(original) <= keep
     return {
         "original": original if whole else original[:keep],

@@ -39,7 +39,7 @@ from agents.records import Case, Post, RecordError, Report, Violation
 from agents.report_signals import distinct_in_window, rereview
 from agents.review import PENDING_ROUTES, decision_summary, escalation_from_dict
 from agents.router import route as route_decision
-from streams import topics
+from streams import liveness, metrics, topics
 from streams.app import Runtime
 from streams.apply import decision_records
 from streams.budget import budget
@@ -104,8 +104,8 @@ def _where(msg: Message, key: str) -> dict[str, Any]:
     return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": key}
 
 
-def run(settings: Settings, stop: threading.Event) -> None:
-    """The decide loop, until `stop` is set."""
+def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None] | None = None) -> None:
+    """The decide loop, until `stop` is set. Its watchdog calls `restart` when the loop is stuck."""
     s = settings
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -114,7 +114,10 @@ def run(settings: Settings, stop: threading.Event) -> None:
     if s.registry_seed.exists():  # officials are known before the first decision
         n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
         log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
-    consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "enable.auto.commit": False,
+        metrics.REGISTRY_SIZE.set(n)
+    port = s.metrics_port + 1 if s.metrics_port > 0 else s.metrics_port  # beside its worker's
+    watch = liveness.watch(s, "hotpath", group_id(s), port, restart or liveness.reexec)
+    consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "client.id": watch.client_id, "enable.auto.commit": False,
                          "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
                          "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20,
                          "max.partition.fetch.bytes": TOPIC_MAX_BYTES})
@@ -127,20 +130,21 @@ def run(settings: Settings, stop: threading.Event) -> None:
             if msgs:
                 _commit(consumer, batch.process(msgs))
     finally:
+        watch.close()
         consumer.close()
         batch.producer.flush(30)
         loop.run_until_complete(rt.registry.client.aclose())
         loop.close()
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, restart: Callable[[str], None] | None = None) -> None:
     """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
     or the child process a worker starts for it (a process of its own: sharing the faust
     worker's interpreter, it lost a third of its speed to the GIL)."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run(settings, stop)
+    run(settings, stop, restart)
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
@@ -151,6 +155,7 @@ def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
     try:
         consumer.commit(offsets=offsets, asynchronous=False)
     except KafkaException as exc:
+        metrics.KAFKA_ERRORS.labels("commit").inc()
         log.warning("commit_failed", error=str(exc.args[0]), partitions=len(offsets))
 
 
@@ -171,6 +176,7 @@ class _Batch:
 
     def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:
+            metrics.KAFKA_ERRORS.labels("produce").inc()
             self.failed.append(err)
 
     def emit(self, spec: TopicSpec, key: str, record: dict[str, Any]) -> None:
@@ -193,7 +199,7 @@ class _Batch:
     def process(self, msgs: list[Message]) -> list[TopicPartition]:
         """Handle every record, deliver every output, return the offsets to commit.
         Reports go first, so a post decided in the same batch sees them."""
-        rt = self.rt
+        rt, started = self.rt, time.monotonic()
         self.wait(with_retry("banks.refresh", rt.refresh_banks))
         self.versions = rt.versions  # fixed for the batch: banks change only at the refresh above
         by_topic: dict[str, list[Message]] = {}
@@ -203,6 +209,7 @@ class _Batch:
             if err is not None:
                 if err.fatal():
                     raise KafkaException(err)
+                metrics.KAFKA_ERRORS.labels("consume").inc()
                 log.warning("consume_error", error=str(err))
                 continue
             offsets[(msg.topic(), msg.partition())] = msg.offset() + 1
@@ -225,6 +232,8 @@ class _Batch:
         if self.raising:
             self.wait(with_retry("reports.raise_once", rt.reports.raise_once, self.raising))
             self.raising = []
+        metrics.BATCH_SIZE.observe(len(msgs))
+        metrics.BATCH_SECONDS.observe(time.monotonic() - started)
         return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
 
     def _value(self, msg: Message, spec: TopicSpec) -> dict[str, Any]:
@@ -337,6 +346,7 @@ class _Batch:
                 log.exception("route_failed", **_where(item.msg, post.post_id))
                 self.dead(item.msg, "route", exc)
                 continue
+            metrics.latency(item.msg.timestamp())
             for action_type, n in charges(decision, rt.policy).items():
                 charged[action_type] = charged.get(action_type, 0) + n
             # with the text and time, so a post that reports raise later can be re-reviewed

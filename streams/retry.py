@@ -8,6 +8,8 @@ from typing import Awaitable, Callable, TypeVar
 import redis.exceptions
 import structlog
 
+from streams import metrics
+
 log = structlog.get_logger("modstream.retry")
 T = TypeVar("T")
 
@@ -19,6 +21,7 @@ async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args) -> T:
         try:
             return await fn(*args)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            metrics.REDIS_ERRORS.labels(what).inc()
             log.warning("redis_unavailable", op=what, retry_in_s=delay, error=type(exc).__name__)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

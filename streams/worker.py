@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import structlog
+
 from streams.config import Settings
 
 
@@ -34,54 +36,81 @@ def run(settings: Settings, role: str = "all") -> None:
         return
     import faust
 
+    from streams import liveness
     from streams.app import Runtime, create_app
     from streams.bindings import bind
 
     if role == "classify":
         settings = replace(settings, app_id=f"{settings.app_id}-classify")
-    app = create_app(settings)
+    hot: _HotPathChild | None = None
+
+    def restart(reason: str) -> None:  # the watchdog's: the faust consumer is stuck
+        if hot is not None:
+            hot.stop()
+        liveness.reexec(reason)
+
+    watch = liveness.watch(settings, "agents", settings.app_id, settings.metrics_port, restart)  # faust's group
+    app = create_app(settings, client_id=watch.client_id)
     bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
     hot = _HotPathChild.start(settings) if "route" in ROLES[role] else None
     try:
         worker.execute_from_commandline()
     finally:
+        watch.close()
         if hot is not None and hot.stop() not in (0, -signal.SIGTERM):  # SIGTERM: stopped before its handler
             raise SystemExit(1)
 
 
 def _hot_path_main(settings: Settings) -> None:
-    """Entry of the hot path child: dies with its parent, logs like it."""
+    """Entry of the hot path child: dies with its parent, logs like it; its watchdog's restart
+    is an exit with RESTART_EXIT, and the worker starts a new child."""
     import ctypes
 
     from streams import hotpath, logs
+    from streams.liveness import RESTART_EXIT
 
     try:  # Linux: SIGTERM when the worker dies, even by kill -9, so no orphan keeps consuming
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     logs.configure(settings.log_level)
-    hotpath.serve(settings)
+    hotpath.serve(settings, restart=lambda _reason: os._exit(RESTART_EXIT))
 
 
 @dataclass
 class _HotPathChild:
-    """The hot path as a child process of a faust worker; either dying stops the other."""
+    """The hot path as a child process of a faust worker; either dying stops the other, except
+    a child its watchdog restarted (exit RESTART_EXIT): that one is started again."""
 
     proc: multiprocessing.process.BaseProcess
     stopping: threading.Event
 
-    @classmethod
-    def start(cls, settings: Settings) -> "_HotPathChild":
+    @staticmethod
+    def _spawn(settings: Settings) -> multiprocessing.process.BaseProcess:
         proc = multiprocessing.get_context("spawn").Process(target=_hot_path_main, args=(settings,),
                                                             name="modstream-hotpath")
         proc.start()
-        child = cls(proc, threading.Event())
+        return proc
+
+    @classmethod
+    def start(cls, settings: Settings) -> "_HotPathChild":
+        from streams import metrics
+        from streams.liveness import RESTART_EXIT
+
+        child = cls(cls._spawn(settings), threading.Event())
 
         def watch() -> None:  # the worker must not run on without its hot path
-            proc.join()
-            if not child.stopping.is_set():
-                os.kill(os.getpid(), signal.SIGTERM)
+            while True:
+                child.proc.join()
+                if child.stopping.is_set():
+                    return
+                if child.proc.exitcode != RESTART_EXIT:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
+                metrics.RESTARTS.labels(f"{settings.app_id}-decide").inc()
+                structlog.get_logger("modstream.worker").warning("hot_path_restarted", pid=child.proc.pid)
+                child.proc = cls._spawn(settings)
 
         threading.Thread(target=watch, name="hotpath-watch", daemon=True).start()
         return child

@@ -63,7 +63,8 @@ def stack(services: Services) -> Settings:
     """Settings for one test module: own topic prefix and app id, topics applied, Redis flushed."""
     tag = uuid.uuid4().hex[:8]
     settings = Settings(kafka_bootstrap=services.bootstrap, redis_url=services.redis_url,
-                        topic_prefix=f"t{tag}.", app_id=f"modstream-t{tag}", partitions=2)
+                        topic_prefix=f"t{tag}.", app_id=f"modstream-t{tag}", partitions=2,
+                        metrics_port=0)  # free ports: test sessions and demos run side by side
     admin.apply(settings)
     redis.Redis.from_url(services.redis_url).flushdb()
     return settings

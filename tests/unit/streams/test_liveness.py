@@ -1,0 +1,99 @@
+"""The liveness tracker: what /readyz reports and when the watchdog restarts (pure, with a fake clock)."""
+
+from __future__ import annotations
+
+from streams.liveness import GroupSample, Liveness
+
+TP = ("t.posts.v1", 0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def sample(committed: int, end: int, in_group: bool = True) -> GroupSample:
+    return GroupSample(in_group, frozenset({TP}) if in_group else frozenset(), {TP: committed} if in_group else {},
+                       {TP: end} if in_group else {})
+
+
+def tracker(clock: Clock) -> Liveness:
+    return Liveness("g", "c", ready_seconds=30, watchdog_seconds=60, clock=clock)
+
+
+def test_progress_while_lagging_is_ready_and_not_stuck():
+    clock, lv = Clock(), None
+    lv = tracker(clock)
+    for committed in range(0, 500, 50):
+        lv.observe(sample(committed, 1000))
+        clock.now += 20  # each probe sees the committed offset move
+    assert lv.unready(redis_ok=True) == [] and lv.stuck() is None
+    assert lv.total_lag() == 1000 - 450
+
+
+def test_no_progress_while_lag_is_unready_then_stuck():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))
+    clock.now += 31
+    lv.observe(sample(100, 1200))  # more arrives, nothing committed
+    assert lv.unready(redis_ok=True) == ["no progress for 31s while lag is 1100"]
+    assert lv.stuck() is None
+    clock.now += 30
+    lv.observe(sample(100, 1200))
+    assert lv.stuck() == "no progress for 61s while lag is 1100"
+
+
+def test_idle_with_nothing_to_read_is_never_stuck():
+    clock = Clock()
+    lv = tracker(clock)
+    for _ in range(10):
+        lv.observe(sample(1000, 1000))
+        clock.now += 100
+    assert lv.idle_seconds() == 0 and lv.stuck() is None and lv.unready(redis_ok=True) == []
+
+
+def test_out_of_group_is_stuck_after_the_watchdog_time():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(0, 0))
+    lv.observe(sample(0, 0, in_group=False))
+    assert "not a member of consumer group g" in lv.unready(redis_ok=True)
+    clock.now += 61
+    lv.observe(sample(0, 0, in_group=False))
+    assert lv.stuck() == "out of consumer group g for 61s"
+    lv.observe(sample(0, 0))  # back in: fine again
+    assert lv.stuck() is None
+
+
+def test_broker_down_is_unready_but_never_a_restart():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))
+    clock.now += 500
+    lv.observe(None)
+    assert "kafka does not answer the group probe" in lv.unready(redis_ok=True)
+    assert lv.stuck() is None  # a restart cannot bring the broker back
+
+
+def test_redis_down_is_unready():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(5, 5))
+    assert lv.unready(redis_ok=False) == ["redis does not answer"]
+
+
+def test_a_new_assignment_counts_as_progress():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))
+    clock.now += 50
+    lv.observe(GroupSample(True, frozenset({TP, ("t.posts.v1", 1)}), {TP: 100}, {TP: 1000}))
+    assert lv.idle_seconds() == 0  # a rebalance gives the new owner time
+
+
+def test_lag_without_a_committed_offset_counts_from_the_start():
+    assert GroupSample(True, frozenset({TP}), {TP: -1001}, {TP: 40}).lag == {TP: 40}
