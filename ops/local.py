@@ -408,20 +408,24 @@ class LocalRedis(_Service):
 
 
 def _redis_server() -> str:
-    """Find redis-server, installing Debian's package on a fresh machine (needs root)."""
-    if shutil.which("redis-server") or Path("/usr/bin/redis-server").exists():
-        return _which("redis-server", "")
+    return apt_binary("redis-server", "redis-server")
+
+
+def apt_binary(binary: str, package: str) -> str:
+    """Find `binary`, installing Debian's `package` on a fresh machine (needs root)."""
+    if shutil.which(binary) or Path(f"/usr/bin/{binary}").exists():
+        return _which(binary, "")
     if os.geteuid() != 0:
-        raise LocalServiceError("redis-server is not installed and installing it needs root; run "
-                                "`sudo apt-get update && sudo apt-get install -y redis-server` and retry")
-    log.info("redis: installing Debian's redis-server with apt-get (one-off)")
+        raise LocalServiceError(f"{binary} is not installed and installing it needs root; run "
+                                f"`sudo apt-get update && sudo apt-get install -y {package}` and retry")
+    log.info("%s: installing Debian's %s with apt-get (one-off)", binary, package)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "redis-server"]):
+    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
         res = subprocess.run(cmd, capture_output=True, text=True, env=env)
         if res.returncode != 0:
             raise LocalServiceError(f"`{' '.join(cmd)}` failed (exit {res.returncode}): "
                                     f"{_error_line(res.stdout + res.stderr)}; fix apt sources/network and retry")
-    return _which("redis-server", "apt-get reported success but the binary is missing; check `dpkg -L redis-server`")
+    return _which(binary, f"apt-get reported success but the binary is missing; check `dpkg -L {package}`")
 
 
 def local_kafka(run_dir: Path | None = None, port: int | None = None, controller_port: int | None = None) -> LocalKafka:

@@ -1,0 +1,120 @@
+"""Metrics end to end: a real Prometheus (Debian's package) scrapes a real worker on the real broker.
+
+The worker picks free ports and announces them through file_sd, as `modstream local start` does.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ops import local
+from ops.local_prometheus import LocalPrometheus
+from streams import ingest, tail, topics
+from streams.worker import WorkerProcess, settings_env
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def value(prom: LocalPrometheus, promql: str) -> float | None:
+    result = prom.query(promql)
+    return float(result[0]["value"][1]) if result else None
+
+
+def endpoints(targets: Path) -> dict[str, str]:
+    """role -> host:port, from the file_sd target files the worker's processes wrote."""
+    out = {}
+    for f in targets.glob("*.json"):
+        for group in json.loads(f.read_text()):
+            out[group["labels"]["role"]] = group["targets"][0]
+    return out
+
+
+def get(url: str) -> tuple[int, dict | str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            body = resp.read().decode()
+            return resp.status, json.loads(body) if body.startswith("{") else body
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read().decode())
+
+
+@pytest.fixture
+def prometheus(tmp_path):
+    prom = LocalPrometheus(tmp_path / "prom", port=free_port(), scrape_interval="1s")
+    prom.start()
+    try:
+        yield prom
+    finally:
+        prom.stop()
+
+
+def test_prometheus_counts_what_audit_holds(stack, codec, services, prometheus, poll):
+    s = replace(stack, metrics_targets_dir=str(prometheus.targets_dir), classifier=False)
+    worker = WorkerProcess.start(settings_env(s), services.run_dir / f"{s.app_id}-metrics.log")
+    try:
+        poll(lambda: len(endpoints(prometheus.targets_dir)) == 2, 60, "both worker processes' target files")
+        poll(lambda: value(prometheus, 'count(up{job="modstream"} == 1)') == 2, 60, "Prometheus scraping both")
+        texts = ["I will kill you tomorrow", "what a lovely morning", "buy cheap pills now", "hello there"]
+        lines = [json.dumps({"post": {"post_id": f"m{i}", "author_id": str(i % 7), "text": texts[i % 4],
+                                      "created_at": "2026-11-20T12:00:00Z"}}).encode() for i in range(120)]
+        lines.append(b'{"post": {"post_id": ')  # malformed: a dead letter from ingest, not a decision
+        ingest.run(s, codec, lines, "metrics", progress=None)
+
+        def audit() -> int:
+            return len({r["value"]["post_id"] for r in tail.records(s, codec, s.topic(topics.AUDIT), idle_timeout=0.5)})
+
+        poll(lambda: audit() == 120, 120, "120 decisions on audit.v1")
+        decided = poll(lambda: value(prometheus, "sum(modstream_posts_decided_total)") == audit() or None, 60,
+                       f"modstream_posts_decided_total to match audit.v1; {worker.tail(5)}")
+        assert decided
+        poll(lambda: value(prometheus, 'sum(modstream_consumer_lag{group=~".*-decide"})') == 0, 60,
+             "hot path lag back to 0")
+        assert value(prometheus, 'sum(modstream_posts_decided_total{route="enforce"})') >= 30  # the threats
+        assert value(prometheus, 'sum(modstream_violations_total{source="rules"})') >= 30
+        assert value(prometheus, "sum(modstream_batch_size_count)") >= 1
+        assert value(prometheus, "histogram_quantile(0.99, sum(rate(modstream_decision_latency_seconds_bucket[1m])) by (le))") < 60
+        assert value(prometheus, 'count(modstream_classifier_info{version="off"})') >= 1
+        assert value(prometheus, 'count(modstream_review_queue_depth{kind="public_interest"})') >= 1
+        for role, address in endpoints(prometheus.targets_dir).items():  # the hot path and the faust agents
+            status, ready = get(f"http://{address}/readyz")
+            assert (status, ready["ready"], ready["lag"]) == (200, True, 0), (role, ready)
+        hot = endpoints(prometheus.targets_dir)["hotpath"]
+        assert get(f"http://{hot}/healthz") == (200, "alive\n")
+        scrape = get(f"http://{hot}/metrics")[1]
+        assert "m1" not in scrape.split() and "kill" not in scrape  # no post ids, no text
+    finally:
+        worker.stop()
+    assert not list(prometheus.targets_dir.glob("*.json")), "a stopped worker removes its target files"
+
+
+def test_readyz_follows_redis(stack, services, tmp_path, poll):
+    """A Redis of its own, stopped and started again: /readyz says so, then recovers."""
+    rds = local.LocalRedis(tmp_path / "redis", port=free_port())
+    s = replace(stack, redis_url=rds.start(), metrics_targets_dir=str(tmp_path / "targets"), classifier=False,
+                app_id=f"{stack.app_id}-r")
+    worker = WorkerProcess.start(settings_env(s), tmp_path / "worker.log")
+    try:
+        hot = poll(lambda: endpoints(tmp_path / "targets").get("hotpath"), 60, "the hot path's target file")
+        poll(lambda: get(f"http://{hot}/readyz")[0] == 200, 90, "ready with Redis up")
+        rds.stop()
+        status, body = poll(lambda: (r := get(f"http://{hot}/readyz"))[0] == 503 and r, 30, "unready")
+        assert "redis does not answer" in body["reasons"]
+        assert worker.alive()
+        rds.start()
+        poll(lambda: get(f"http://{hot}/readyz")[0] == 200, 30, "ready again after Redis is back")
+    finally:
+        worker.stop()
+        rds.stop()
