@@ -251,12 +251,21 @@ def serve(host: str, port: int, role: str, state: StateCollector, liveness: "Liv
     if targets_dir:
         target = Path(targets_dir) / f"{role}-{os.getpid()}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
+        _prune(target.parent)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps([{"targets": [f"{host}:{server.server_port}"], "labels": {"role": role}}]))
         tmp.rename(target)  # file_sd reads whole files only
     log.info("metrics_listening", role=role, address=f"{host}:{server.server_port}",
              paths=["/metrics", "/healthz", "/readyz"])
     return Endpoint(server, target)
+
+
+def _prune(targets_dir: Path) -> None:
+    """Drop target files of processes that are gone (killed with -9: no chance to remove their own)."""
+    for f in targets_dir.glob("*-*.json"):
+        pid = f.stem.rsplit("-", 1)[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            f.unlink(missing_ok=True)
 
 
 _collectors: list[StateCollector] = []

@@ -106,6 +106,10 @@ class _HotPathChild:
                 if child.stopping.is_set():
                     return
                 if child.proc.exitcode != RESTART_EXIT:
+                    # a clean stop is a SIGTERM to the whole group: give the worker time to stop on its
+                    # own (a second SIGTERM after faust put back the default handler kills it mid-cleanup)
+                    if child.proc.exitcode in (0, -signal.SIGTERM) and child.stopping.wait(15):
+                        return
                     os.kill(os.getpid(), signal.SIGTERM)
                     return
                 metrics.RESTARTS.labels(f"{settings.app_id}-decide").inc()

@@ -97,7 +97,8 @@ def test_prometheus_counts_what_audit_holds(stack, codec, services, prometheus, 
         assert "m1" not in scrape.split() and "kill" not in scrape  # no post ids, no text
     finally:
         worker.stop()
-    assert not list(prometheus.targets_dir.glob("*.json")), "a stopped worker removes its target files"
+    left = list(prometheus.targets_dir.glob("*.json"))
+    assert not left, f"a stopped worker removes its target files: {left}\n{worker.tail(15)}"
 
 
 def test_readyz_follows_redis(stack, services, tmp_path, poll):
