@@ -70,9 +70,7 @@ class Runtime:
             full_tagger=Tagger(policy, classifier=classifier) if classifier else None,
             classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
-            reports=stores.RedisReports(redis, stores.Retention(
-                settings.decided_retention_days * stores.DAY, settings.post_text_retention_days * stores.DAY,
-                settings.report_retention_days * stores.DAY)),
+            reports=stores.RedisReports(redis, stores.Retention.of(settings)),
             queue=RedisReviewQueue(redis),
             caps=stores.RedisDailyCaps(redis),
             banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),

@@ -35,7 +35,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Produ
 from agents.caps import charges, reservations
 from agents.effects import Decision
 from agents.enforcement import reporter_notices
-from agents.records import Case, Post, RecordError, Report, Violation
+from agents.records import Case, Designation, Post, RecordError, Report, Violation
 from agents.report_signals import distinct_in_window, rereview
 from agents.review import PENDING_ROUTES, decision_summary, escalation_from_dict
 from agents.router import route as route_decision
@@ -367,7 +367,8 @@ class _Batch:
                  last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged,
                  took_ms=round((time.monotonic() - started) * 1000, 1))
 
-    def _within_caps(self, routed: list[tuple[Item, Case, Decision]], registry) -> list[tuple[Item, Decision]]:
+    def _within_caps(self, routed: list[tuple[Item, Case, Decision]],
+                     registry: dict[str, tuple[Designation, ...]]) -> list[tuple[Item, Decision]]:
         """Reserve every decision's capped automated actions in Redis before anything is produced (atomic
         across workers, idempotent per action id); a decision refused is held for a human instead."""
         rt = self.rt

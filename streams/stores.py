@@ -30,6 +30,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from agents.records import Account, Designation, Report
+from streams.config import Settings
 
 PREFIX = "ms"
 
@@ -200,15 +201,20 @@ class Retention:
     report sets (reporter contacts) likewise. Every key the stores write has one of these TTLs.
     """
 
-    decided_seconds: int = 400 * DAY
-    text_seconds: int = 90 * DAY
-    reports_seconds: int = 90 * DAY
+    decided_seconds: int
+    text_seconds: int
+    reports_seconds: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Retention":
+        return cls(settings.decided_retention_days * DAY, settings.post_text_retention_days * DAY,
+                   settings.report_retention_days * DAY)
 
 
 @dataclass
 class RedisReports:
     client: aioredis.Redis
-    retention: Retention = field(default_factory=Retention)
+    retention: Retention = field(default_factory=lambda: Retention.of(Settings()))
 
     def __post_init__(self) -> None:
         self._hvals_many = self.client.register_script(_HVALS_MANY)
