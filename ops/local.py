@@ -5,7 +5,10 @@ fetches once into a cache, and Redis is Debian's ``redis-server``. Everything is
 on a healthy service returns at once, and services that already exist (MODSTREAM_KAFKA_BOOTSTRAP /
 MODSTREAM_REDIS_URL) are used instead of starting our own. Linux only (uses /proc and process groups).
 
-CLI: ``python -m ops.local {start,stop,status,logs} [kafka|redis|all] [-n N] [--run-dir DIR]``
+CLI: ``python -m ops.local {start,stop,status,logs} [kafka|redis|all] [-n N] [--run-dir DIR]
+[--brokers N] [--redis-cluster]``: ``--brokers 3`` runs a three-node KRaft cluster (combined
+broker+controller nodes, replication factor 3, min.insync.replicas 2) and ``--redis-cluster`` a
+Redis Cluster of three masters with a replica each.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -307,6 +311,17 @@ class _Service(ABC):
         with _locked(self.run_dir, self.name):
             return _stop(self.pid_file, self.name, self._needles())
 
+    def kill(self) -> int | None:
+        """kill -9 the process group (a crash, for chaos runs); returns the pid killed, None when not running."""
+        pid = self.pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _cmdline(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return pid
+
     def status(self) -> dict[str, object]:
         pid = self.pid()
         state = "stopped" if pid is None else "running" if self._answers(3.0) else "unhealthy"
@@ -315,12 +330,18 @@ class _Service(ABC):
 
 @dataclass
 class LocalKafka(_Service):
-    """A single-node KRaft broker+controller on 127.0.0.1; run_dir holds its config, data, logs and pid."""
+    """A KRaft broker+controller node on 127.0.0.1, alone (the defaults) or one of a LocalKafkaCluster;
+    run_dir holds its config, data, logs and pid."""
 
     name: ClassVar[str] = "kafka"
     port_env: ClassVar[str] = "MODSTREAM_LOCAL_KAFKA_PORT / MODSTREAM_LOCAL_KAFKA_CONTROLLER_PORT"
     port: int = 19092
     controller_port: int = 19093
+    node_id: int = 1
+    quorum_voters: str = ""  #: "1@127.0.0.1:PORT,2@..."; empty: this node alone
+    replication: int = 1  #: internal topics and the default for new topics (min.insync.replicas: one less, >= 1)
+    cluster_id: str = ""  #: shared by a cluster's nodes when formatting; empty: a fresh one
+    heap_mb: int = 1024
 
     @property
     def address(self) -> str:
@@ -357,18 +378,106 @@ class LocalKafka(_Service):
         libs = ensure_kafka_libs()
         template = string.Template((KAFKA_ASSETS / "server.properties.template").read_text())
         self.config_path.write_text(template.substitute(
-            port=self.port, controller_port=self.controller_port, log_dirs=self.run_dir / "data"))
+            port=self.port, controller_port=self.controller_port, log_dirs=self.run_dir / "data",
+            node_id=self.node_id, quorum_voters=self.quorum_voters or f"{self.node_id}@127.0.0.1:{self.controller_port}",
+            replication=self.replication, min_insync=max(1, self.replication - 1)))
         if not (self.run_dir / "data" / "meta.properties").exists():  # re-formatting would drop every topic
-            cluster_id = "-"
-            while cluster_id.startswith("-"):  # what `StorageTool random-uuid` does, minus a JVM start
-                cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
-            res = subprocess.run([*self._java(libs), "kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                  "-c", str(self.config_path)], capture_output=True, text=True, timeout=120)
+            res = subprocess.run([*self._java(libs), "kafka.tools.StorageTool", "format", "-t",
+                                  self.cluster_id or new_cluster_id(), "-c", str(self.config_path)],
+                                 capture_output=True, text=True, timeout=120)
             if res.returncode != 0:
                 raise LocalServiceError(f"kafka: formatting storage in {self.run_dir / 'data'} failed: "
                                         f"{_error_line(res.stdout + res.stderr)}")
-        return [*self._java(libs, "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+        return [*self._java(libs, "-Xms256m", f"-Xmx{self.heap_mb}m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
                             "-Djava.awt.headless=true"), "kafka.Kafka", str(self.config_path)]
+
+    def formatted_cluster_id(self) -> str:
+        """The cluster id this node's storage was formatted with, or '' when it is not formatted yet."""
+        with contextlib.suppress(OSError):
+            for line in (self.run_dir / "data" / "meta.properties").read_text().splitlines():
+                if line.startswith("cluster.id="):
+                    return line.split("=", 1)[1].strip()
+        return ""
+
+
+def _on_each(nodes: list, fn: Callable) -> list:
+    """fn(node) for every node in parallel threads; results in order, the first error re-raised after all finish."""
+    results: list = [None] * len(nodes)
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        try:
+            results[i] = fn(nodes[i])
+        except BaseException as exc:  # re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(nodes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def new_cluster_id() -> str:
+    """What `StorageTool random-uuid` does, minus a JVM start."""
+    cluster_id = "-"
+    while cluster_id.startswith("-"):
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    return cluster_id
+
+
+@dataclass
+class LocalKafkaCluster:
+    """`brokers` LocalKafka nodes (combined broker+controller, a KRaft quorum of all of them) on
+    127.0.0.1, node i (1-based) on ports base_port + 2(i-1) and +1, in run_dir/kafka-i. Topics default
+    to replication factor min(3, brokers) with min.insync.replicas one less."""
+
+    run_dir: Path
+    brokers: int = 3
+    base_port: int = 19092
+
+    def __post_init__(self) -> None:
+        self.run_dir = Path(self.run_dir).resolve()
+        ports = [(self.base_port + 2 * i, self.base_port + 2 * i + 1) for i in range(self.brokers)]
+        voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c) in enumerate(ports))
+        self.nodes = [LocalKafka(self.run_dir / f"kafka-{i + 1}", port=p, controller_port=c, node_id=i + 1,
+                                 quorum_voters=voters, replication=min(3, self.brokers), heap_mb=512)
+                      for i, (p, c) in enumerate(ports)]
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(n.bootstrap for n in self.nodes)
+
+    address = bootstrap
+
+    def node(self, node_id: int) -> LocalKafka:
+        return self.nodes[node_id - 1]
+
+    def start(self) -> str:
+        """Start every node at once (none is ready before a quorum of controllers is up); the bootstrap list."""
+        cluster_id = next((i for i in (n.formatted_cluster_id() for n in self.nodes) if i), "") or new_cluster_id()
+        for n in self.nodes:
+            n.cluster_id = cluster_id
+        try:
+            _on_each(self.nodes, LocalKafka.start)
+        except LocalServiceError:
+            self.stop()
+            raise
+        return self.bootstrap
+
+    def stop(self) -> str:
+        """Stop every node at once: the last one left alone has no quorum for a controlled shutdown."""
+        return "; ".join(m.replace("kafka:", f"kafka-{n.node_id}:", 1)
+                         for n, m in zip(self.nodes, _on_each(self.nodes, LocalKafka.stop)))
+
+    def pids(self) -> list[int]:
+        return [p for p in (n.pid() for n in self.nodes) if p is not None]
+
+    def status(self) -> list[dict[str, object]]:
+        return [{**n.status(), "service": f"kafka-{n.node_id}"} for n in self.nodes]
 
 
 @dataclass
@@ -379,6 +488,7 @@ class LocalRedis(_Service):
     port_env: ClassVar[str] = "MODSTREAM_LOCAL_REDIS_PORT"
     start_timeout: ClassVar[float] = 30.0
     port: int = 16379
+    cluster: bool = False  #: a node of a LocalRedisCluster (cluster mode, its nodes.conf in run_dir)
 
     @property
     def address(self) -> str:
@@ -404,7 +514,75 @@ class LocalRedis(_Service):
     def _prepare(self) -> list[str]:
         return [_redis_server(), "--port", str(self.port), "--bind", "127.0.0.1", "--daemonize", "no",
                 "--dir", str(self.run_dir), "--save", "", "--appendonly", "no", "--protected-mode", "yes",
-                "--logfile", str(self.log_path)]
+                "--logfile", str(self.log_path),
+                *(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+                   "3000"] if self.cluster else [])]
+
+
+@dataclass
+class LocalRedisCluster:
+    """A Redis Cluster on 127.0.0.1: `masters` masters with one replica each (Debian's redis-server in
+    cluster mode, joined once by `redis-cli --cluster create`), node i on base_port + i - 1, in
+    run_dir/redis-i. Clients reach it as `redis+cluster://127.0.0.1:<base_port>` (streams/slots.py)."""
+
+    run_dir: Path
+    masters: int = 3
+    base_port: int = 16379
+
+    def __post_init__(self) -> None:
+        self.run_dir = Path(self.run_dir).resolve()
+        self.nodes = [LocalRedis(self.run_dir / f"redis-{i + 1}", port=self.base_port + i, cluster=True)
+                      for i in range(2 * self.masters)]
+
+    @property
+    def url(self) -> str:
+        return f"redis+cluster://127.0.0.1:{self.base_port}"
+
+    address = url
+
+    def start(self, timeout: float = 60.0) -> str:
+        _on_each(self.nodes, LocalRedis.start)
+        if not self._state_ok(self.nodes[0].port):
+            if not self._slots_assigned():
+                cmd = [_which("redis-cli", "install Debian's redis-tools (`apt-get install -y redis-tools`)"),
+                       "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in self.nodes),
+                       "--cluster-replicas", "1", "--cluster-yes"]
+                res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+                if res.returncode != 0:
+                    self.stop()
+                    raise LocalServiceError(f"redis cluster: `{' '.join(cmd)}` failed: {_error_line(res.stdout + res.stderr)}")
+            deadline = time.monotonic() + timeout
+            while not all(self._state_ok(n.port) for n in self.nodes):
+                if time.monotonic() > deadline:
+                    raise LocalServiceError(f"redis cluster at {self.url} did not reach cluster_state:ok in "
+                                            f"{timeout:.0f}s; see {self.nodes[0].log_path}")
+                time.sleep(0.25)
+        return self.url
+
+    def _info(self, port: int, *command: str) -> str:
+        res = subprocess.run([_which("redis-cli", ""), "-p", str(port), *command], capture_output=True, text=True,
+                             timeout=10)
+        return res.stdout
+
+    def _state_ok(self, port: int) -> bool:
+        return "cluster_state:ok" in self._info(port, "cluster", "info")
+
+    def _slots_assigned(self) -> bool:
+        return "cluster_slots_assigned:16384" in self._info(self.nodes[0].port, "cluster", "info")
+
+    def masters_now(self) -> dict[int, LocalRedis]:
+        """port -> node, for the nodes that are masters right now (a failover moves this)."""
+        return {n.port: n for n in self.nodes if n.pid() is not None and "role:master" in self._info(n.port, "info", "replication")}
+
+    def stop(self) -> str:
+        return "; ".join(m.replace("redis:", f"redis-{n.port}:", 1)
+                         for n, m in zip(self.nodes, _on_each(self.nodes, LocalRedis.stop)))
+
+    def pids(self) -> list[int]:
+        return [p for p in (n.pid() for n in self.nodes) if p is not None]
+
+    def status(self) -> list[dict[str, object]]:
+        return [{**n.status(), "service": f"redis-{n.port}"} for n in self.nodes]
 
 
 def _redis_server() -> str:
@@ -435,6 +613,18 @@ def local_kafka(run_dir: Path | None = None, port: int | None = None, controller
     return LocalKafka(Path(run_dir) if run_dir else default_run_dir(), port, controller_port)
 
 
+def local_kafka_cluster(run_dir: Path | None = None, brokers: int = 3, port: int | None = None) -> LocalKafkaCluster:
+    """LocalKafkaCluster from args, else MODSTREAM_RUN_DIR / MODSTREAM_LOCAL_KAFKA_PORT (node 1's port)."""
+    return LocalKafkaCluster(Path(run_dir) if run_dir else default_run_dir(), brokers,
+                             port or _env_port("MODSTREAM_LOCAL_KAFKA_PORT", 19092))
+
+
+def local_redis_cluster(run_dir: Path | None = None, port: int | None = None) -> LocalRedisCluster:
+    """LocalRedisCluster from args, else MODSTREAM_RUN_DIR / MODSTREAM_LOCAL_REDIS_PORT (node 1's port)."""
+    return LocalRedisCluster(Path(run_dir) if run_dir else default_run_dir(),
+                             base_port=port or _env_port("MODSTREAM_LOCAL_REDIS_PORT", 16379))
+
+
 def local_redis(run_dir: Path | None = None, port: int | None = None) -> LocalRedis:
     """LocalRedis from args, else MODSTREAM_RUN_DIR / MODSTREAM_LOCAL_REDIS_PORT."""
     return LocalRedis(Path(run_dir) if run_dir else default_run_dir(),
@@ -442,9 +632,9 @@ def local_redis(run_dir: Path | None = None, port: int | None = None) -> LocalRe
 
 
 def ensure_kafka(bootstrap: str | None = None, *, run_dir: Path | None = None, port: int | None = None,
-                 controller_port: int | None = None) -> str:
+                 controller_port: int | None = None, brokers: int = 1) -> str:
     """Bootstrap servers to use: an existing cluster (arg or MODSTREAM_KAFKA_BOOTSTRAP, never started
-    by us) if configured, else our local broker, started if needed."""
+    by us) if configured, else our local broker (or `brokers` > 1: local cluster), started if needed."""
     external = bootstrap or os.environ.get("MODSTREAM_KAFKA_BOOTSTRAP", "").strip()
     if external:
         if not kafka_answers(external, timeout=10):
@@ -452,18 +642,34 @@ def ensure_kafka(bootstrap: str | None = None, *, run_dir: Path | None = None, p
                                     "metadata requests; start it, fix the address, or unset it to run a local broker")
         log.info("kafka: using existing cluster at %s", external)
         return external
+    if brokers > 1:
+        return local_kafka_cluster(run_dir, brokers, port).start()
     return local_kafka(run_dir, port, controller_port).start()
 
 
-def ensure_redis(url: str | None = None, *, run_dir: Path | None = None, port: int | None = None) -> str:
-    """Redis URL to use: an existing server (arg or MODSTREAM_REDIS_URL) if it answers PING, else our local one."""
+def ensure_redis(url: str | None = None, *, run_dir: Path | None = None, port: int | None = None,
+                 cluster: bool = False) -> str:
+    """Redis URL to use: an existing server (arg or MODSTREAM_REDIS_URL) if it answers PING, else our local
+    one (`cluster`: our local Redis Cluster)."""
     external = url or os.environ.get("MODSTREAM_REDIS_URL", "").strip()
     if external:
         if redis_answers(external):
             log.info("redis: using existing server at %s", external)
             return external
         log.warning("redis: %s does not answer PING; starting a local redis-server instead", external)
+    if cluster:
+        return local_redis_cluster(run_dir, port).start()
     return local_redis(run_dir, port).start()
+
+
+def _services(name: str, run_dir: Path | None, brokers: int | None, redis_cluster: bool | None) -> list:
+    """The local services `name` means. For stop/status/logs without --brokers / --redis-cluster: the
+    single node and the cluster both (whichever is there)."""
+    if name == "kafka":
+        single, cluster = local_kafka(run_dir), local_kafka_cluster(run_dir, brokers or 3)
+        return [single] if brokers == 1 else [cluster] if brokers else [single, cluster]
+    single_r, cluster_r = local_redis(run_dir), local_redis_cluster(run_dir)
+    return [cluster_r] if redis_cluster else [single_r] if redis_cluster is False else [single_r, cluster_r]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -476,25 +682,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "all"])
     parser.add_argument("-n", "--lines", type=int, default=40, help="lines of log to show (logs)")
     parser.add_argument("--run-dir", type=Path, help="default: $MODSTREAM_RUN_DIR or <repo>/.run")
+    parser.add_argument("--brokers", type=int, help="start: a KRaft cluster of N nodes (default 1); "
+                        "stop/status/logs: default both the single broker and a cluster")
+    parser.add_argument("--redis-cluster", action="store_true", default=None,
+                        help="start: a Redis Cluster, 3 masters with a replica each")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.brokers is not None and args.brokers < 1:
+        parser.error("--brokers must be at least 1")
     try:
         for name in ["kafka", "redis"] if args.service == "all" else [args.service]:
-            svc = local_kafka(args.run_dir) if name == "kafka" else local_redis(args.run_dir)
             if args.command == "start":
-                print(f"{name}: {ensure_kafka(run_dir=args.run_dir) if name == 'kafka' else ensure_redis(run_dir=args.run_dir)}")
-            elif args.command == "stop":
-                print(svc.stop())
-            elif args.command == "status":
-                st = svc.status()
-                print(f"{name}: {st['state']}  pid={st['pid'] or '-'}  {st['address']}  log={st['log']}")
-            else:
-                print(f"==> {svc.log_path} <==\n{_tail(svc.log_path, args.lines)}")
+                addr = (ensure_kafka(run_dir=args.run_dir, brokers=args.brokers or 1) if name == "kafka"
+                        else ensure_redis(run_dir=args.run_dir, cluster=bool(args.redis_cluster)))
+                print(f"{name}: {addr}")
+                continue
+            for svc in _services(name, args.run_dir, args.brokers, args.redis_cluster):
+                for node in getattr(svc, "nodes", [svc]):
+                    label = f"{name} {node.address}"
+                    if args.command == "stop":
+                        if node.pid() is not None or svc is node:
+                            print(node.stop())
+                    elif args.command == "status":
+                        st = node.status()
+                        if st["state"] != "stopped" or svc is node:
+                            print(f"{label}: {st['state']}  pid={st['pid'] or '-'}  log={st['log']}")
+                    elif node.log_path.exists() or svc is node:
+                        print(f"==> {node.log_path} <==\n{_tail(node.log_path, args.lines)}")
     except LocalServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,18 +10,57 @@ from streams.config import Settings
 from streams.topics import CATALOG
 
 
+class TopicsError(RuntimeError):
+    """A change `topics apply` refuses to make (what, which topic, how to do it instead)."""
+
+
+def replication_factor(settings: Settings, brokers: int) -> int:
+    """Settings.replication, or when it is 0 (the default): 3 copies, fewer only on a smaller cluster."""
+    return settings.replication or min(3, brokers)
+
+
+def resolved_replication(settings: Settings, timeout: float = 30.0) -> int:
+    """replication_factor() for the cluster at settings.kafka_bootstrap (one metadata request)."""
+    if settings.replication:
+        return settings.replication
+    return replication_factor(settings, len(AdminClient(settings.kafka_config()).list_topics(timeout=timeout).brokers))
+
+
 def apply(settings: Settings, timeout: float = 30.0) -> list[str]:
-    """Create missing topics, raise partition counts, and set configs. Returns what changed."""
+    """Create missing topics, raise partition counts, and set configs. Returns what changed.
+
+    Refuses (TopicsError, before changing anything) to lower a topic's partition count or to change
+    its replication factor: fewer partitions would re-key every post, and a new replication factor
+    is a reassignment of every partition, which is an operator's job (the error says how)."""
     admin = AdminClient(settings.kafka_config())
-    existing = admin.list_topics(timeout=timeout).topics
+    meta = admin.list_topics(timeout=timeout)
+    existing = meta.topics
+    rf = replication_factor(settings, len(meta.brokers))
     changes: list[str] = []
     create = []
+    refused = []
+    for spec in CATALOG:
+        name = settings.topic(spec)
+        if name not in existing:
+            continue
+        have, want = len(existing[name].partitions), spec.partitions or settings.partitions
+        have_rf = min(len(p.replicas) for p in existing[name].partitions.values())
+        if have > want:
+            refused.append(f"{name} has {have} partitions, settings ask for {want}: Kafka cannot remove partitions "
+                           f"(and fewer would re-key every record); set MODSTREAM_PARTITIONS >= {have}, or create "
+                           "new topics under another MODSTREAM_TOPIC_PREFIX and move consumers over")
+        if have_rf != rf:
+            refused.append(f"{name} has replication factor {have_rf}, settings ask for {rf}: that is a partition "
+                           "reassignment; run kafka-reassign-partitions.sh --generate/--execute with the new replica "
+                           f"lists, or set MODSTREAM_REPLICATION={have_rf} to keep it")
+    if refused:
+        raise TopicsError("topics apply changed nothing:\n  " + "\n  ".join(refused))
     for spec in CATALOG:
         name = settings.topic(spec)
         want = spec.partitions or settings.partitions
         if name not in existing:
-            create.append(NewTopic(name, want, settings.replication, config=spec.config()))
-            changes.append(f"created {name} ({want} partitions)")
+            create.append(NewTopic(name, want, rf, config=spec.config()))
+            changes.append(f"created {name} ({want} partitions, replication factor {rf})")
             continue
         have = len(existing[name].partitions)
         if have < want:
@@ -63,6 +102,7 @@ def describe(settings: Settings) -> list[str]:
     for spec in CATALOG:
         name = settings.topic(spec)
         have = len(existing[name].partitions) if name in existing else 0
-        state = f"{have} partitions" if have else "MISSING"
-        rows.append(f"{name:24} {spec.schema:26} key={spec.key:11} {state:14} {spec.doc}")
+        rf = min((len(p.replicas) for p in existing[name].partitions.values()), default=0) if have else 0
+        state = f"{have} partitions x{rf}" if have else "MISSING"
+        rows.append(f"{name:24} {spec.schema:26} key={spec.key:11} {state:17} {spec.doc}")
     return rows

@@ -100,7 +100,8 @@ def create_app(settings: Settings, client_id: str = "modstream") -> faust.App:
         store="memory://",
         processing_guarantee="at_least_once",
         topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication,
+        topic_replication_factor=settings.replication or 1,  # worker.run resolves 0 (see streams/admin.py)
+        producer_acks=-1,  # acks=all: with min.insync.replicas=2 a write survives one broker's loss
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",

@@ -124,10 +124,11 @@ def passthrough(settings: Settings, n: int) -> float:
     source = settings.topic(topics.POSTS)
     target = source + ".passthrough"
     client = AdminClient(settings.kafka_config())
-    client.create_topics([NewTopic(target, settings.partitions, settings.replication)])[target].result(30)
+    rf = admin.resolved_replication(settings)
+    client.create_topics([NewTopic(target, settings.partitions, rf)])[target].result(30)
     consumer = _consumer(settings, source)
-    producer = Producer({**settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4",
-                         "partitioner": "murmur2_random"})
+    producer = Producer({**settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
+                         "enable.idempotence": True, "partitioner": "murmur2_random"})  # as the hot path's
     copied, started = 0, None
     while copied < n:
         for msg in consumer.consume(1000, 1.0):

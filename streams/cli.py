@@ -76,7 +76,11 @@ def cmd_topics(args, settings: Settings) -> int:
     from streams import admin
 
     if args.action == "apply":
-        changes = admin.apply(settings)
+        try:
+            changes = admin.apply(settings)
+        except admin.TopicsError as exc:
+            print(f"topics: {exc}", file=sys.stderr)
+            return 1
         print("\n".join(changes) if changes else "topics: all present and reconciled")
     else:
         print("\n".join(admin.describe(settings)))
@@ -272,7 +276,8 @@ def cmd_local(args, settings: Settings) -> int:
 
     if args.action == "stop":
         _stop_demo_worker(local.default_run_dir())
-    return local.main([args.action, args.service])
+    return local.main([args.action, args.service, *(["--brokers", str(args.brokers)] if args.brokers else []),
+                       *(["--redis-cluster"] if args.redis_cluster else [])])
 
 
 def _stop_demo_worker(run_dir: Path) -> None:
@@ -471,6 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("local", help="start/stop/status/logs of the local Kafka and Redis")
     s.add_argument("action", choices=["start", "stop", "status", "logs"])
     s.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "all"])
+    s.add_argument("--brokers", type=int, help="a KRaft cluster of N nodes (3: replication factor 3, "
+                   "min.insync.replicas 2); stop/status default to both the single broker and a cluster")
+    s.add_argument("--redis-cluster", action="store_true",
+                   help="a Redis Cluster of 3 masters with a replica each (URL redis+cluster://127.0.0.1:PORT)")
     s.set_defaults(fn=cmd_local)
 
     s = sub.add_parser("policy", help="print the policy matrix in force")

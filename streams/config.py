@@ -36,7 +36,7 @@ class Settings:
     app_id: str = "modstream"  #: faust app id: consumer group prefix
     topic_prefix: str = ""  #: prepended to every topic name, e.g. "shadow." for replays
     partitions: int = 4  #: default partitions for data topics
-    replication: int = 1
+    replication: int = 0  #: replication factor of new topics; 0: 3, or the broker count when fewer (streams/admin.py)
     follower_threshold: int = 100_000
     severe_confidence: float = 0.85
     min_confidence: float = 0.5

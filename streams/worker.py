@@ -37,6 +37,7 @@ def run(settings: Settings, role: str = "all") -> None:
     import faust
 
     from streams import liveness
+    from streams.admin import resolved_replication
     from streams.app import Runtime, create_app
     from streams.bindings import bind
 
@@ -50,7 +51,8 @@ def run(settings: Settings, role: str = "all") -> None:
         liveness.reexec(reason)
 
     watch = liveness.watch(settings, "agents", settings.app_id, settings.metrics_port, restart)  # faust's group
-    app = create_app(settings, client_id=watch.client_id)
+    app = create_app(replace(settings, replication=resolved_replication(settings)),  # faust's own topics
+                     client_id=watch.client_id)
     bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
     hot = _HotPathChild.start(settings) if "route" in ROLES[role] else None
