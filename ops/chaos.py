@@ -46,19 +46,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-import redis as syncredis
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from ops import local
-from streams import admin, hotpath, ingest, sample, topics
+from streams import admin, hotpath, ingest, sample, slots, topics
 from streams.codec import Codec
 from streams.config import Settings
 from streams.registry_import import load_seed
+from streams.slots import key
 from streams.worker import WorkerProcess, settings_env
 
 KAFKA_PORT = int(os.environ.get("MODSTREAM_CHAOS_KAFKA_PORT", "19392"))
 REDIS_PORT = int(os.environ.get("MODSTREAM_CHAOS_REDIS_PORT", "16679"))
+#: the cluster scenarios' three brokers (first port; six ports from it) and six Redis nodes
+CLUSTER_KAFKA_PORT = int(os.environ.get("MODSTREAM_CHAOS_CLUSTER_KAFKA_PORT", "19394"))
+CLUSTER_REDIS_PORT = int(os.environ.get("MODSTREAM_CHAOS_CLUSTER_REDIS_PORT", "16680"))
 #: faust settings read from the environment of the worker processes (see the module doc)
 WORKER_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
 
@@ -82,17 +85,19 @@ class ChaosEnv:
     """The chaos run's own broker and Redis (restartable without touching anyone else's)."""
 
     run_dir: Path
-    kafka: local.LocalKafka
-    redis: PersistentRedis
+    kafka: local.LocalKafka | local.LocalKafkaCluster
+    redis: PersistentRedis | local.LocalRedisCluster
     codec: Codec
     _db: int = 0
 
     def settings(self, name: str, partitions: int = 4, classifier: bool = True) -> Settings:
-        """Fresh topics, consumer group and Redis database for one scenario."""
+        """Fresh topics, consumer group and Redis database for one scenario (a Redis Cluster has
+        database 0 only: flushed, the scenarios run one at a time)."""
         tag = uuid.uuid4().hex[:6]
         self._db = self._db % 15 + 1
-        url = f"redis://127.0.0.1:{self.redis.port}/{self._db}"
-        syncredis.Redis.from_url(url).flushdb()
+        url = self.redis.url if isinstance(self.redis, local.LocalRedisCluster) else \
+            f"redis://127.0.0.1:{self.redis.port}/{self._db}"
+        slots.connect_sync(url).flushdb()
         s = Settings(kafka_bootstrap=self.kafka.bootstrap, redis_url=url, topic_prefix=f"chaos-{name}-{tag}.",
                      app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions, classifier=classifier)
         admin.apply(s)
@@ -110,7 +115,24 @@ def chaos_env(run_dir: Path | None = None, kafka_port: int = KAFKA_PORT, redis_p
     own_dir = run_dir is None
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="modstream-chaos-"))
     kafka = local.LocalKafka(run_dir, port=kafka_port, controller_port=kafka_port + 1)
-    rds = PersistentRedis(run_dir, port=redis_port)
+    with _services(run_dir, kafka, PersistentRedis(run_dir, port=redis_port), own_dir and not keep) as env:
+        yield env
+
+
+@contextlib.contextmanager
+def cluster_env(run_dir: Path | None = None, kafka_port: int = CLUSTER_KAFKA_PORT,
+                redis_port: int = CLUSTER_REDIS_PORT, keep: bool = False) -> Iterator[ChaosEnv]:
+    """A three-broker KRaft cluster (RF 3, min.insync.replicas 2) and a Redis Cluster (3 masters with a
+    replica each) of our own in run_dir; stopped after."""
+    own_dir = run_dir is None
+    run_dir = Path(run_dir or tempfile.mkdtemp(prefix="modstream-chaos-cluster-"))
+    with _services(run_dir, local.LocalKafkaCluster(run_dir, 3, kafka_port),
+                   local.LocalRedisCluster(run_dir, base_port=redis_port), own_dir and not keep) as env:
+        yield env
+
+
+@contextlib.contextmanager
+def _services(run_dir: Path, kafka, rds, remove: bool) -> Iterator[ChaosEnv]:
     try:
         kafka.start()
         rds.start()
@@ -119,7 +141,7 @@ def chaos_env(run_dir: Path | None = None, kafka_port: int = KAFKA_PORT, redis_p
         for svc in (rds, kafka):
             with contextlib.suppress(Exception):
                 svc.stop()
-        if own_dir and not keep:
+        if remove:
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
@@ -135,6 +157,8 @@ class TopicReader:
         parts = self.consumer.list_topics(self.topic, timeout=10).topics[self.topic].partitions
         self.partitions = sorted(parts)
         self.consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in self.partitions])
+        self.first_ms: dict[str, int] = {}  #: record key -> timestamp (ms) of its first record
+        self.stamps: list[int] = []  #: every record's timestamp (ms), in arrival order
 
     def poll(self, seconds: float = 1.0) -> list[dict]:
         out, deadline = [], time.monotonic() + seconds
@@ -142,7 +166,13 @@ class TopicReader:
             msgs = self.consumer.consume(5000, max(0.05, min(0.5, deadline - time.monotonic())))
             if not msgs:
                 break
-            out += [self.codec.decode(m.value())[1] for m in msgs if not m.error()]
+            for m in msgs:
+                if m.error():
+                    continue
+                self.stamps.append(m.timestamp()[1])
+                if m.key() is not None:
+                    self.first_ms.setdefault(m.key().decode(errors="replace"), m.timestamp()[1])
+                out.append(self.codec.decode(m.value())[1])
         return out
 
     def high_watermark(self, default: int = 0) -> int:
@@ -201,6 +231,8 @@ class Result:
     wall_s: float
     notes: str = ""
     checks: dict[str, bool] = field(default_factory=dict)  #: scenario-specific checks (must all be True)
+    p99_base_ms: float | None = None  #: end-to-end latency (post produced -> audit produced) before the fault
+    p99_fault_ms: float | None = None  #: likewise, of the posts produced during the fault
 
     @property
     def ok(self) -> bool:
@@ -218,12 +250,20 @@ COLUMNS = ("scenario", "events in", "decisions out", "dup (raw)", "dup actions",
 
 
 def table(results: list[Result]) -> str:
-    rows = [COLUMNS] + [(r.scenario, f"{r.events_in:,}", f"{r.decisions_out:,}", f"{r.duplicates:,}",
-                         f"{r.action_duplicates:,}", str(r.missing), str(r.conflicts),
-                         f"{r.lost_actions}/{r.orphan_actions}",
-                         "-" if r.recovery_s is None else f"{r.recovery_s:.1f}", f"{r.wall_s:.0f}",
-                         ("OK " if r.ok else "FAIL ") + r.notes) for r in results]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
+    """One row a scenario; a p99 column (before / during the fault) when any scenario measured latency."""
+    latency = any(r.p99_fault_ms is not None for r in results)
+
+    def ms(v: float | None) -> str:
+        return "-" if v is None else f"{v:,.0f}"
+
+    head = COLUMNS[:-1] + (("p99 ms base/fault",) if latency else ()) + COLUMNS[-1:]
+    rows = [head] + [(r.scenario, f"{r.events_in:,}", f"{r.decisions_out:,}", f"{r.duplicates:,}",
+                      f"{r.action_duplicates:,}", str(r.missing), str(r.conflicts),
+                      f"{r.lost_actions}/{r.orphan_actions}",
+                      "-" if r.recovery_s is None else f"{r.recovery_s:.1f}", f"{r.wall_s:.0f}",
+                      *((f"{ms(r.p99_base_ms)}/{ms(r.p99_fault_ms)}",) if latency else ()),
+                      ("OK " if r.ok else "FAIL ") + r.notes) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
     return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
                      + "  " + row[-1] for row in rows)
 
@@ -251,13 +291,16 @@ class Feed:
             ing.line(i, raw)
         ing.close()
         ids = [json.loads(x)["account"]["account_id"] for x in self.accounts]
-        client = syncredis.Redis.from_url(self.settings.redis_url)
+        client = slots.connect_sync(self.settings.redis_url)
         try:
             def stored() -> bool:
                 dead = [w for w in workers if not w.alive()]
                 if dead:
                     raise ChaosFailure(f"a worker died before the accounts were stored:\n{dead[0].tail(20)}")
-                return client.exists(*[f"ms:acct:{i}" for i in ids]) == len(ids)
+                pipe = client.pipeline(transaction=False)  # per key: a cluster pipeline splits them by node
+                for i in ids:
+                    pipe.exists(key("acct", i))
+                return sum(pipe.execute()) == len(ids)
 
             _wait(stored, timeout, "account snapshots")
         finally:
@@ -593,6 +636,131 @@ def _continue(feed: Feed, posts: list[bytes]) -> Feed:
     return feed
 
 
+# --- on a cluster (cluster_env: three brokers, a Redis Cluster) ----------------------------
+
+def _percentile(values: list[float], q: float) -> float | None:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else None
+
+
+def _in_sync(settings: Settings) -> bool:
+    """Every partition of every topic (internal ones included) has all its replicas in sync."""
+    client = AdminClient({**settings.kafka_config(), "log_level": 0})
+    try:
+        meta = client.list_topics(timeout=5)
+    except KafkaException:
+        return False
+    return len(meta.brokers) == 3 and all(len(pm.isrs) == len(pm.replicas) and pm.leader >= 0
+                                          for t in meta.topics.values() for pm in t.partitions.values())
+
+
+def _cluster_scenario(env: ChaosEnv, name: str, n: int, rate: float,
+                      fault: Callable[[Run], None]) -> Result:
+    """Posts at `rate`/s through one worker; at 30% decided, `fault(run)` (it returns once the fault is
+    over and the cluster is whole again). Recovery: the longest gap between audit records from the
+    fault's start to its end (how long decisions stopped); p99: end-to-end latency of the posts
+    produced before the fault and during it."""
+    with _run(env, name, n, classifier=False) as run:
+        posts = TopicReader(run.settings, env.codec, topics.POSTS)
+        try:
+            run.start_worker()
+            run.feed.load_accounts(workers=run.workers)
+            run.feed.start(rate=rate)
+            run.wait_decided(int(n * 0.3), _drain_budget(n))
+            t_fault = time.time() * 1000
+            fault(run)
+            t_end = time.time() * 1000
+            run.feed.join()
+            run.collect(_drain_budget(n))
+            while set(run.feed.post_ids) - posts.first_ms.keys() and posts.poll(2.0):
+                pass
+        finally:
+            posts.close()
+        window = sorted(t for t in run.audit.stamps if t_fault <= t <= t_end)
+        edges = [t_fault, *window, t_end]
+        run.recovery_s = max(b - a for a, b in zip(edges, edges[1:])) / 1000
+        latency = {p: run.audit.first_ms[p] - at for p, at in posts.first_ms.items() if p in run.audit.first_ms}
+        result = run.result()
+        result.p99_base_ms = _percentile([v for p, v in latency.items() if posts.first_ms[p] < t_fault], 0.99)
+        result.p99_fault_ms = _percentile([v for p, v in latency.items()
+                                           if t_fault <= posts.first_ms[p] <= t_end], 0.99)
+        result.notes += f"; fault {(t_end - t_fault) / 1000:.0f}s, {rate:.0f} posts/s"
+        return result
+
+
+def leader_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0, down_s: float = 10.0) -> Result:
+    """kill -9 the broker leading the busiest posts partition; it stays down `down_s`, then restarts.
+    Checks: decisions go on while it is down (RF 3, min.insync.replicas 2), and it rejoins in sync."""
+    def fault(run: Run) -> None:
+        name = run.settings.topic(topics.POSTS)
+        probe = TopicReader(run.settings, env.codec, topics.POSTS)
+        try:
+            sizes = {p: probe.consumer.get_watermark_offsets(TopicPartition(name, p), timeout=5, cached=False)[1]
+                     for p in probe.partitions}
+            leaders = {p: pm.leader for p, pm in probe.consumer.list_topics(name, timeout=5).topics[name].partitions.items()}
+        finally:
+            probe.close()
+        busiest = max(sizes, key=sizes.get)
+        victim = env.kafka.node(leaders[busiest])
+        victim.kill()
+        before = run.decided_raw()
+        time.sleep(down_s)
+        run.checks["decided_while_leader_dead"] = run.decided_raw() > before
+        victim.start()
+        _wait(lambda: _in_sync(run.settings), 180, "the restarted broker back in every ISR", interval=1.0)
+        run.notes.append(f"kill -9 broker {victim.node_id} (leader of posts partition {busiest}, "
+                         f"{sizes[busiest]:,} records) for {down_s:.0f}s")
+
+    return _cluster_scenario(env, "leader_kill9", n, rate, fault)
+
+
+def redis_master_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0) -> Result:
+    """kill -9 a Redis master; the cluster promotes its replica; the old master restarts as a replica.
+    Checks: a replica was promoted (three masters without the victim) and decisions went on."""
+    def fault(run: Run) -> None:
+        port, victim = sorted(env.redis.masters_now().items())[0]
+        t0 = time.monotonic()
+        victim.kill()
+        before = run.decided_raw()
+        promoted = _wait(lambda: (m := env.redis.masters_now()) and len(m) == 3 and port not in m and m,
+                         60, "a replica to be promoted")
+        promote_s = time.monotonic() - t0
+        run.checks["replica_promoted"] = bool(promoted)
+        _wait(lambda: run.decided_raw() > before, 120, "decisions after the failover", interval=0.2)
+        run.checks["decided_after_failover"] = True
+        victim.start()
+        _wait(lambda: env.redis._state_ok(port), 60, "the old master back in the cluster")
+        run.notes.append(f"kill -9 Redis master :{port}; replica promoted in {promote_s:.1f}s "
+                         f"(masters now {','.join(map(str, sorted(promoted)))})")
+
+    return _cluster_scenario(env, "redis_master_kill9", n, rate, fault)
+
+
+def rolling_restart(env: ChaosEnv, n: int = 15_000, rate: float = 120.0) -> Result:
+    """Stop (SIGTERM: controlled shutdown) and start each broker in turn, waiting until every ISR is
+    whole before the next. Checks: the worker survived it."""
+    def fault(run: Run) -> None:
+        took = []
+        for node in env.kafka.nodes:
+            t0 = time.monotonic()
+            node.stop()
+            node.start()
+            _wait(lambda: _in_sync(run.settings), 180, f"broker {node.node_id} back in every ISR", interval=1.0)
+            took.append(time.monotonic() - t0)
+        run.checks["worker_survived"] = all(w.alive() for w in run.workers)
+        run.notes.append("restarted brokers 1, 2, 3 one by one (" + ", ".join(f"{t:.0f}s" for t in took) + ")")
+
+    return _cluster_scenario(env, "rolling_restart", n, rate, fault)
+
+
+#: name -> (function, default number of posts), run by `--cluster`
+CLUSTER_SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
+    "leader_kill9": (leader_kill9, 6_000),
+    "redis_master_kill9": (redis_master_kill9, 6_000),
+    "rolling_restart": (rolling_restart, 15_000),
+}
+
+
 #: name -> (function, default number of posts)
 SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
     "kill9": (kill9, 50_000),
@@ -606,14 +774,20 @@ SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.chaos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, help="posts per scenario (default: each scenario's own)")
-    parser.add_argument("--scenario", nargs="+", choices=sorted(SCENARIOS), default=list(SCENARIOS))
+    parser.add_argument("--scenario", nargs="+", choices=sorted({**SCENARIOS, **CLUSTER_SCENARIOS}),
+                        help="default: every scenario of the chosen set")
+    parser.add_argument("--cluster", action="store_true",
+                        help="the cluster scenarios, on three brokers and a Redis Cluster of our own")
     parser.add_argument("--run-dir", type=Path, help="keep the services' data and worker logs here")
     args = parser.parse_args(argv)
+    chosen = CLUSTER_SCENARIOS if args.cluster else SCENARIOS
+    if args.scenario and set(args.scenario) - chosen.keys():
+        parser.error(f"{sorted(set(args.scenario) - chosen.keys())} need{'' if args.cluster else ' --cluster'}")
     results = []
-    with chaos_env(args.run_dir) as env:
+    with (cluster_env if args.cluster else chaos_env)(args.run_dir) as env:
         print(f"chaos: kafka {env.kafka.bootstrap}, redis {env.redis.url}, logs in {env.run_dir / 'logs'}", flush=True)
-        for name in args.scenario:
-            fn, default = SCENARIOS[name]
+        for name in args.scenario or list(chosen):
+            fn, default = chosen[name]
             t0 = time.monotonic()
             try:
                 results.append(fn(env, args.posts or default))

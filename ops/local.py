@@ -224,10 +224,12 @@ def redis_answers(url: str, timeout: float = 2.0) -> bool:
     """True when the server at url answers PING."""
     try:
         import redis
+
+        from streams.slots import connect_sync
     except ImportError:
         raise LocalServiceError("python package redis is missing; `pip install redis`") from None
     try:
-        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        client = connect_sync(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         try:
             return bool(client.ping())
         finally:

@@ -4,11 +4,12 @@ Bank files (CSV with the header `hash,kind,policy,bank,source`, or JSONL objects
 same fields): one hash a row; kind md5|pdq (32 / 64 hex chars); policy a policy code; every
 row of a bank names the same policy. Errors name the file, line and field, and how to fix.
 
-Redis keys (all through `stores.key("bank", ...)`):
-- `ms:bank:{name}`      hash: policy, enabled ("1"/"0"), source
-- `ms:bank:{name}:md5`  set of md5 hex;  `ms:bank:{name}:pdq`  set of pdq hex
-- `ms:bank:_index`      set of bank names (names never start with "_")
-- `ms:bank:_version`    counter, bumped by every load/enable/disable/drop that changes something
+Redis keys (all through `stores.key("bank", ...)`, so all in the Redis Cluster slot of the tag
+{bank}: the snapshot script and the MULTI blocks span them):
+- `ms:{bank}:bank:<name>`      hash: policy, enabled ("1"/"0"), source
+- `ms:{bank}:bank:<name>:md5`  set of md5 hex;  `ms:{bank}:bank:<name>:pdq`  set of pdq hex
+- `ms:{bank}:bank:_index`      set of bank names (names never start with "_")
+- `ms:{bank}:bank:_version`    counter, bumped by every load/enable/disable/drop that changes something
 Workers keep a `BankCache`: it checks the counter at most every N seconds and re-reads the
 banks (one Lua call, atomic) only when it moved. The snapshot's own `version` is a digest
 of what it matches, recorded with every decision.

@@ -24,14 +24,13 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from typing import Iterable
 
-import redis as syncredis
 from confluent_kafka import OFFSET_BEGINNING, ConsumerGroupState, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from agents.records import Case
 from agents.tagger import Tagger
 from ops import local
-from streams import admin, hotpath, ingest, sample, topics
+from streams import admin, hotpath, ingest, sample, slots, topics
 from streams.codec import Codec
 from streams.config import Settings
 from streams.registry_import import load_seed
@@ -216,7 +215,7 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
     redis_url = local.ensure_redis()
     if not external_redis:  # database 1 of our own throwaway Redis, emptied: earlier runs' daily caps don't count
         redis_url = redis_url.rsplit("/", 1)[0] + "/1"
-        syncredis.Redis.from_url(redis_url).flushdb()
+        slots.connect_sync(redis_url).flushdb()
     settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=redis_url,
                        topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}",
                        classifier=classifier)

@@ -114,9 +114,9 @@ class RedisReplayed:
 
     @classmethod
     def connect(cls, settings: Settings) -> "RedisReplayed":
-        import redis
+        from streams.slots import connect_sync
 
-        return cls(redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10),
+        return cls(connect_sync(settings.redis_url, decode_responses=True, socket_timeout=10),  # one key: one slot
                    settings.topic(topics.DEAD_LETTERS))
 
     def replayed(self, ids: Iterable[str]) -> set[str]:

@@ -12,6 +12,9 @@ from streams import metrics
 
 log = structlog.get_logger("modstream.retry")
 T = TypeVar("T")
+#: Redis away, or a Redis Cluster failing over (a slot without a master until a replica is promoted)
+UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, redis.exceptions.ClusterDownError,
+               redis.exceptions.TryAgainError, redis.exceptions.SlotNotCoveredError)
 
 
 async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args) -> T:
@@ -20,7 +23,7 @@ async def with_retry(what: str, fn: Callable[..., Awaitable[T]], *args) -> T:
     while True:
         try:
             return await fn(*args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        except UNAVAILABLE as exc:
             metrics.REDIS_ERRORS.labels(what).inc()
             log.warning("redis_unavailable", op=what, retry_in_s=delay, error=type(exc).__name__)
             await asyncio.sleep(delay)

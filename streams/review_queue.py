@@ -12,9 +12,10 @@ An appeal never goes to a reviewer of the appealed decision: those are stored as
 `Reviewer` (streams/reviewers.py): the senior flag comes from the roster's roles, and who may
 decide what is `agents.review.authority_problems`.
 
-Keys (`streams.stores.key()`):
-- `ms:review:{item_id}`     JSON ReviewItem (item id: the escalation id, or "appeal:{appeal_id}")
-- `ms:reviewq:{state}`      sorted set of item ids by created_at (oldest first), one per state
+Keys (`streams.stores.key()`; all in the one Redis Cluster slot of the tag {review}, since an
+update moves an item between state indexes under WATCH/MULTI):
+- `ms:{review}:review:<item_id>`  JSON ReviewItem (item id: the escalation id, or "appeal:<appeal_id>")
+- `ms:{review}:reviewq:<state>`   sorted set of item ids by created_at (oldest first), one per state
 
 Every transition is a pure function of the item (`claimed`, `review_for`, `decided`), shared
 by `RedisReviewQueue` (optimistic WATCH/MULTI, so concurrent claims cannot both win) and
@@ -324,15 +325,14 @@ class RedisReviewQueue(ReviewQueue):
     def __init__(self, client: aioredis.Redis, clock: Callable[[], datetime] = _utcnow):
         self.client = client
         self.clock = clock
-        self._insert_one = client.register_script(_INSERT_NEW)
 
     async def _insert_new(self, items: Sequence[ReviewItem]) -> None:
         if not items:
             return
         pipe = self.client.pipeline(transaction=False)
-        for item in items:
-            await self._insert_one(keys=[key("review", item.item_id), key("reviewq", item.state)],
-                                   args=[item.to_json(), _epoch(item.created_at), item.item_id], client=pipe)  # queued
+        for item in items:  # EVAL, queued: a cluster pipeline cannot load a missing script (one slot: {review})
+            pipe.eval(_INSERT_NEW, 2, key("review", item.item_id), key("reviewq", item.state),
+                      item.to_json(), _epoch(item.created_at), item.item_id)
         await pipe.execute()
 
     async def _load(self, item_id: str) -> ReviewItem | None:

@@ -1,6 +1,7 @@
 """Redis-backed state: the account registry, report sets and decided-post summaries.
 
-Keys (one builder, `key()`, so every reader and writer agrees):
+Keys (one builder, `key()` in streams/slots.py, so every reader and writer agrees; the braces are
+the hash tag: a script over one post's or one account's keys touches one Redis Cluster slot):
 - `ms:acct:{id}`    JSON Account snapshot (latest by observed_at wins)
 - `ms:desig:{id}`   JSON list of Designations (from the shipped seed and importers)
 - `ms:reports:{post_id}`  hash reporter -> JSON Report (one per reporter: duplicates don't count twice)
@@ -10,8 +11,10 @@ Keys (one builder, `key()`, so every reader and writer agrees):
                           appeals, legal requests and report-raised re-review (`Retention.decided_seconds`)
 - `ms:posttext:{post_id}` the decided post's text, for re-review: personal data, kept shorter
 - `ms:deleted:{post_id}`  set when the post was deleted at the source
-- `ms:capres:{day}:{type}` set of automated action ids reserved against the day's cap
-Every key but the registry's has a TTL (`Retention`).
+- `ms:{capres}:capres:{day}:{type}` set of automated action ids reserved against the day's cap (one slot
+                          for all days and types: the reservation script spans the day's types)
+Every key but the registry's has a TTL (`Retention`). Scripts over many posts are `SlotScript`s: one
+call per slot group on a Redis Cluster, one call on a single Redis.
 
 Writes are idempotent (faust's delivery guarantee does not cover Redis). Reads go
 through a small in-process cache with bounded staleness; a miss costs one pipelined
@@ -30,13 +33,9 @@ import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from agents.records import Account, Designation, Report
+from streams import slots
 from streams.config import Settings
-
-PREFIX = "ms"
-
-
-def key(kind: str, ident: str) -> str:
-    return f"{PREFIX}:{kind}:{ident}"
+from streams.slots import PREFIX, SlotScript, key  # noqa: F401 (PREFIX, key: this module's interface)
 
 
 @dataclass
@@ -152,8 +151,8 @@ class RedisRegistry:
         return len(by_account)
 
 
-#: One round trip for a whole batch: the reports of many posts, and many decided summaries.
-#: (Multi-key scripts need every key in one slot on Redis Cluster; this is single-node Redis.)
+#: One round trip for a whole batch: the reports of many posts, and many decided summaries
+#: (SlotScripts: one call per slot group on a Redis Cluster).
 _HVALS_MANY = """
 local out = {}
 for i, k in ipairs(KEYS) do out[i] = redis.call('HVALS', k) end
@@ -217,9 +216,9 @@ class RedisReports:
     retention: Retention = field(default_factory=lambda: Retention.of(Settings()))
 
     def __post_init__(self) -> None:
-        self._hvals_many = self.client.register_script(_HVALS_MANY)
-        self._set_many_ex = self.client.register_script(_SET_MANY_EX)
-        self._mark_decided = self.client.register_script(_MARK_DECIDED)
+        self._hvals_many = SlotScript(self.client, _HVALS_MANY)
+        self._set_many_ex = SlotScript(self.client, _SET_MANY_EX)
+        self._mark_decided = SlotScript(self.client, _MARK_DECIDED)
 
     async def add(self, reports: Sequence[Report], window_seconds: float = 3600) -> list[tuple[bool, int]]:
         """Record reports, in order, in one round trip. Per report: (new: False when this reporter
@@ -241,7 +240,7 @@ class RedisReports:
         return [(bool(raw[i]), int(raw[i + 2])) for i in range(0, len(raw), 5)]
 
     async def for_posts(self, post_ids: Sequence[str]) -> dict[str, tuple[Report, ...]]:
-        raw = await self._hvals_many(keys=[key("reports", p) for p in post_ids]) if post_ids else []
+        raw = await self._hvals_many([((key("reports", p),), ()) for p in post_ids])
         return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
 
     async def mark_decided(self, summaries: dict[str, dict]) -> dict[str, bool]:
@@ -250,33 +249,29 @@ class RedisReports:
         replaces a human's or a stronger one (a benign edit of a removed post). Returns post id -> written."""
         if not summaries:
             return {}
-        keys: list[str] = []
-        args: list[str | int] = []
+        items = []
         for p, summary in summaries.items():
             rest = {k: v for k, v in summary.items() if k != "post_text"}
             automated = rest.get("decided_by", "automation") == "automation"
-            keys += [key("decided", p), key("posttext", p)]
-            args += [json.dumps(rest, sort_keys=True), int(rest.get("standing") or 0), int(automated),
-                     summary.get("post_text") or ""]
-        written = await self._mark_decided(keys=keys, args=[*args, self.retention.decided_seconds,
-                                                            self.retention.text_seconds])
+            items.append(((key("decided", p), key("posttext", p)),
+                          (json.dumps(rest, sort_keys=True), int(rest.get("standing") or 0), int(automated),
+                           summary.get("post_text") or "")))
+        written = await self._mark_decided(items, extra=(self.retention.decided_seconds, self.retention.text_seconds))
         return {p: bool(w) for p, w in zip(summaries, written)}
 
     async def mark_deleted(self, post_ids: Sequence[str]) -> None:
         """Posts deleted at the source."""
-        if post_ids:
-            await self._set_many_ex(keys=[key("deleted", p) for p in post_ids],
-                                    args=[*(1 for _ in post_ids), self.retention.decided_seconds])
+        await self._set_many_ex([((key("deleted", p),), (1,)) for p in post_ids], extra=(self.retention.decided_seconds,))
 
     async def deleted(self, post_ids: Sequence[str]) -> set[str]:
-        flags = await self.client.mget([key("deleted", p) for p in post_ids]) if post_ids else []
+        flags = await slots.mget(self.client, [key("deleted", p) for p in post_ids])
         return {p for p, f in zip(post_ids, flags) if f}
 
     async def decided(self, post_ids: Sequence[str]) -> dict[str, dict]:
         """The decided summaries of those posts that have one, with `post_text` while it is kept."""
         if not post_ids:
             return {}
-        raw = await self.client.mget([k for p in post_ids for k in (key("decided", p), key("posttext", p))])
+        raw = await slots.mget(self.client, [k for p in post_ids for k in (key("decided", p), key("posttext", p))])
         out = {}
         for n, p in enumerate(post_ids):
             summary, text = raw[2 * n], raw[2 * n + 1]
@@ -294,7 +289,7 @@ class RedisReports:
         return {e for e, fresh in zip(escalation_ids, await pipe.execute()) if not fresh}
 
     async def raised(self, escalation_ids: Sequence[str]) -> set[str]:
-        flags = await self.client.mget([key("raised", e) for e in escalation_ids]) if escalation_ids else []
+        flags = await slots.mget(self.client, [key("raised", e) for e in escalation_ids])
         return {e for e, f in zip(escalation_ids, flags) if f}
 
 
@@ -357,5 +352,6 @@ class RedisDailyCaps:
         return dict(zip(types, await pipe.execute())) if types else {}
 
 
-def connect(url: str) -> aioredis.Redis:
-    return aioredis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+def connect(url: str) -> aioredis.Redis | aioredis.RedisCluster:
+    """A client for MODSTREAM_REDIS_URL: `redis+cluster://host:port` is a Redis Cluster (streams/slots.py)."""
+    return slots.connect(url, health_check_interval=30)

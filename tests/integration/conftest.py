@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from ops import local
-from streams import admin, tail
+from streams import admin, slots, tail
 from streams.codec import Codec
 from streams.config import Settings
 from streams.worker import WorkerProcess, settings_env
@@ -26,6 +26,8 @@ from streams.worker import WorkerProcess, settings_env
 # ports of the test session's own services (override to run two test sessions side by side)
 KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_PORT", "19192"))
 REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_REDIS_PORT", "16479"))
+#: first port of the Redis Cluster (six nodes) that the cluster tests start; Kafka cluster: test_cluster_chaos.py
+REDIS_CLUSTER_PORT = int(os.environ.get("MODSTREAM_TEST_REDIS_CLUSTER_PORT", str(REDIS_PORT + 1)))
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,17 @@ def services(tmp_path_factory) -> Iterator[Services]:
             svc.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory) -> Iterator[local.LocalRedisCluster]:
+    """A local Redis Cluster (3 masters, a replica each), started on first use, stopped at the end."""
+    cluster = local.LocalRedisCluster(tmp_path_factory.mktemp("redis-cluster"), base_port=REDIS_CLUSTER_PORT)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture(scope="module")
 def stack(services: Services) -> Settings:
     """Settings for one test module: own topic prefix and app id, topics applied, Redis flushed."""
@@ -66,7 +79,7 @@ def stack(services: Services) -> Settings:
                         topic_prefix=f"t{tag}.", app_id=f"modstream-t{tag}", partitions=2,
                         metrics_port=0)  # free ports: test sessions and demos run side by side
     admin.apply(settings)
-    redis.Redis.from_url(services.redis_url).flushdb()
+    slots.connect_sync(services.redis_url).flushdb()
     return settings
 
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from agents.records import Report
-from streams import stores
+from streams import slots, stores
 
 pytestmark = pytest.mark.integration
 DAY = stores.DAY
@@ -130,8 +130,6 @@ def test_cap_reservations_are_atomic_across_workers_and_idempotent_per_action(se
 def test_a_patch_racing_a_full_snapshot_merges_into_it_instead_of_overwriting(services):
     import json
 
-    import redis
-
     from agents.records import Account
     from streams.formats.common import AccountUpdate
 
@@ -139,7 +137,7 @@ def test_a_patch_racing_a_full_snapshot_merges_into_it_instead_of_overwriting(se
     stored = Account(aid, handle="old", followers=10, observed_at="2026-11-20T12:00:00Z")
     racing = Account(aid, handle="old", followers=900_000, verified=True, observed_at="2026-11-20T12:00:02Z")
     patch = AccountUpdate(Account(aid, handle="new", observed_at="2026-11-20T12:00:03Z"), frozenset({"handle"}))
-    other = redis.Redis.from_url(services.redis_url)  # another worker, writing a full snapshot
+    other = slots.connect_sync(services.redis_url)  # another worker, writing a full snapshot
     seen: list[Account | None] = []
 
     def merge(current: Account | None) -> Account:

@@ -34,10 +34,10 @@ def test_default_replication_follows_the_cluster_size(fresh):
     assert admin.resolved_replication(fresh) == 1
 
 
-def test_partitions_grow_but_never_shrink(fresh):
+def test_partitions_grow_but_never_shrink(fresh, poll):
     admin.apply(fresh)
     assert f"{fresh.topic(topics.POSTS)}: partitions 2 -> 3" in admin.apply(replace(fresh, partitions=3))
-    assert _partitions(fresh, topics.POSTS) == (3, 1)
+    poll(lambda: _partitions(fresh, topics.POSTS) == (3, 1), 30, "3 partitions in the metadata")
     with pytest.raises(admin.TopicsError, match=r"posts\.v1 has 3 partitions, settings ask for 2"):
         admin.apply(fresh)
     assert _partitions(fresh, topics.POSTS) == (3, 1)
