@@ -146,13 +146,11 @@ class StateCollector:
     Prometheus scrapes: every worker reports the same shared numbers (dashboards take the max)."""
 
     def __init__(self, redis_url: str, caps: Mapping[str, int]):
-        import redis
-
         from streams.review_queue import KINDS
-        from streams.stores import key
+        from streams.slots import connect_sync, key
 
         self.kinds, self.caps, self.key = KINDS, dict(caps), key
-        self.client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        self.client = connect_sync(redis_url, socket_timeout=2, socket_connect_timeout=2)  # keys: {review}, {capres}
         self.scan = self.client.register_script(_QUEUE_SCAN)
         self.keys = [key("reviewq", ""), key("review", "")]
 
