@@ -448,6 +448,8 @@ class LocalKafkaCluster:
         self.nodes = [LocalKafka(self.run_dir / f"kafka-{i + 1}", port=p, controller_port=c, node_id=i + 1,
                                  quorum_voters=voters, replication=min(3, self.brokers), heap_mb=512)
                       for i, (p, c) in enumerate(ports)]
+        for node in self.nodes:  # a restarted node waits for the controller to see it caught up: slow on a busy host
+            node.start_timeout = 240.0
 
     @property
     def bootstrap(self) -> str:
