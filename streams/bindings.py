@@ -190,7 +190,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
             await delivered(out)
 
     async def tag_one(out: Outbox, msg: Any) -> None:
-        post = Post.from_dict(decode(msg, topics.POSTS))
+        post = Post.from_dict(decode(msg, topics.POSTS), now=msg.timestamp or None)
         with budget(s.record_budget_seconds, "tag"):  # sync code only: the alarm must not land in the loop
             record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
         await send(out, topics.CLASSIFY, post.post_id, record)
@@ -237,7 +237,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
     async def account_one(out: Outbox, msg: Any) -> None:
         if msg.value is None:  # compaction tombstone: account deleted upstream
             return
-        account = Account.from_dict(decode(msg, topics.ACCOUNTS))
+        account = Account.from_dict(decode(msg, topics.ACCOUNTS), now=msg.timestamp or None)
         await with_retry("registry.put_account", rt.registry.put_account, account)
 
     async def accounts(stream: faust.StreamT) -> None:

@@ -34,8 +34,10 @@ def cmd_decide(args, settings: Settings) -> int:
     policy = settings.policy()
     registry = decide.index(load_seed(settings.registry_seed) if settings.registry_seed.exists() else ())
     classifier = TextClassifier.load() if settings.classifier and not args.no_classifier else None
-    with (open(args.input, encoding="utf-8") if args.input != "-" else sys.stdin) as lines:
-        ok, bad = decide.run(lines, sys.stdout, Tagger(policy, classifier=classifier), registry, policy)
+    sys.stdout.reconfigure(encoding="utf-8")  # the contract's output is UTF-8, whatever the locale
+    with (open(args.input, "rb") if args.input != "-" else sys.stdin.buffer) as lines:  # bytes: bad UTF-8 is a line's error
+        ok, bad = decide.run(lines, sys.stdout, Tagger(policy, classifier=classifier), registry, policy,
+                             settings.record_budget_seconds)
     print(f"decide: {ok} decided, {bad} rejected", file=sys.stderr)
     return 0
 

@@ -30,7 +30,8 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
 import structlog
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import (TIMESTAMP_NOT_AVAILABLE, Consumer, KafkaError, KafkaException, Message, Producer,
+                             TopicPartition)
 
 from agents.caps import charges, reservations
 from agents.effects import Decision
@@ -98,6 +99,12 @@ class Item:
 def _ref(msg: Message) -> dict[str, Any]:
     return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
             "digest": hashlib.sha256(msg.value() or b"").hexdigest()}
+
+
+def _broker_time(msg: Message) -> float | None:
+    """The record's broker timestamp in epoch seconds: times in it may not be a day ahead of this."""
+    kind, ms = msg.timestamp()
+    return ms / 1000 if kind != TIMESTAMP_NOT_AVAILABLE else None
 
 
 def _where(msg: Message, key: str) -> dict[str, Any]:
@@ -218,7 +225,8 @@ class _Batch:
         def of(spec: TopicSpec) -> list[Message]:
             return by_topic.get(self.s.topic(spec), [])
 
-        reports = self._each(of(topics.REPORTS), lambda m: (m, Report.from_dict(self._value(m, topics.REPORTS))), "report")
+        reports = self._each(of(topics.REPORTS), lambda m: (m, Report.from_dict(self._value(m, topics.REPORTS), now=_broker_time(m))),
+                             "report")
         if reports:
             self._reports(reports)
         items = self._each(of(self.posts_from), self._read, "tag")
@@ -292,10 +300,10 @@ class _Batch:
         rt = self.rt
         record = self._value(msg, self.posts_from)
         if self.posts_from is topics.TAGGED:
-            post = Post.from_dict(record["post"])
+            post = Post.from_dict(record["post"], now=_broker_time(msg))
             violations = tuple(Violation.from_dict(v) for v in record["violations"])
             return Item(msg, post, violations, [record["input"], _ref(msg)])
-        post = Post.from_dict(record)
+        post = Post.from_dict(record, now=_broker_time(msg))
         return Item(msg, post, tuple(rt.tagger.tag(post)), [_ref(msg)])
 
     def _route(self, items: list[Item]) -> None:

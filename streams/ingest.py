@@ -27,7 +27,7 @@ from typing import IO, Iterable
 
 from confluent_kafka import Producer
 
-from agents.records import Account, Case, RecordError, Report
+from agents.records import MAX_LINE_BYTES, Account, Case, LineError, RecordError, Report, load_line
 from streams import topics
 from streams.codec import Codec, CodecError
 from streams.config import Settings
@@ -102,9 +102,11 @@ class Ingestor:
         if not raw.strip():
             return
         try:
-            records = self.records(json.loads(raw)) if self.fmt == "contract" else self._native(raw)
+            records = self.records(load_line(raw)) if self.fmt == "contract" else self._native(raw)
         except MappingError as exc:
             return self._dead(number, raw, exc.error_type, exc.reason)
+        except LineError as exc:
+            return self._dead(number, raw, "invalid_json", exc.problem)
         except json.JSONDecodeError as exc:
             return self._dead(number, raw, "invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno}); "
                                                             "each line must be one JSON object")
@@ -124,6 +126,8 @@ class Ingestor:
 
     def _native(self, raw: bytes) -> list[tuple[TopicSpec, str, bytes]]:
         """A native event, mapped and encoded (see `mapped_records`)."""
+        if len(raw) > MAX_LINE_BYTES:
+            raise LineError("$", f"the line is {len(raw):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
         m = map_line(self.fmt, raw)
         self.stats.upstream_errors += m.upstream_errors
         self.stats.unmapped.update(note.split(":", 1)[0] for note in m.unmapped)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agents.records import MAX_LINE_BYTES
+
 DAY_MS = 24 * 3600 * 1000
 
 # Record sizes, one coherent set: what we produce fits every topic, what we read is bounded
 # before it is decoded, and a dead letter of the largest input still fits its topic.
 TOPIC_MAX_BYTES = 1_048_588  #: max.message.bytes of every catalog topic (Kafka's default, set explicitly)
 MAX_MESSAGE_BYTES = 1_000_000  #: the largest record modstream produces (producer message.max.bytes)
-MAX_INPUT_BYTES = 512 * 1024  #: an input record (or ingest line) larger than this is dead-lettered undecoded
+MAX_INPUT_BYTES = MAX_LINE_BYTES  #: an input record (as an ingest line) larger than this is dead-lettered undecoded
 KEEP_ORIGINAL_BYTES = 64 * 1024  #: a dead letter keeps its original whole up to this size, else its start
 
 
