@@ -26,8 +26,12 @@ until decisions flow again (audit.v1 grows).
 Workers run with `BROKER_SESSION_TIMEOUT=10` (faust reads it from the environment; its
 default is 60 s): after a kill -9 the group coordinator waits for the dead member's session
 to expire before it hands its partitions to anyone, so with the default a kill -9 costs
-about a minute of recovery. The scenarios are plain functions (`SCENARIOS`), used by
-tests/integration/test_chaos.py with a bounded number of posts.
+about a minute of recovery. The watchdog (streams/liveness.py) gets `WATCHDOG_SECONDS` (30)
+instead of its 180 s default, so a consumer stuck after a broker restart (issue 14: faust's
+aiokafka consumer marks its coordinator dead and never fetches again) is restarted within a
+scenario's drain budget; the notes count such restarts (`watchdog_restart` in the worker log).
+The scenarios are plain functions (`SCENARIOS`), used by tests/integration/test_chaos.py with a
+bounded number of posts.
 """
 
 from __future__ import annotations
@@ -64,6 +68,8 @@ CLUSTER_KAFKA_PORT = int(os.environ.get("MODSTREAM_CHAOS_CLUSTER_KAFKA_PORT", "1
 CLUSTER_REDIS_PORT = int(os.environ.get("MODSTREAM_CHAOS_CLUSTER_REDIS_PORT", "16680"))
 #: faust settings read from the environment of the worker processes (see the module doc)
 WORKER_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+#: the watchdog restarts a stuck consumer after this long (default 180 s): inside a scenario's drain budget
+WATCHDOG_SECONDS = 30.0
 
 
 class ChaosFailure(AssertionError):
@@ -99,7 +105,8 @@ class ChaosEnv:
             f"redis://127.0.0.1:{self.redis.port}/{self._db}"
         slots.connect_sync(url).flushdb()
         s = Settings(kafka_bootstrap=self.kafka.bootstrap, redis_url=url, topic_prefix=f"chaos-{name}-{tag}.",
-                     app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions, classifier=classifier)
+                     app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions, classifier=classifier,
+                     watchdog_seconds=WATCHDOG_SECONDS)
         admin.apply(s)
         return s
 
@@ -435,6 +442,12 @@ def _drop_topics(settings: Settings) -> None:
             f.result(30)
 
 
+def _watchdog_restarts(workers: list[WorkerProcess]) -> int:
+    """Stuck consumers the watchdog restarted, from the workers' logs."""
+    return sum(w.log_path.read_text(errors="replace").count('"watchdog_restart"') for w in workers
+               if w.log_path.exists())
+
+
 def _drain_budget(n: int) -> float:
     return 120.0 + n / 300.0  # generous: ~1,000 posts/s per worker here, a third of that as the bound
 
@@ -510,6 +523,7 @@ def broker_restart(env: ChaosEnv, n: int = 20_000, down_s: float = 5.0) -> Resul
         run.collect(_drain_budget(n))
         restarts = [w for w in run.workers if not w.alive()]
         run.checks["worker_survived"] = not restarts
+        run.notes.append(f"{_watchdog_restarts(run.workers)} watchdog restart(s)")
         return run.result()
 
 

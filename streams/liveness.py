@@ -71,7 +71,9 @@ class Liveness:
         now = self.clock()
         with self._lock:
             self.reachable = sample is not None
-            if sample is None:
+            if sample is None:  # an outage is nobody's lack of progress: the clocks start again once it ends
+                self.last_progress = now
+                self.out_since = now if self.out_since is not None else None
                 return
             before = self.sample
             moved = before is None or sample.assigned != before.assigned or any(

@@ -97,3 +97,20 @@ def test_a_new_assignment_counts_as_progress():
 
 def test_lag_without_a_committed_offset_counts_from_the_start():
     assert GroupSample(True, frozenset({TP}), {TP: -1001}, {TP: 40}).lag == {TP: 40}
+
+
+def test_after_a_broker_outage_the_consumer_gets_the_whole_watchdog_time_again():
+    """A broker down longer than the watchdog time must not restart a consumer the moment it is back
+    (chaos broker_restart: down ~35 s); only no progress for the watchdog time after it does."""
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))
+    for _ in range(10):  # 100 s of outage, probes unanswered
+        clock.now += 10
+        lv.observe(None)
+    clock.now += 5
+    lv.observe(sample(100, 1000))
+    assert lv.stuck() is None
+    clock.now += 61
+    lv.observe(sample(100, 1000))
+    assert lv.stuck() is not None
