@@ -14,7 +14,7 @@ import uuid
 import pytest
 import redis
 
-from streams import admin, topics
+from streams import admin, stores, topics
 from streams.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
@@ -62,5 +62,5 @@ def test_a_cap_holds_the_rest_and_a_redelivery_is_not_charged_twice(stack, codec
     assert all(len(d) == 2 for d in per_post.values()) and len(per_post) == N
     assert {p: set(d) for p, d in per_post.items()} == {a["post_id"]: {(a["decision_id"], a["route"])} for a in first}
     client = redis.Redis.from_url(s.redis_url)
-    (reserved,) = list(client.scan_iter("ms:capres:*:remove"))
+    (reserved,) = list(client.scan_iter(stores.key("capres", "*:remove")))
     assert client.scard(reserved) == 3  # charged once
