@@ -669,6 +669,10 @@ def ensure_redis(url: str | None = None, *, run_dir: Path | None = None, port: i
 def _services(name: str, run_dir: Path | None, brokers: int | None, redis_cluster: bool | None) -> list:
     """The local services `name` means. For stop/status/logs without --brokers / --redis-cluster: the
     single node and the cluster both (whichever is there)."""
+    if name == "prometheus":
+        from ops.local_prometheus import local_prometheus
+
+        return [local_prometheus(run_dir)]
     if name == "kafka":
         single, cluster = local_kafka(run_dir), local_kafka_cluster(run_dir, brokers or 3)
         return [single] if brokers == 1 else [cluster] if brokers else [single, cluster]
@@ -678,12 +682,12 @@ def _services(name: str, run_dir: Path | None, brokers: int | None, redis_cluste
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.local",
-                                     description="Run a real local Kafka (KRaft) and Redis for modstream.",
+                                     description="Run a real local Kafka (KRaft), Redis and Prometheus for modstream.",
                                      epilog="env: MODSTREAM_RUN_DIR, MODSTREAM_CACHE_DIR, MODSTREAM_LOCAL_KAFKA_PORT, "
-                                     "MODSTREAM_LOCAL_REDIS_PORT; `start` uses MODSTREAM_KAFKA_BOOTSTRAP / "
+                                     "MODSTREAM_LOCAL_REDIS_PORT, MODSTREAM_LOCAL_PROMETHEUS_PORT; `start` uses MODSTREAM_KAFKA_BOOTSTRAP / "
                                      "MODSTREAM_REDIS_URL instead when they are set and answer.")
     parser.add_argument("command", choices=["start", "stop", "status", "logs"])
-    parser.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "all"])
+    parser.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "prometheus", "all"])
     parser.add_argument("-n", "--lines", type=int, default=40, help="lines of log to show (logs)")
     parser.add_argument("--run-dir", type=Path, help="default: $MODSTREAM_RUN_DIR or <repo>/.run")
     parser.add_argument("--brokers", type=int, help="start: a KRaft cluster of N nodes (default 1); "
@@ -695,10 +699,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.brokers is not None and args.brokers < 1:
         parser.error("--brokers must be at least 1")
     try:
-        for name in ["kafka", "redis"] if args.service == "all" else [args.service]:
+        for name in ["kafka", "redis", "prometheus"] if args.service == "all" else [args.service]:
             if args.command == "start":
                 addr = (ensure_kafka(run_dir=args.run_dir, brokers=args.brokers or 1) if name == "kafka"
-                        else ensure_redis(run_dir=args.run_dir, cluster=bool(args.redis_cluster)))
+                        else ensure_redis(run_dir=args.run_dir, cluster=bool(args.redis_cluster)) if name == "redis"
+                        else _services(name, args.run_dir, None, None)[0].start())
                 print(f"{name}: {addr}")
                 continue
             for svc in _services(name, args.run_dir, args.brokers, args.redis_cluster):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ops.local import OPS_DIR, _Service, _which, apt_binary
+from ops.local import OPS_DIR, _env_port, _Service, apt_binary, default_run_dir
 
 RULES = OPS_DIR / "prometheus" / "alerts.yml"
 
@@ -94,5 +94,8 @@ class LocalPrometheus(_Service):
         return body["data"]["result"]
 
 
-def promtool() -> str:
-    return _which("promtool", "it comes with Debian's prometheus package: `apt-get install -y prometheus`")
+def local_prometheus(run_dir: Path | None = None) -> LocalPrometheus:
+    """LocalPrometheus from MODSTREAM_RUN_DIR / MODSTREAM_LOCAL_PROMETHEUS_PORT; workers started with
+    MODSTREAM_METRICS_TARGETS_DIR=<its targets_dir> are scraped."""
+    return LocalPrometheus(Path(run_dir) if run_dir else default_run_dir(),
+                           _env_port("MODSTREAM_LOCAL_PROMETHEUS_PORT", 19090))

@@ -475,9 +475,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="one JSON object on stdout")
     s.set_defaults(fn=cmd_bench)
 
-    s = sub.add_parser("local", help="start/stop/status/logs of the local Kafka and Redis")
+    s = sub.add_parser("local", help="start/stop/status/logs of the local Kafka, Redis and Prometheus")
     s.add_argument("action", choices=["start", "stop", "status", "logs"])
-    s.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "all"])
+    s.add_argument("service", nargs="?", default="all", choices=["kafka", "redis", "prometheus", "all"])
     s.add_argument("--brokers", type=int, help="a KRaft cluster of N nodes (3: replication factor 3, "
                    "min.insync.replicas 2); stop/status default to both the single broker and a cluster")
     s.add_argument("--redis-cluster", action="store_true",

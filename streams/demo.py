@@ -18,6 +18,7 @@ from pathlib import Path
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from ops import local
+from ops.local_prometheus import local_prometheus
 from streams import admin, ingest, reviewers, sample, topics
 from streams.codec import Codec
 from streams.config import Settings
@@ -57,11 +58,14 @@ def demo_roster(path: Path) -> bool:
 
 
 def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
-    print("== modstream demo: starting Kafka and Redis (first run downloads Kafka jars) ...", flush=True)
+    print("== modstream demo: starting Kafka, Redis and Prometheus (first run downloads Kafka jars) ...", flush=True)
     run_dir = local.default_run_dir()
+    prometheus = local_prometheus(run_dir)
+    prometheus.start()
     settings = replace(settings, kafka_bootstrap=local.ensure_kafka(),
-                       redis_url=local.ensure_redis())
-    print(f"   kafka {settings.kafka_bootstrap}   redis {settings.redis_url}")
+                       redis_url=local.ensure_redis(),
+                       metrics_port=0, metrics_targets_dir=str(prometheus.targets_dir))  # free ports, found by file_sd
+    print(f"   kafka {settings.kafka_bootstrap}   redis {settings.redis_url}   prometheus {prometheus.url}")
     for change in admin.apply(settings):
         print(f"   topics: {change}")
     codec = Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None)
@@ -135,5 +139,8 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
         print(f"   demo reviewers written to {settings.review_roster}:")
     print("   .venv/bin/modstream console            # the review console, http://127.0.0.1:8330; demo sign-ins: "
           + ", ".join(f"{r} / {pw} ({roles[0]})" for r, roles, pw in DEMO_ROSTER))
+    print(f"\n== metrics: Prometheus at {prometheus.url} scrapes the worker (alerts: {prometheus.url}/alerts)")
+    print(f"   {prometheus.url}/graph?g0.expr=sum%20by%20(route)%20(modstream_posts_decided_total)")
+    print("   /healthz and /readyz of each worker process: the targets at " + f"{prometheus.url}/targets")
     print("   stop everything: make stop")
     return 0 if len(decided) == stats.posts else 1

@@ -58,6 +58,17 @@ RESTARTS = Counter("modstream_watchdog_restarts", "Stuck consumers restarted (th
                    ["group"])
 
 
+def faust_sensor():
+    """A faust sensor counting the faust side's produce errors (the hot path counts its own)."""
+    import faust
+
+    class KafkaErrors(faust.Sensor):
+        def on_send_error(self, producer, exc, state) -> None:
+            KAFKA_ERRORS.labels("produce").inc()
+
+    return KafkaErrors()
+
+
 def violation_source(source: str) -> str:
     """Bounded kind of a violation's source: rules, classifier, bank or upstream."""
     if source.startswith("hashbank@"):

@@ -36,7 +36,7 @@ def run(settings: Settings, role: str = "all") -> None:
         return
     import faust
 
-    from streams import liveness
+    from streams import liveness, metrics
     from streams.admin import resolved_replication
     from streams.app import Runtime, create_app
     from streams.bindings import bind
@@ -53,6 +53,7 @@ def run(settings: Settings, role: str = "all") -> None:
     watch = liveness.watch(settings, "agents", settings.app_id, settings.metrics_port, restart)  # faust's group
     app = create_app(replace(settings, replication=resolved_replication(settings)),  # faust's own topics
                      client_id=watch.client_id)
+    app.sensors.add(metrics.faust_sensor())
     bind(app, Runtime.build(settings), ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
     hot = _HotPathChild.start(settings) if "route" in ROLES[role] else None

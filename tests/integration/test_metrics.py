@@ -121,3 +121,19 @@ def test_readyz_follows_redis(stack, services, tmp_path, poll):
     finally:
         worker.stop()
         rds.stop()
+
+
+def test_local_cli_starts_prometheus_and_status_prints_its_url(tmp_path, monkeypatch, capsys):
+    port = free_port()
+    monkeypatch.setenv("MODSTREAM_LOCAL_PROMETHEUS_PORT", str(port))
+    try:
+        assert local.main(["start", "prometheus", "--run-dir", str(tmp_path)]) == 0
+        assert local.main(["status", "prometheus", "--run-dir", str(tmp_path)]) == 0
+        out = capsys.readouterr().out
+        assert f"prometheus http://127.0.0.1:{port}: running" in out, out
+        rules = LocalPrometheus(tmp_path, port=port).query('count(ALERTS) or vector(0)')
+        assert rules, "Prometheus answers queries"
+    finally:
+        assert local.main(["stop", "prometheus", "--run-dir", str(tmp_path)]) == 0
+    assert local.main(["status", "prometheus", "--run-dir", str(tmp_path)]) == 0
+    assert f"prometheus http://127.0.0.1:{port}: stopped" in capsys.readouterr().out
