@@ -176,6 +176,19 @@ def _roster(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_console(args, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from streams.console import app
+
+    settings = replace(settings, console_host=args.host or settings.console_host,
+                       console_port=args.port or settings.console_port)
+    print(f"console: http://{settings.console_host}:{settings.console_port}/ (reviewers from {settings.review_roster};"
+          " Ctrl-C stops)", file=sys.stderr)
+    app.serve(settings)
+    return 0
+
+
 def cmd_banks(args, settings: Settings) -> int:
     import asyncio
 
@@ -412,6 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--name", help="display name")
     ro.add_parser("list", help="ids, roles and names (never the hashes)")
     s.set_defaults(fn=cmd_review)
+
+    s = sub.add_parser("console", help="the review console: a web page for reviewers (sign in with the roster)")
+    s.add_argument("--host", help="listen address (default MODSTREAM_CONSOLE_HOST, 127.0.0.1)")
+    s.add_argument("--port", type=int, help="listen port (default MODSTREAM_CONSOLE_PORT, 8330)")
+    s.set_defaults(fn=cmd_console)
 
     from streams import topics
 

@@ -59,6 +59,7 @@ class Settings:
     console_port: int = 8330
     console_secure_cookies: bool = False  #: true when the console is served over HTTPS (cookies marked Secure)
     console_session_hours: float = 8.0  #: a console sign-in lasts this long
+    console_sla_hours: str = "public_interest=24,cap_hold=4,reported=24,appeal=72"  #: queue SLA per kind
     metrics_host: str = "127.0.0.1"  #: where /metrics, /healthz and /readyz listen
     metrics_port: int = 9464  #: the worker's port, its hot path child's is the next; 0: free ports; -1: off
     metrics_targets_dir: str = ""  #: when set, each process writes a Prometheus file_sd target file here
