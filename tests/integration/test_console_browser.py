@@ -119,20 +119,29 @@ def browser():
         driver.quit()
 
 
+def _submit(driver, button) -> None:
+    """Click a form's button and wait for the next page (the old one goes stale)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    button.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+
+
 def _sign_in(driver, url: str, rid: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(url + "/login")
     driver.find_element(By.ID, "reviewer_id").send_keys(rid)
     driver.find_element(By.ID, "password").send_keys(ROSTER[rid][1])
-    driver.find_element(By.ID, "sign-in").click()
+    _submit(driver, driver.find_element(By.ID, "sign-in"))
     assert driver.find_element(By.ID, "signed-in-as").text == rid
 
 
 def _sign_out(driver) -> None:
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    _submit(driver, driver.find_element(By.XPATH, "//button[text()='Sign out']"))
     assert driver.current_url.endswith("/login")
 
 
@@ -141,7 +150,7 @@ def _decide(driver, outcome: str, rationale: str) -> None:
 
     driver.find_element(By.ID, f"outcome-{outcome}").click()
     driver.find_element(By.ID, "rationale").send_keys(rationale)
-    driver.find_element(By.ID, "decide").click()
+    _submit(driver, driver.find_element(By.ID, "decide"))
 
 
 def test_analyst_recommends_and_a_senior_grants_the_notice_in_the_browser(
@@ -157,7 +166,7 @@ def test_analyst_recommends_and_a_senior_grants_the_notice_in_the_browser(
     browser.save_screenshot(str(shots / "queue.png"))
     oldest = browser.find_elements(By.CSS_SELECTOR, "tr[data-kind=public_interest] a.item-link")[0]
     assert oldest.text == "sen-b1"
-    oldest.click()
+    _submit(browser, oldest)
     marks = browser.find_elements(By.CSS_SELECTOR, "#post-text mark")
     assert [m.text for m in marks] == ["Immigrants are vermin"]
     assert SENATOR.person in browser.find_element(By.ID, "designation").text
