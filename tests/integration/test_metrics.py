@@ -6,6 +6,7 @@ The worker picks free ports and announces them through file_sd, as `modstream lo
 from __future__ import annotations
 
 import json
+import time
 import socket
 import urllib.error
 import urllib.request
@@ -137,3 +138,55 @@ def test_local_cli_starts_prometheus_and_status_prints_its_url(tmp_path, monkeyp
         assert local.main(["stop", "prometheus", "--run-dir", str(tmp_path)]) == 0
     assert local.main(["status", "prometheus", "--run-dir", str(tmp_path)]) == 0
     assert f"prometheus http://127.0.0.1:{port}: stopped" in capsys.readouterr().out
+
+
+def test_review_queue_and_caps_are_read_from_redis(services):
+    """The scrape-time collector against real Redis: depth and oldest age per kind, caps reserved today."""
+    import asyncio
+    from datetime import datetime, timezone
+
+    import redis as redis_lib
+
+    from agents.caps import apply_caps
+    from agents.policy import Policy
+    from agents.records import Account, Case, Designation, Post, Violation
+    from agents.router import decide
+    from streams import stores
+    from streams.metrics import StateCollector
+    from streams.review_queue import RedisReviewQueue
+
+    url = services.redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own
+    redis_lib.Redis.from_url(url).flushdb()
+    senator = Designation("100", "elected_or_appointed_official", "US Senate", "national", "US-VT", "registry:test",
+                          valid_from="2025-01-03", valid_until="2031-01-03", person="A Senator")
+    policy = Policy()
+
+    def routed(post_id: str, at: str):
+        author = Account("100", followers=500_000, verified=True)
+        post = Post(post_id, "100", "The Senate must vote no on this bill, these people are vermin", at)
+        return decide(Case(post, author), [Violation("hateful_conduct", 0.95, ("slur",), "rules.hate@1")],
+                      {"100": (senator,)}, policy)
+
+    threat = decide(Case(Post("p9", "7", "I will kill you", "2026-11-20T13:00:00Z"), Account("7")),
+                    [Violation("violence", 0.95, ("threat",), "rules.violence@1")], {}, policy)
+    held = apply_caps(threat, {"remove": 10**9}, policy, post_created_at="2026-11-20T13:00:00Z")
+
+    async def fill():
+        client = stores.connect(url)
+        queue = RedisReviewQueue(client)
+        for d in (routed("p1", "2026-11-20T12:00:00Z"), routed("p2", "2026-11-21T12:00:00Z"), held):
+            await queue.add_escalation(d.escalation.to_dict())
+        day = datetime.now(timezone.utc).date().isoformat()
+        await client.sadd(stores.key("capres", f"{day}:remove"), "a1", "a2", "a3")
+        await client.aclose()
+
+    asyncio.run(fill())
+    got = {(m.name, s.labels.get("kind") or s.labels.get("action")): s.value
+           for m in StateCollector(url, {"remove": 50, "suspend_account": 10}).collect() for s in m.samples}
+    assert got[("modstream_review_queue_depth", "public_interest")] == 2
+    assert got[("modstream_review_queue_depth", "cap_hold")] == 1
+    assert got[("modstream_review_queue_depth", "appeal")] == 0
+    oldest = datetime(2026, 11, 20, 12, tzinfo=timezone.utc).timestamp()
+    assert abs(got[("modstream_review_queue_oldest_seconds", "public_interest")] - (time.time() - oldest)) < 60
+    assert (got[("modstream_cap_used", "remove")], got[("modstream_cap_limit", "remove")]) == (3, 50)
+    assert got[("modstream_cap_used", "suspend_account")] == 0

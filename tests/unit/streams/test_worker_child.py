@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -64,3 +65,19 @@ def test_a_child_that_crashes_stops_the_worker(monkeypatch, sigterms):
     child = worker._HotPathChild.start(Settings(app_id="wchild2"))
     assert wait_for(lambda: sigterms == [signal.SIGTERM]), "the worker was not told to stop"
     child.stopping.set()
+
+
+def test_reexec_runs_the_same_command_again_in_the_same_process():
+    """The faust side's restart: the process image is replaced by `python -m streams.cli <its args>`."""
+    import subprocess
+    import sys
+
+    script = ("import os, sys; print('pid', os.getpid(), flush=True); sys.argv = ['modstream', 'policy']; "
+              "from streams import liveness; liveness.reexec('test: stuck')")
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[3])
+    assert res.returncode == 0, res.stderr
+    pid = res.stdout.split()[1]
+    restarting = next(line for line in res.stdout.splitlines() if "process_restarting" in line)
+    assert f"pid={pid}" in restarting and "test: stuck" in restarting  # logged, same pid
+    assert "policy version" in res.stdout.split(restarting, 1)[1]  # `modstream policy` ran after the exec
