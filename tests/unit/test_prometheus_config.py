@@ -46,3 +46,10 @@ def test_the_dashboard_queries_only_modstream_metrics():
     board = json.loads((OPS_DIR / "grafana" / "modstream.json").read_text())
     exprs = [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
     assert len(exprs) >= 8 and all("modstream_" in e for e in exprs)
+
+
+def test_alerts_fire_on_their_series_and_not_on_healthy_ones():
+    """promtool's rule unit tests (ops/prometheus/alerts_test.yml): synthetic series through the real rules."""
+    res = subprocess.run([apt_binary("promtool", "prometheus"), "test", "rules", "alerts_test.yml"],
+                         capture_output=True, text=True, timeout=120, cwd=PROM_DIR)
+    assert res.returncode == 0 and "SUCCESS" in res.stdout, res.stdout + res.stderr
