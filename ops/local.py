@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from streams.logs import redact_url
+
 KAFKA_VERSION = "3.9.1"
 OPS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = OPS_DIR.parent
@@ -658,9 +660,9 @@ def ensure_redis(url: str | None = None, *, run_dir: Path | None = None, port: i
     external = url or os.environ.get("MODSTREAM_REDIS_URL", "").strip()
     if external:
         if redis_answers(external):
-            log.info("redis: using existing server at %s", external)
+            log.info("redis: using existing server at %s", redact_url(external))
             return external
-        log.warning("redis: %s does not answer PING; starting a local redis-server instead", external)
+        log.warning("redis: %s does not answer PING; starting a local redis-server instead", redact_url(external))
     if cluster:
         return local_redis_cluster(run_dir, port).start()
     return local_redis(run_dir, port).start()

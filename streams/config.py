@@ -21,15 +21,25 @@ class SettingsError(ValueError):
     pass
 
 
+def _local_port(env: Mapping[str, str], service: str) -> int | None:
+    name = f"MODSTREAM_LOCAL_{service}_PORT"
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name}={raw!r}: expected a port number (1-65535); unset it or give a valid one")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
-    kafka_bootstrap: str = "127.0.0.1:19092"  #: MODSTREAM_KAFKA_BOOTSTRAP; when set, no local broker is started
+    kafka_bootstrap: str = "127.0.0.1:19092"  #: MODSTREAM_KAFKA_BOOTSTRAP; unset: 127.0.0.1:$MODSTREAM_LOCAL_KAFKA_PORT
     kafka_security_protocol: str = "PLAINTEXT"  #: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
     kafka_sasl_mechanism: str = ""  #: e.g. SCRAM-SHA-512
     kafka_sasl_username: str = ""
     kafka_sasl_password: str = field(default="", repr=False)  #: secret: never printed
     kafka_ssl_cafile: str = ""
-    redis_url: str = "redis://127.0.0.1:16379/0"  #: MODSTREAM_REDIS_URL; rediss:// for TLS
+    redis_url: str = "redis://127.0.0.1:16379/0"  #: MODSTREAM_REDIS_URL (rediss:// for TLS); unset: $MODSTREAM_LOCAL_REDIS_PORT
     schema_registry_url: str = ""  #: when set, Confluent wire format instead of single-object encoding
     schema_dir: Path = PROJECT_ROOT / "schemas"
     registry_seed: Path = PROJECT_ROOT / "streams" / "data" / "registry" / "us-congress.jsonl"
@@ -91,6 +101,12 @@ class Settings:
                 raise SettingsError(
                     f"MODSTREAM_{f.name.upper()}={raw!r}: expected {kind.__name__}; unset it or give a valid value"
                 ) from None
+        # unset bootstrap/URL: the local services, on the ports `modstream local` starts them on
+        kafka_port, redis_port = _local_port(env, "KAFKA"), _local_port(env, "REDIS")
+        if "kafka_bootstrap" not in values and kafka_port:
+            values["kafka_bootstrap"] = f"127.0.0.1:{kafka_port}"
+        if "redis_url" not in values and redis_port:
+            values["redis_url"] = f"redis://127.0.0.1:{redis_port}/0"
         return cls(**values)
 
     def topic(self, spec: "TopicSpec") -> str:

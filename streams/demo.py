@@ -22,6 +22,7 @@ from ops.local_prometheus import local_prometheus
 from streams import admin, ingest, reviewers, sample, topics
 from streams.codec import Codec
 from streams.config import Settings
+from streams.logs import redact_url
 from streams.registry_import import load_seed
 from streams.worker import WorkerProcess, settings_env
 
@@ -65,7 +66,7 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
     settings = replace(settings, kafka_bootstrap=local.ensure_kafka(),
                        redis_url=local.ensure_redis(),
                        metrics_port=0, metrics_targets_dir=str(prometheus.targets_dir))  # free ports, found by file_sd
-    print(f"   kafka {settings.kafka_bootstrap}   redis {settings.redis_url}   prometheus {prometheus.url}")
+    print(f"   kafka {settings.kafka_bootstrap}   redis {redact_url(settings.redis_url)}   prometheus {prometheus.url}")
     for change in admin.apply(settings):
         print(f"   topics: {change}")
     codec = Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None)

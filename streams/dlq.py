@@ -11,8 +11,12 @@ file repaired upstream) `replay` feeds the letters back in:
   (with the same provenance) and counts as `failed_again`;
 - topic-stage letters (source = the topic they were read from) are produced again to that
   topic with their original key and bytes (murmur2, so the key lands on the partition it
-  had), and the agent that rejected them reads them again. Only topics of the catalog
-  under this deployment's prefix are written to.
+  had), and the agent that rejected them reads them again. Only the input topics with a
+  dead-letter stage (`topics.REPLAYABLE`: posts, accounts, patches, deletions, reports,
+  appeals, legal requests) under this deployment's prefix are written to, never an output
+  or review-decisions.v1, and only bytes that decode to that topic's schema now (a letter
+  still undecodable stays for a later replay, as `still_invalid`). A letter holding only
+  the start of a too-big original is skipped (`truncated`): re-send it from its source.
 
 Each dead letter is replayed at most once. A letter's identity is its position on the
 dead-letter topic (`<topic>:<partition>:<offset>`), and the replayed ones are kept in the
@@ -38,6 +42,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPar
 from streams import topics
 from streams.codec import Codec, CodecError
 from streams.config import Settings
+from streams.deadletter import is_truncated
 
 REPLAYED_KEY = "ms:dlq:replayed:{topic}"
 
@@ -88,6 +93,9 @@ class ReplayStats:
     replayed: int = 0  #: re-fed (or, with dry_run, that would be)
     failed_again: int = 0  #: ingest lines that were dead-lettered again
     unknown_source: int = 0  #: topic letters whose source is not a catalog topic of this deployment (skipped)
+    not_replayable: int = 0  #: letters from a topic replay never writes to (outputs, stages, reviews; skipped)
+    still_invalid: int = 0  #: topic letters whose bytes still do not decode to the topic's schema (kept)
+    truncated: int = 0  #: letters holding only the start of their original (skipped)
     undecodable: int = 0  #: records on the dead-letter topic that are not DeadLetters (skipped)
     dry_run: bool = False
     by_error_type: Counter = field(default_factory=Counter)  #: replayed, per error type
@@ -97,7 +105,9 @@ class ReplayStats:
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_error_type.items())) or "none"
         return (f"{self.seen} dead letters, {self.matched} matching; {what} {self.replayed} ({kinds}); "
                 f"{self.already_replayed} replayed before, {self.failed_again} failed again, "
-                f"{self.unknown_source} with an unknown source, {self.undecodable} undecodable")
+                f"{self.unknown_source} with an unknown source, {self.not_replayable} from topics replay never "
+                f"writes to, {self.still_invalid} still invalid, {self.truncated} truncated, "
+                f"{self.undecodable} undecodable")
 
 
 class ReplayedStore(Protocol):
@@ -218,14 +228,35 @@ def list_letters(settings: Settings, codec: Codec, *, source_filter: str | None 
     return [x.summary(None if done is None else x.id in done) for x in found]
 
 
-def _source_topic(letter: Letter, settings: Settings) -> str | None:
-    """The catalog topic (deployed name) a topic-stage letter came from, or None when it is not ours."""
+def _source_topic(letter: Letter, settings: Settings) -> topics.TopicSpec | None:
+    """The catalog topic a topic-stage letter came from, or None when it is not one of this deployment's."""
     try:
         spec = topics.lookup(letter.source, settings.topic_prefix)
     except KeyError:
         return None
-    name = settings.topic(spec)
-    return name if letter.source == name and spec is not topics.DEAD_LETTERS else None
+    return spec if letter.source == settings.topic(spec) else None
+
+
+def _target(letter: Letter, settings: Settings, codec: Codec, stats: ReplayStats) -> tuple[bool, str | None]:
+    """(replay it?, the topic to produce to: None for ingest letters), counting why a letter is skipped."""
+    if is_truncated(letter.value):
+        stats.truncated += 1
+        return False, None
+    if letter.is_ingest:
+        return True, None
+    spec = _source_topic(letter, settings)
+    if spec is None:
+        stats.unknown_source += 1
+        return False, None
+    if spec not in topics.REPLAYABLE:
+        stats.not_replayable += 1
+        return False, None
+    try:
+        codec.decode_input(letter.value["original"], spec.schema)
+    except CodecError:
+        stats.still_invalid += 1
+        return False, None
+    return True, settings.topic(spec)
 
 
 def replay(settings: Settings, codec: Codec, *, source_filter: str | None = None, error_type: str | None = None,
@@ -242,13 +273,9 @@ def replay(settings: Settings, codec: Codec, *, source_filter: str | None = None
         if not _matches(letter, settings, source_filter, error_type):
             continue
         stats.matched += 1
-        target = None
-        if not letter.is_ingest:
-            target = _source_topic(letter, settings)
-            if target is None:
-                stats.unknown_source += 1
-                continue
-        candidates.append((letter, target))
+        ok, target = _target(letter, settings, codec, stats)
+        if ok:
+            candidates.append((letter, target))
     if store is None:
         store = MemoryReplayed() if dry_run else RedisReplayed.connect(settings)
     if dry_run:

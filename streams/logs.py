@@ -9,13 +9,25 @@ import logging
 import sys
 
 import structlog
+from structlog.tracebacks import ExceptionDictTransformer
+from urllib.parse import urlsplit, urlunsplit
 
 _PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.processors.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
-    structlog.processors.dict_tracebacks,
+    # frames and the exception, never their locals: a frame's locals hold post text and secrets
+    structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
 ]
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a log line: its password (redis://user:secret@host) replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def configure(level: str = "INFO", stream=sys.stderr) -> None:

@@ -103,6 +103,12 @@ PATCHES, ACCOUNT_STATUS, DELETIONS = (BY_NAME[n] for n in (
 CLASSIFY, TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
     "classify.v1", "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
 
+#: Inputs whose agents dead-letter what they cannot take and read a re-fed record as new input:
+#: the only topics `modstream dlq replay` writes to. Never an output (actions, notices, audit,
+#: NCMEC reports), a pipeline stage, or human authority (review decisions): a dead letter is
+#: anyone's bytes, and replay must not turn them into a decision.
+REPLAYABLE = frozenset({POSTS, ACCOUNTS, PATCHES, DELETIONS, REPORTS, APPEALS, LEGAL})
+
 
 def lookup(name: str, prefix: str = "") -> TopicSpec:
     """Find a topic by its catalog name (with or without the deployment prefix)."""

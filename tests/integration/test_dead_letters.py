@@ -198,7 +198,7 @@ def test_replay_refeeds_fixed_letters_once(stack, codec, garbage, worker):
     store = dlq.RedisReplayed.connect(stack)
     assert all(x["replayed"] for x in dlq.list_letters(stack, codec, error_type="test_fixed", store=store))
     again = dlq.replay(stack, codec, source_filter="posts.v1", error_type="bad_magic")
-    assert again.replayed == 2  # still garbage: back on dead-letters as new letters, the stream goes on
+    assert again.replayed == 0 and again.still_invalid == 2  # still garbage: not re-fed, kept for a later fix
 
 
 def test_unreadable_state_in_redis_dead_letters_the_post_not_the_hot_path(stack, codec, worker, oversized):

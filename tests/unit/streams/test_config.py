@@ -39,3 +39,16 @@ def test_retention_defaults_keep_decisions_for_appeals_and_text_shorter():
 def test_retention_that_loses_decisions_or_outlives_them_is_refused(env):
     with pytest.raises(SettingsError, match="RETENTION_DAYS"):
         Settings.from_env(env)
+
+
+def test_unset_bootstrap_and_url_follow_the_local_service_ports():
+    """Issue 14: with MODSTREAM_LOCAL_*_PORT set and no bootstrap/URL, every command silently
+    talked to whatever listened on the default ports."""
+    s = Settings.from_env({"MODSTREAM_LOCAL_KAFKA_PORT": "19500", "MODSTREAM_LOCAL_REDIS_PORT": "16600"})
+    assert s.kafka_bootstrap == "127.0.0.1:19500" and s.redis_url == "redis://127.0.0.1:16600/0"
+    explicit = Settings.from_env({"MODSTREAM_LOCAL_KAFKA_PORT": "19500", "MODSTREAM_KAFKA_BOOTSTRAP": "k:9092",
+                                  "MODSTREAM_LOCAL_REDIS_PORT": "16600", "MODSTREAM_REDIS_URL": "redis://r:6379/0"})
+    assert explicit.kafka_bootstrap == "k:9092" and explicit.redis_url == "redis://r:6379/0"
+    assert Settings.from_env({}).kafka_bootstrap == "127.0.0.1:19092"
+    with pytest.raises(SettingsError, match="MODSTREAM_LOCAL_KAFKA_PORT"):
+        Settings.from_env({"MODSTREAM_LOCAL_KAFKA_PORT": "kafka"})

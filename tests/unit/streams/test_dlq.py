@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from streams import dlq, ingest, topics
-from streams.codec import Codec
+from streams.codec import Codec, example_record
 from streams.config import Settings
 from streams.deadletter import dead_letter
 
@@ -57,10 +57,12 @@ def letter(offset: int, original: bytes, *, source: str, error_type: str, key: b
     return dlq.Letter("t.dead-letters.v1", 0, offset, 0, value)
 
 
+GOOD_POST = CODEC.encode(topics.POSTS.schema, {**json.loads(GOOD_LINE)["post"], "post_id": "p9", "lang": None,
+                                              "country": None, "mentions": [], "media": [], "upstream_violations": []})
 LETTERS = [
     letter(0, GOOD_LINE, source="ingest:firehose.jsonl", error_type="invalid_json", line=4, stage="ingest"),
     letter(1, b"still not json", source="ingest:firehose.jsonl", error_type="invalid_json", line=9, stage="ingest"),
-    letter(2, b"\xc3\x01garbage", source="t.posts.v1", error_type="unknown_fingerprint", key=b"p9"),
+    letter(2, GOOD_POST, source="t.posts.v1", error_type="unknown_fingerprint", key=b"p9"),  # its schema known now
     letter(3, b"x", source="elsewhere.posts.v1", error_type="bad_magic"),
     letter(4, b"y", source="t.violations.v1", error_type="malformed_avro", key=None),
 ]
@@ -82,24 +84,25 @@ def test_list_filters_by_error_type_and_source_glob_and_shows_no_content():
 def test_replay_routes_each_letter_and_only_once(produced):
     store = dlq.MemoryReplayed()
     stats = dlq.replay(S, CODEC, letters=LETTERS, store=store)
-    assert (stats.seen, stats.matched, stats.replayed, stats.unknown_source) == (5, 5, 4, 1)
+    assert (stats.seen, stats.matched, stats.replayed, stats.unknown_source) == (5, 5, 3, 1)
     assert stats.failed_again == 1  # "still not json" is dead-lettered again, as a new letter
-    assert stats.by_error_type == {"invalid_json": 2, "unknown_fingerprint": 1, "malformed_avro": 1}
+    assert stats.not_replayable == 1  # violations.v1 is a pipeline stage, not an input
+    assert stats.by_error_type == {"invalid_json": 2, "unknown_fingerprint": 1}
     records = [r for p in produced for r in p.records]
     by_topic: dict[str, list] = {}
     for topic, key, value in records:
         by_topic.setdefault(topic, []).append((key, value))
     assert by_topic["t.posts.v1"] == [(b"p1", CODEC.encode(topics.POSTS.schema, {
         **json.loads(GOOD_LINE)["post"], "lang": None, "country": None, "mentions": [], "media": [],
-        "upstream_violations": []}))] + [(b"p9", b"\xc3\x01garbage")]
-    assert by_topic["t.violations.v1"] == [(None, b"y")]
+        "upstream_violations": []}))] + [(b"p9", GOOD_POST)]
+    assert "t.violations.v1" not in by_topic
     (again,) = by_topic["t.dead-letters.v1"]
     value = CODEC.decode(again[1])[1]
     assert value["source"] == "ingest:firehose.jsonl" and value["offset"] == 9 and value["original"] == b"still not json"
     assert "elsewhere.posts.v1" not in by_topic  # never writes outside this deployment's catalog topics
 
     again_stats = dlq.replay(S, CODEC, letters=LETTERS, store=store)
-    assert again_stats.replayed == 0 and again_stats.already_replayed == 4
+    assert again_stats.replayed == 0 and again_stats.already_replayed == 3
     assert sum(len(p.records) for p in produced) == len(records)
 
 
@@ -113,7 +116,7 @@ def test_dry_run_counts_but_writes_and_marks_nothing(produced):
 def test_filtered_replays_do_not_hide_other_letters(produced):
     store = dlq.MemoryReplayed()
     assert dlq.replay(S, CODEC, letters=LETTERS, store=store, source_filter="posts.v1").replayed == 1
-    assert dlq.replay(S, CODEC, letters=LETTERS, store=store, error_type="malformed_avro").replayed == 1
+    assert dlq.replay(S, CODEC, letters=LETTERS, store=store, error_type="malformed_avro").replayed == 0  # a stage
     assert dlq.replay(S, CODEC, letters=LETTERS, store=store).replayed == 2  # the two ingest letters are left
 
 
@@ -162,3 +165,32 @@ def test_redis_store_claims_atomically():
     assert store.replayed(["a", "x"]) == {"a"}
     store.release(["a"])
     assert store.replayed(["a", "b", "c"]) == {"b", "c"}
+
+
+@pytest.mark.parametrize("topic", ["actions.v1", "ncmec-reports.v1", "audit.v1", "review-decisions.v1",
+                                   "notices.v1", "escalations.v1", "classify.v1", "dead-letters.v1"])
+def test_replay_never_writes_to_outputs_stages_or_human_authority(produced, topic):
+    """Issue 14: replay re-fed to any catalog topic but dead-letters.v1, so a forged letter could
+    become an action, an NCMEC report or a senior reviewer's decision."""
+    spec = topics.lookup(topic)
+    value = CODEC.encode(spec.schema, example_record(CODEC.schema(spec.schema)))  # well-formed for that topic
+    stats = dlq.replay(S, CODEC, letters=[letter(0, value, source="t." + topic, error_type="x")],
+                       store=dlq.MemoryReplayed())
+    assert stats.replayed == 0 and stats.not_replayable == 1
+    assert not [r for p in produced for r in p.records]
+
+
+def test_replay_to_an_input_takes_only_bytes_of_that_topics_schema(produced):
+    report = CODEC.encode(topics.REPORTS.schema, example_record(CODEC.schema(topics.REPORTS.schema)))
+    letters = [letter(0, report, source="t.posts.v1", error_type="x"),  # a Report is not a Post
+               letter(1, report, source="t.reports.v1", error_type="x")]
+    stats = dlq.replay(S, CODEC, letters=letters, store=dlq.MemoryReplayed())
+    assert (stats.replayed, stats.still_invalid) == (1, 1)
+    assert [(t, v) for p in produced for t, _, v in p.records] == [("t.reports.v1", report)]
+
+
+def test_a_truncated_letter_is_not_replayed(produced):
+    big = letter(0, GOOD_POST + b"\x00" * 100_000, source="t.posts.v1", error_type="too_large")
+    assert big.value["original_length"] > 0
+    stats = dlq.replay(S, CODEC, letters=[big], store=dlq.MemoryReplayed())
+    assert (stats.replayed, stats.truncated) == (0, 1) and not [r for p in produced for r in p.records]
