@@ -106,7 +106,7 @@ class ChaosEnv:
         slots.connect_sync(url).flushdb()
         s = Settings(kafka_bootstrap=self.kafka.bootstrap, redis_url=url, topic_prefix=f"chaos-{name}-{tag}.",
                      app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions, classifier=classifier,
-                     watchdog_seconds=WATCHDOG_SECONDS)
+                     watchdog_seconds=WATCHDOG_SECONDS, metrics_port=0)  # several workers: free ports each
         admin.apply(s)
         return s
 

@@ -218,7 +218,7 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
         slots.connect_sync(redis_url).flushdb()
     settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=redis_url,
                        topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}",
-                       classifier=classifier)
+                       classifier=classifier, metrics_port=0)  # several workers: free metrics ports each
     admin.apply(settings)
     codec = Codec.from_dir(settings.schema_dir)
     registry = load_seed(settings.registry_seed)
