@@ -76,6 +76,7 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
     worker = WorkerProcess.start(settings_env(settings), run_dir / "logs" / "worker.log")
     pid_file.write_text(str(worker.proc.pid))
     print(f"== worker started (pid {worker.proc.pid}, JSON logs in {worker.log_path})")
+    wrote_roster = demo_roster(settings.review_roster)
 
     watch = {spec.name: spec for spec in (topics.AUDIT, topics.ACTIONS, topics.NOTICES, topics.ESCALATIONS,
                                           topics.DEAD_LETTERS)}
@@ -136,7 +137,7 @@ def run(settings: Settings, n_posts: int = 3000, timeout: float = 180.0) -> int:
     print("   .venv/bin/modstream tail escalations.v1 --follow")
     print("   .venv/bin/modstream tail dead-letters.v1")
     print("   .venv/bin/modstream review list        # the public-interest reviews waiting for a human")
-    if demo_roster(settings.review_roster):
+    if wrote_roster:
         print(f"   demo reviewers written to {settings.review_roster}:")
     print("   .venv/bin/modstream console            # the review console, http://127.0.0.1:8330; demo sign-ins: "
           + ", ".join(f"{r} / {pw} ({roles[0]})" for r, roles, pw in DEMO_ROSTER))

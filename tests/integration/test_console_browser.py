@@ -105,7 +105,7 @@ def browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never fetch anything
+    # The driver's path is given (Service), so Selenium Manager is never run and nothing is downloaded.
     options = webdriver.ChromeOptions()
     options.binary_location = str(chromium)
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,1000",

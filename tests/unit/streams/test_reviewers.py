@@ -184,3 +184,17 @@ def test_cli_roster_add_and_list(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "lee  lead  Lee" in out and "scrypt" not in out
     assert reviewers.Roster(path).authenticate("lee", "lee-password").senior
+
+
+def test_the_demo_roster_is_the_one_the_readme_names_and_never_replaces_a_roster(tmp_path):
+    from streams.demo import DEMO_ROSTER, demo_roster
+
+    path = tmp_path / "reviewers.json"
+    assert demo_roster(path)
+    roster = reviewers.Roster(path)
+    assert {(rid, tuple(roles)) for rid, roles, _ in DEMO_ROSTER} == {("ana", ("analyst",)), ("sam", ("senior",)),
+                                                                      ("lee", ("lead",))}
+    for rid, roles, password in DEMO_ROSTER:
+        assert roster.authenticate(rid, password).roles == frozenset(roles)
+    before = path.read_bytes()
+    assert not demo_roster(path) and path.read_bytes() == before
