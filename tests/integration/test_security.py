@@ -5,7 +5,9 @@
   no log line, also when authentication fails;
 - post text and a reporter's e-mail address of a real run are not in the worker log;
 - a `rediss://user:password@host` URL works with the stores' client (a real TLS Redis with
-  an ACL user, on its own port).
+  an ACL user, on its own port), and fails, naming why, with a wrong password, plaintext
+  against the TLS port, a CA that did not sign the server's certificate, or an ACL user
+  without rights on modstream's keys.
 """
 
 from __future__ import annotations
@@ -119,14 +121,17 @@ def tls_redis(tmp_path):
     if local._port_open(TLS_REDIS_PORT):
         pytest.fail(f"127.0.0.1:{TLS_REDIS_PORT} is in use; set MODSTREAM_TEST_TLS_REDIS_PORT to a free port")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    other_cert, other_key = tmp_path / "other-cert.pem", tmp_path / "other-key.pem"  # a CA that signed nothing here
+    for c, k in ((cert, key), (other_cert, other_key)):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(k), "-out",
+                        str(c), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=60)
     proc = subprocess.Popen(
         [local._redis_server(), "--port", "0", "--tls-port", str(TLS_REDIS_PORT), "--bind", "127.0.0.1",
          "--tls-cert-file", str(cert), "--tls-key-file", str(key), "--tls-ca-cert-file", str(cert),
          "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", str(tmp_path),
-         "--user", "default", "off", "--user", "modstream", "on", ">s3cret-Redis", "~ms:*", "&*", "+@all"],
+         "--user", "default", "off", "--user", "modstream", "on", ">s3cret-Redis", "~ms:*", "&*", "+@all",
+         "--user", "outsider", "on", ">outsider-pw", "~other:*", "+@all"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 20
@@ -158,3 +163,20 @@ def test_rediss_url_with_user_and_password_works(tls_redis):
         asyncio.run(run(tls_redis.replace("s3cret-Redis", "wrong")))
     with pytest.raises(redis.exceptions.ConnectionError):  # plaintext against a TLS-only port
         asyncio.run(run(tls_redis.replace("rediss://", "redis://").split("?")[0]))
+    with pytest.raises(redis.exceptions.ConnectionError, match="(?i)certificate"):  # TLS, but not our CA
+        asyncio.run(run(tls_redis.replace("cert.pem", "other-cert.pem")))
+    with pytest.raises(redis.exceptions.NoPermissionError):  # authenticated, without rights on ms:* keys
+        asyncio.run(run(tls_redis.replace("modstream:s3cret-Redis", "outsider:outsider-pw")))
+
+
+def test_tls_against_the_plaintext_listener_fails_and_says_so(stack):
+    """A client that expects TLS must not fall back to plaintext: it fails to connect."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient
+
+    tls = Settings(kafka_bootstrap=stack.kafka_bootstrap, kafka_security_protocol="SSL")
+    client = AdminClient({**tls.kafka_config(), "log_level": 0, "socket.timeout.ms": 5000})
+    with pytest.raises(KafkaException):
+        client.list_topics(timeout=10)
+    plain = AdminClient({**stack.kafka_config(), "log_level": 0})
+    assert stack.topic(topics.POSTS) in plain.list_topics(timeout=10).topics  # the listener itself is up
