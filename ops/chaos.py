@@ -289,6 +289,7 @@ class Feed:
         self.post_ids = [json.loads(x)["post"]["post_id"] for x in self.posts]
         self.authors = {json.loads(x)["post"]["post_id"]: json.loads(x)["post"]["author_id"] for x in self.posts}
         self.fed = 0
+        self._halt = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -321,6 +322,8 @@ class Feed:
                 ing = ingest.Ingestor(self.settings, self.env.codec, "chaos")
                 t0 = time.monotonic()
                 for i, raw in enumerate(posts if posts is not None else self.posts, 1):
+                    if self._halt.is_set():
+                        break
                     ing.line(i, raw)
                     self.fed += 1
                     if rate:
@@ -334,6 +337,12 @@ class Feed:
         self._thread = threading.Thread(target=run, name="chaos-feed", daemon=True)
         self._thread.start()
         return self
+
+    def halt(self) -> None:
+        """Stop feeding; the posts not fed are dropped from `post_ids` (the checks cover what was fed)."""
+        self._halt.set()
+        self.join()
+        self.post_ids = self.post_ids[:self.fed]
 
     def join(self, timeout: float = 600.0) -> None:
         if self._thread:
@@ -676,41 +685,47 @@ def _in_sync(settings: Settings) -> bool:
                                           for t in meta.topics.values() for pm in t.partitions.values())
 
 
-def _cluster_scenario(env: ChaosEnv, name: str, n: int, rate: float,
-                      fault: Callable[[Run], None]) -> Result:
-    """Posts at `rate`/s through one worker; at 30% decided, `fault(run)` (it returns once the fault is
-    over and the cluster is whole again). Recovery: the longest gap between audit records from the
-    fault's start to its end (how long decisions stopped); p99: end-to-end latency of the posts
-    produced before the fault and during it."""
-    with _run(env, name, n, classifier=False) as run:
+def _cluster_scenario(env: ChaosEnv, name: str, rate: float, fault: Callable[[Run], None],
+                      lead_s: float = 15.0, tail_s: float = 10.0) -> Result:
+    """Posts at `rate`/s through one worker: `lead_s` seconds of them, then `fault(run)` (it returns
+    once the fault is over and the cluster is whole again), then `tail_s` more seconds, then the feed
+    stops. Recovery: the longest time decisions stopped while posts were waiting, from the fault's
+    start to its end; p99: end-to-end latency (post produced -> audit produced) of the posts produced
+    before the fault and during it."""
+    most = int(rate * (lead_s + tail_s + 400))  # the feed stops after the fault: these are never all sent
+    with _run(env, name, most, classifier=False) as run:
         posts = TopicReader(run.settings, env.codec, topics.POSTS)
         try:
             run.start_worker()
             run.feed.load_accounts(workers=run.workers)
             run.feed.start(rate=rate)
-            run.wait_decided(int(n * 0.3), _drain_budget(n))
+            _wait(lambda: run.feed.fed >= rate * lead_s and run.decided_raw() > 0, _drain_budget(most),
+                  f"{lead_s:.0f}s of posts and a first decision ({name})")
             t_fault = time.time() * 1000
             fault(run)
             t_end = time.time() * 1000
-            run.feed.join()
-            run.collect(_drain_budget(n))
+            time.sleep(tail_s)
+            run.feed.halt()
+            run.collect(_drain_budget(run.feed.fed))
             while set(run.feed.post_ids) - posts.first_ms.keys() and posts.poll(2.0):
                 pass
         finally:
             posts.close()
-        window = sorted(t for t in run.audit.stamps if t_fault <= t <= t_end)
-        edges = [t_fault, *window, t_end]
+        latency = {p: run.audit.first_ms[p] - posts.first_ms[p] for p in run.feed.post_ids
+                   if p in run.audit.first_ms and p in posts.first_ms}
+        busy_until = min(t_end, max(run.audit.first_ms.values(), default=t_end))  # after that: nothing waiting
+        window = sorted(t for t in run.audit.stamps if t_fault <= t <= busy_until)
+        edges = [t_fault, *window, busy_until]
         run.recovery_s = max(b - a for a, b in zip(edges, edges[1:])) / 1000
-        latency = {p: run.audit.first_ms[p] - at for p, at in posts.first_ms.items() if p in run.audit.first_ms}
         result = run.result()
         result.p99_base_ms = _percentile([v for p, v in latency.items() if posts.first_ms[p] < t_fault], 0.99)
         result.p99_fault_ms = _percentile([v for p, v in latency.items()
                                            if t_fault <= posts.first_ms[p] <= t_end], 0.99)
-        result.notes += f"; fault {(t_end - t_fault) / 1000:.0f}s, {rate:.0f} posts/s"
+        result.notes += f"; fault {(t_end - t_fault) / 1000:.0f}s at {rate:.0f} posts/s"
         return result
 
 
-def leader_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0, down_s: float = 10.0) -> Result:
+def leader_kill9(env: ChaosEnv, rate: float = 100.0, down_s: float = 10.0) -> Result:
     """kill -9 the broker leading the busiest posts partition; it stays down `down_s`, then restarts.
     Checks: decisions go on while it is down (RF 3, min.insync.replicas 2), and it rejoins in sync."""
     def fault(run: Run) -> None:
@@ -733,10 +748,10 @@ def leader_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0, down_s: flo
         run.notes.append(f"kill -9 broker {victim.node_id} (leader of posts partition {busiest}, "
                          f"{sizes[busiest]:,} records) for {down_s:.0f}s")
 
-    return _cluster_scenario(env, "leader_kill9", n, rate, fault)
+    return _cluster_scenario(env, "leader_kill9", rate, fault)
 
 
-def redis_master_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0) -> Result:
+def redis_master_kill9(env: ChaosEnv, rate: float = 100.0) -> Result:
     """kill -9 a Redis master; the cluster promotes its replica; the old master restarts as a replica.
     Checks: a replica was promoted (three masters without the victim) and decisions went on."""
     def fault(run: Run) -> None:
@@ -755,10 +770,10 @@ def redis_master_kill9(env: ChaosEnv, n: int = 6_000, rate: float = 200.0) -> Re
         run.notes.append(f"kill -9 Redis master :{port}; replica promoted in {promote_s:.1f}s "
                          f"(masters now {','.join(map(str, sorted(promoted)))})")
 
-    return _cluster_scenario(env, "redis_master_kill9", n, rate, fault)
+    return _cluster_scenario(env, "redis_master_kill9", rate, fault)
 
 
-def rolling_restart(env: ChaosEnv, n: int = 15_000, rate: float = 120.0) -> Result:
+def rolling_restart(env: ChaosEnv, rate: float = 100.0) -> Result:
     """Stop (SIGTERM: controlled shutdown) and start each broker in turn, waiting until every ISR is
     whole before the next. Checks: the worker survived it."""
     def fault(run: Run) -> None:
@@ -772,14 +787,15 @@ def rolling_restart(env: ChaosEnv, n: int = 15_000, rate: float = 120.0) -> Resu
         run.checks["worker_survived"] = all(w.alive() for w in run.workers)
         run.notes.append("restarted brokers 1, 2, 3 one by one (" + ", ".join(f"{t:.0f}s" for t in took) + ")")
 
-    return _cluster_scenario(env, "rolling_restart", n, rate, fault)
+    return _cluster_scenario(env, "rolling_restart", rate, fault)
 
 
-#: name -> (function, default number of posts), run by `--cluster`
+#: name -> (function, default posts/s), run by `--cluster` (`--posts` is the rate there: the feed
+#: runs from 15 s before the fault to 10 s after it)
 CLUSTER_SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
-    "leader_kill9": (leader_kill9, 6_000),
-    "redis_master_kill9": (redis_master_kill9, 6_000),
-    "rolling_restart": (rolling_restart, 15_000),
+    "leader_kill9": (leader_kill9, 100),
+    "redis_master_kill9": (redis_master_kill9, 100),
+    "rolling_restart": (rolling_restart, 100),
 }
 
 
@@ -795,7 +811,7 @@ SCENARIOS: dict[str, tuple[Callable[..., Result], int]] = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.chaos", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, help="posts per scenario (default: each scenario's own)")
+    parser.add_argument("--posts", type=int, help="posts per scenario (default: each scenario's own); with --cluster: posts/s")
     parser.add_argument("--scenario", nargs="+", choices=sorted({**SCENARIOS, **CLUSTER_SCENARIOS}),
                         help="default: every scenario of the chosen set")
     parser.add_argument("--cluster", action="store_true",

@@ -1,0 +1,74 @@
+"""Faults on a real three-broker KRaft cluster (RF 3, min.insync.replicas 2) and a Redis Cluster
+(3 masters with a replica each) lose nothing and decide every post once (after de-duplication by id):
+
+- kill -9 of the broker leading the busiest posts partition, mid-stream;
+- kill -9 of a Redis master, so that its replica is promoted;
+- a rolling restart of all three brokers, one by one, under load.
+
+The scenarios live in ops/chaos.py (`python -m ops.chaos --cluster` runs them larger). This
+module starts its own cluster and Redis Cluster (they are killed and restarted), on ports
+after the session's: MODSTREAM_TEST_KAFKA_CLUSTER_PORT (six ports from it) and
+MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). Sizes keep it to about five minutes on a
+2-core machine (longer when it is busy: a broker restart waits for its turn at the CPU);
+it prints the table the README shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Iterator
+
+import pytest
+
+from ops import chaos
+
+pytestmark = pytest.mark.integration
+
+KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_PORT", "19192"))
+REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_REDIS_PORT", "16479"))
+CLUSTER_KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_CLUSTER_PORT", str(KAFKA_PORT + 2)))
+CLUSTER_REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT", str(REDIS_PORT + 7)))
+RATE = float(os.environ.get("MODSTREAM_CLUSTER_CHAOS_RATE", "100"))  # posts/s, from 15 s before a fault to 10 s after
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, request) -> Iterator[chaos.ChaosEnv]:
+    results: list[chaos.Result] = []
+    with chaos.cluster_env(tmp_path_factory.mktemp("chaos-cluster"), CLUSTER_KAFKA_PORT, CLUSTER_REDIS_PORT) as e:
+        e.results = results
+        yield e
+    if results:
+        text = chaos.table(results)
+        (tmp_path_factory.getbasetemp() / "cluster-chaos-table.txt").write_text(text + "\n")
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            print("\n" + text)
+
+
+def _check(env: chaos.ChaosEnv, result: chaos.Result) -> chaos.Result:
+    env.results.append(result)
+    assert result.missing == 0, result.problems()
+    assert result.conflicts == 0, result.problems()
+    assert result.lost_actions == 0 and result.orphan_actions == 0, result.problems()
+    assert result.decisions_out - result.duplicates == result.events_in  # one decision per post after dedupe
+    assert all(result.checks.values()) and result.checks, result.problems()
+    assert result.p99_fault_ms is not None and result.recovery_s is not None
+    return result
+
+
+def test_kill9_of_the_busiest_partitions_leader_loses_nothing(env):
+    result = _check(env, chaos.leader_kill9(env, RATE))
+    assert result.checks["decided_while_leader_dead"]
+    assert result.recovery_s < 60
+
+
+def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(env):
+    result = _check(env, chaos.redis_master_kill9(env, RATE))
+    assert result.checks["replica_promoted"] and result.checks["decided_after_failover"]
+    assert result.recovery_s < 60
+
+
+def test_rolling_restart_of_all_three_brokers_under_load(env):
+    result = _check(env, chaos.rolling_restart(env, RATE))
+    assert result.checks["worker_survived"]
