@@ -122,26 +122,39 @@ class Liveness:
             return self._stuck(self.watchdog_seconds) if self.reachable else None
 
 
+#: librdkafka 2.16 aborts the whole process (assertion `eonce->refcnt > 0` in
+#: rd_kafka_enq_once_del_source_return) when a group admin request times out while its coordinator is
+#: being looked up: a coordinator broker killed -9 did that (tests/integration/test_cluster_chaos.py).
+#: So the requests' own timeout is long, and the probe waits only its `timeout` for the answers.
+ADMIN_REQUEST_TIMEOUT = 300.0
+
+
 def probe_group(admin, group: str, client: str, timeout: float = 10.0) -> GroupSample | None:
     """Ask the broker about `client`'s membership of `group`, its committed and end offsets."""
+    from concurrent.futures import TimeoutError as Pending
+
     from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
     from confluent_kafka.admin import OffsetSpec
 
+    wait = ADMIN_REQUEST_TIMEOUT
     try:
-        described = admin.describe_consumer_groups([group], request_timeout=timeout)[group].result()
+        described = admin.describe_consumer_groups([group], request_timeout=wait)[group].result(timeout)
         member = next((m for m in described.members if m.client_id == client), None)
         assigned = frozenset((tp.topic, tp.partition) for tp in (member.assignment.topic_partitions if member else ()))
         if not assigned:
             return GroupSample(member is not None, assigned, {}, {})
         tps = [TopicPartition(t, p) for t, p in sorted(assigned)]
         request = [ConsumerGroupTopicPartitions(group, tps)]
-        got = admin.list_consumer_group_offsets(request, request_timeout=timeout)[group].result()
+        got = admin.list_consumer_group_offsets(request, request_timeout=wait)[group].result(timeout)
         committed = {(tp.topic, tp.partition): tp.offset for tp in got.topic_partitions}
-        futures = admin.list_offsets({tp: OffsetSpec.latest() for tp in tps}, request_timeout=timeout)
-        ends = {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
+        futures = admin.list_offsets({tp: OffsetSpec.latest() for tp in tps}, request_timeout=wait)
+        ends = {(tp.topic, tp.partition): f.result(timeout).offset for tp, f in futures.items()}
         return GroupSample(member is not None, assigned, committed, ends)
     except KafkaException as exc:
         log.warning("group_probe_failed", group=group, error=str(exc.args[0])[:200])
+        return None
+    except Pending:
+        log.warning("group_probe_failed", group=group, error=f"no answer within {timeout:.0f}s")
         return None
 
 
