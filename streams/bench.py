@@ -55,6 +55,9 @@ class BenchResult:
     rss_start_mb: float  #: max over worker processes, first sample of the paced run
     rss_end_mb: float  #: likewise, last sample
     fastpath_eps: float  #: tagger only, one core
+    brokers: int = 1  #: local broker nodes (CPU per event: all of them together)
+    redis_nodes: int = 1  #: local Redis processes (a Redis Cluster: masters and replicas)
+    load_avg: tuple[float, float] = (0.0, 0.0)  #: the machine's 1-minute load average at start and end
 
     def table(self) -> str:
         def us(v: float | None) -> str:
@@ -66,11 +69,13 @@ class BenchResult:
                 (f"latency p50 @ {self.latency_rate_eps:,.0f}/s", f"{self.p50_ms:,.1f} ms"),
                 (f"latency p99 @ {self.latency_rate_eps:,.0f}/s", f"{self.p99_ms:,.1f} ms"),
                 ("CPU per event, workers", us(self.cpu_us_per_event)),
-                ("CPU per event, broker", us(self.broker_cpu_us_per_event)),
-                ("CPU per event, Redis", us(self.redis_cpu_us_per_event)),
+                (f"CPU per event, broker x{self.brokers}", us(self.broker_cpu_us_per_event)),
+                (f"CPU per event, Redis x{self.redis_nodes}", us(self.redis_cpu_us_per_event)),
                 ("peak RSS (max process)", f"{self.peak_rss_mb:,.0f} MB"),
                 (f"RSS over {self.paced_seconds:,.0f}s paced", f"{self.rss_start_mb:,.0f} -> {self.rss_end_mb:,.0f} MB"),
-                ("fast-path tagging, 1 core", f"{self.fastpath_eps:,.0f} posts/s")]
+                ("fast-path tagging, 1 core", f"{self.fastpath_eps:,.0f} posts/s"),
+                ("machine load (1 min)", f"{self.load_avg[0]:.1f} at start, {self.load_avg[1]:.1f} at end "
+                                         f"({os.cpu_count()} cores, shared)")]
         return "\n".join(f"{k:28} {v}" for k, v in rows)
 
 
@@ -191,16 +196,16 @@ def fastpath(lines: list[str], policy) -> float:
 
 @dataclass
 class _Cpu:
-    """CPU seconds of the workers, the local broker and the local Redis."""
+    """CPU seconds of the workers, the local broker nodes and the local Redis processes (None: not ours)."""
 
     workers: list[int]
-    broker: int | None
-    redis: int | None
+    broker: list[int] | None
+    redis: list[int] | None
 
     def sample(self) -> tuple[float, float | None, float | None]:
-        def one(pid: int | None) -> float | None:
-            return _proc_cpu_seconds(pid) if pid else None
-        return sum(_proc_cpu_seconds(p) for p in self.workers), one(self.broker), one(self.redis)
+        def total(pids: list[int] | None) -> float | None:
+            return sum(_proc_cpu_seconds(p) for p in pids) if pids else None
+        return total(self.workers) or 0.0, total(self.broker), total(self.redis)
 
 
 def _per_event(a: float | None, b: float | None, n: int) -> float | None:
@@ -208,15 +213,17 @@ def _per_event(a: float | None, b: float | None, n: int) -> float | None:
 
 
 def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: float = 10.0,
-        classifier: bool = False, progress=print) -> BenchResult:
-    """Fast-path tagging (the issue's target) unless `classifier`."""
+        classifier: bool = False, progress=print, brokers: int = 1, redis_cluster: bool = False) -> BenchResult:
+    """Fast-path tagging (the issue's target) unless `classifier`. `brokers` > 1 / `redis_cluster`: on the
+    local Kafka cluster and Redis Cluster (`modstream local start --brokers 3 --redis-cluster`), started if needed."""
+    load_start = os.getloadavg()[0]
     external = bool(os.environ.get("MODSTREAM_KAFKA_BOOTSTRAP", "").strip())
     external_redis = bool(os.environ.get("MODSTREAM_REDIS_URL", "").strip())
-    redis_url = local.ensure_redis()
-    if not external_redis:  # database 1 of our own throwaway Redis, emptied: earlier runs' daily caps don't count
-        redis_url = redis_url.rsplit("/", 1)[0] + "/1"
+    redis_url = local.ensure_redis(cluster=redis_cluster)
+    if not external_redis:  # our own throwaway Redis emptied (database 1 of a single one): earlier runs' caps don't count
+        redis_url = redis_url if redis_cluster else redis_url.rsplit("/", 1)[0] + "/1"
         slots.connect_sync(redis_url).flushdb()
-    settings = replace(settings, kafka_bootstrap=local.ensure_kafka(), redis_url=redis_url,
+    settings = replace(settings, kafka_bootstrap=local.ensure_kafka(brokers=brokers), redis_url=redis_url,
                        topic_prefix=f"bench{int(time.time())}.", app_id=f"modstream-bench{int(time.time())}",
                        classifier=classifier, metrics_port=0)  # several workers: free metrics ports each
     admin.apply(settings)
@@ -234,8 +241,9 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
     try:
         _wait_group_stable(settings, hotpath.group_id(settings), workers)  # the hot path children are up
         pids = [pid for p in procs for pid in _tree(p.proc.pid)]
-        cpu = _Cpu(pids, None if external else local.local_kafka().pid(),
-                   None if external_redis else local.local_redis().pid())
+        kafka = local.local_kafka_cluster(brokers=brokers) if brokers > 1 else local.local_kafka()
+        rds = local.local_redis_cluster() if redis_cluster else local.local_redis()
+        cpu = _Cpu(pids, None if external else _pids(kafka), None if external_redis else _pids(rds))
         post_ids = [json.loads(x)["post"]["post_id"] for x in lines if x.startswith('{"post"')]
         # measured from when every worker holds its partitions: start-up and the joins' rebalances left out
         t0_ms, start = time.time() * 1000, cpu.sample()
@@ -256,7 +264,13 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
             p.stop()
         _drop_topics(settings)
     return BenchResult(n, workers, a, b, b / a, _percentile(latencies, 0.5), _percentile(latencies, 0.99), rate,
-                       paced_seconds, cpu_us, broker_us, redis_us, peak, rss[0], rss[-1], fast)
+                       paced_seconds, cpu_us, broker_us, redis_us, peak, rss[0], rss[-1], fast, brokers,
+                       len(getattr(rds, "nodes", [rds])), (load_start, os.getloadavg()[0]))
+
+
+def _pids(service) -> list[int]:
+    """Pids of a local service, one node or a cluster's every node."""
+    return [p for p in (n.pid() for n in getattr(service, "nodes", [service])) if p is not None]
 
 
 def _paced(settings: Settings, codec: Codec, registry, pids: list[int], rate: float,

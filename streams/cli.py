@@ -281,7 +281,8 @@ def cmd_bench(args, settings: Settings) -> int:
 
     progress = (lambda m: print(m, file=sys.stderr)) if args.json else print
     result = bench.run(settings, n=args.posts, workers=args.workers, paced_seconds=args.paced_seconds,
-                       classifier=args.classifier, progress=progress)
+                       classifier=args.classifier, progress=progress, brokers=args.brokers,
+                       redis_cluster=args.redis_cluster)
     print(bench.as_json(result) if args.json else result.table())
     return 0
 
@@ -490,6 +491,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--paced-seconds", type=float, default=10.0,
                    help="seconds of load at half the measured rate, for latency and memory (600: the 10-minute check)")
     s.add_argument("--classifier", action="store_true", help="run the learned classifier too (default: fast path)")
+    s.add_argument("--brokers", type=int, default=1, help="on a local KRaft cluster of N nodes (3: replication 3)")
+    s.add_argument("--redis-cluster", action="store_true", help="on a local Redis Cluster (3 masters + 3 replicas)")
     s.add_argument("--json", action="store_true", help="one JSON object on stdout")
     s.set_defaults(fn=cmd_bench)
 
