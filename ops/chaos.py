@@ -685,6 +685,11 @@ def _in_sync(settings: Settings) -> bool:
                                           for t in meta.topics.values() for pm in t.partitions.values())
 
 
+def _wait_ports_free(node: local.LocalKafka) -> None:
+    """A stopped JVM's listening sockets can outlive its pid for a moment: start() would take them for a stranger's."""
+    _wait(lambda: not any(local._port_open(p) for p in node._ports()), 60, f"broker {node.node_id}'s ports to close")
+
+
 def _cluster_scenario(env: ChaosEnv, name: str, rate: float, fault: Callable[[Run], None],
                       lead_s: float = 15.0, tail_s: float = 10.0) -> Result:
     """Posts at `rate`/s through one worker: `lead_s` seconds of them, then `fault(run)` (it returns
@@ -740,6 +745,7 @@ def leader_kill9(env: ChaosEnv, rate: float = 100.0, down_s: float = 10.0) -> Re
         busiest = max(sizes, key=sizes.get)
         victim = env.kafka.node(leaders[busiest])
         victim.kill()
+        _wait_ports_free(victim)
         before = run.decided_raw()
         time.sleep(down_s)
         run.checks["decided_while_leader_dead"] = run.decided_raw() > before
@@ -781,6 +787,7 @@ def rolling_restart(env: ChaosEnv, rate: float = 100.0) -> Result:
         for node in env.kafka.nodes:
             t0 = time.monotonic()
             node.stop()
+            _wait_ports_free(node)
             node.start()
             _wait(lambda: _in_sync(run.settings), 180, f"broker {node.node_id} back in every ISR", interval=1.0)
             took.append(time.monotonic() - t0)

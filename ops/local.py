@@ -388,7 +388,7 @@ class LocalKafka(_Service):
         if not (self.run_dir / "data" / "meta.properties").exists():  # re-formatting would drop every topic
             res = subprocess.run([*self._java(libs), "kafka.tools.StorageTool", "format", "-t",
                                   self.cluster_id or new_cluster_id(), "-c", str(self.config_path)],
-                                 capture_output=True, text=True, timeout=120)
+                                 capture_output=True, text=True, timeout=300)  # a JVM start: slow on a busy host
             if res.returncode != 0:
                 raise LocalServiceError(f"kafka: formatting storage in {self.run_dir / 'data'} failed: "
                                         f"{_error_line(res.stdout + res.stderr)}")
