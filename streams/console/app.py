@@ -249,7 +249,7 @@ def build(deps: Deps, lifespan: Callable[[Starlette], Any] | None = None) -> Sta
         items = await deps.queue.list(None, MAX_OPEN)
         load = await deps.load(now)
         return render(request, "overview.html", reviewer=reviewer, csrf=session.csrf, depth=pages.depth(items, now),
-                      outcomes=load["outcomes"], chart=pages.bars(load["hours"]), outcome_titles=pages.OUTCOME_TITLES)
+                      outcomes=load["outcomes"], chart=pages.bars(load["hours"]), outcome_titles=pages.ROUTE_TITLES)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/queue", status_code=303)

@@ -21,6 +21,8 @@ KIND_TITLES = {"public_interest": "Public interest", "cap_hold": "Daily-cap hold
                "appeal": "Appeal"}
 OUTCOME_TITLES = {"notice": "Keep up behind a public-interest notice", "remove": "Remove",
                   "no_violation": "No violation"}
+#: Routes of human decisions in audit.v1, for the overview.
+ROUTE_TITLES = {**OUTCOME_TITLES, "awaiting_senior": "Notice recommended (awaiting a senior)"}
 _SPAN = re.compile(r'^span (\d+)-(\d+) "(.*)"')
 _QUOTED = re.compile(r'"([^"]{2,200})"')
 

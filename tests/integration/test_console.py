@@ -254,6 +254,7 @@ def test_overview_shows_depth_today_and_the_chart(client, item_ids):
     page = client.get("/overview").text
     assert re.search(r'data-kind="public_interest"><td>Public interest</td><td>\d+</td><td>\d+d', page)
     assert '<svg role="img"' in page and page.count("<rect") == 24
+    assert "Human decisions today" in page
 
 
 def test_pages_carry_a_strict_content_security_policy(client):
