@@ -5,7 +5,10 @@ code, that the decide agent consumes. It merges
 - the fast-path text detectors (`agents.detectors`: rules, context checks, PII),
 - media hash-bank matches of `post.media` (`agents.hashbank.HashBank`: exact MD5, PDQ within
   Hamming distance 31), one signal per matched policy, sourced `hashbank@<bank version>`,
-- the optional learned classifier (`agents.classifier.TextClassifier`),
+- the optional learned classifier (`agents.classifier.TextClassifier`): the post and each
+  of its sentences are scored in one batch; a head's verdict is carried by the sentence(s)
+  over its threshold (or the post's best sentence), and that sentence's context vetoes or
+  lowers it (`context.sentence_context`), as do cleared rule hits on it for the same policy,
 - `post.upstream_violations` (kept; their source is preserved when they are the strongest).
 Pure: no I/O at call time; everything is compiled or loaded before construction returns.
 """
@@ -17,9 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from agents.detectors import TextDetectors
-from agents.detectors.context import text_suppression
-from agents.detectors.normalize import normalize
+from agents.detectors import Hit, Scan, TextDetectors, segment
+from agents.detectors.context import LOWERED, sentence_context
 from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.records import Post, Violation
@@ -27,7 +29,7 @@ from agents.records import Post, Violation
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
-TAGGER_VERSION = "1.1.0"
+TAGGER_VERSION = "1.2.0"  #: 1.2: context per sentence, learned heads judged on the sentence that carries them
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
 
@@ -41,6 +43,20 @@ class _Signal:
     source: str
     evidence: tuple[str, ...]
     rank: int  #: tie-break among equal confidences: upstream 0, rules 1, bank 2, classifier 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """A post's classifier probabilities: the whole post, and each sentence (the post itself if one)."""
+
+    post: Mapping[str, float]
+    sentences: Sequence[Mapping[str, float]]
+
+
+def _cleared_by_rules(scan: Scan, hits: list[Hit], policy: str, k: int) -> str:
+    """The reason when rule hits on `policy` in sentence k were all cleared by context."""
+    here = [h for h in hits if h.policy == policy and scan.sentences.index_of_original(h.start) == k]
+    return here[0].suppressed if here and all(h.suppressed for h in here) else ""
 
 
 def _cap(text: str) -> str:
@@ -83,21 +99,39 @@ class Tagger:
         return self.tag_batch([post])[0]
 
     def tag_batch(self, posts: Sequence[Post]) -> list[list[Violation]]:
-        """`tag` for many posts, scoring the classifier in one batch."""
-        scores = self._classifier.predict_batch([p.text for p in posts]) if self._classifier else [{}] * len(posts)
-        return [self._merge(self._signals(post, score)) for post, score in zip(posts, scores)]
+        """`tag` for many posts, scoring the classifier once for all posts and their sentences."""
+        scans = [Scan(segment(p.text)) for p in posts]
+        scores = self._score(scans)
+        return [self._merge(self._signals(post, scan, score)) for post, scan, score in zip(posts, scans, scores)]
 
-    def _signals(self, post: Post, scores: Mapping[str, float]) -> list[_Signal]:
+    def _score(self, scans: Sequence[Scan]) -> list[_Scores]:
+        """One classifier call: each post, then its sentences when it has more than one."""
+        if self._classifier is None:
+            return [_Scores({}, [])] * len(scans)
+        texts: list[str] = []
+        for scan in scans:
+            s = scan.sentences
+            texts.append(s.original)
+            if s.count > 1:
+                texts += [s.sentence(k) for k in range(s.count)]
+        probs, out, i = self._classifier.predict_batch(texts), [], 0
+        for scan in scans:
+            n = scan.sentences.count
+            whole, i = probs[i], i + 1
+            per, i = (probs[i:i + n], i + n) if n > 1 else ([whole], i)
+            out.append(_Scores(whole, per))
+        return out
+
+    def _signals(self, post: Post, scan: Scan, scores: "_Scores") -> list[_Signal]:
         signals = [_Signal(v.policy, v.confidence, v.source, v.evidence, 0) for v in post.upstream_violations]
-        signals += self._text_signals(post)
+        hits = self._detectors.detect(scan, region=post.country) if post.text else []
+        signals += self._text_signals(hits)
         signals += self._bank_signals(post)
-        signals += self._classifier_signals(post.text, scores)
+        signals += self._classifier_signals(scan, scores, hits)
         return [s for s in signals if s.policy in self.policy.categories]
 
-    def _text_signals(self, post: Post) -> list[_Signal]:
-        if not post.text:
-            return []
-        hits = self._detectors.detect(post.text, region=post.country)
+    @staticmethod
+    def _text_signals(hits: list[Hit]) -> list[_Signal]:
         standing = {h.policy for h in hits if not h.suppressed}
         out = [
             _Signal(h.policy, h.confidence, h.source, (f"span {h.start}-{h.end} {_quote(h.excerpt)} ({h.rule})",), 1)
@@ -122,16 +156,34 @@ class Tagger:
             best.setdefault(m.policy, m.confidence)
         return [_Signal(code, best[code], self.banks.source, tuple(ev), 2) for code, ev in by_policy.items()]
 
-    def _classifier_signals(self, text: str, scores: Mapping[str, float]) -> list[_Signal]:
-        if not scores or self._classifier is None:
+    def _classifier_signals(self, scan: Scan, scores: "_Scores", hits: list[Hit]) -> list[_Signal]:
+        """Per head: the strongest verdict among the sentences that carry it, after their context."""
+        if not scores.post or self._classifier is None:
             return []
-        fired = {
-            label: p for label, p in sorted(scores.items()) if p >= self._classifier.thresholds.get(label, 1.0)
-        }
-        if not fired or text_suppression(normalize(text).text):
-            return []
-        version = self._classifier.version
-        return [_Signal(label, round(p, 4), f"clf.{label}@{version}", (f"classifier p={p:.2f}",), 3) for label, p in fired.items()]
+        out: list[_Signal] = []
+        source = f"clf.{{}}@{self._classifier.version}"
+        for head, p_post in sorted(scores.post.items()):
+            threshold = self._classifier.thresholds.get(head, 1.0)
+            carriers = sorted((k for k, p in enumerate(scores.sentences) if p[head] >= threshold),
+                              key=lambda k: -scores.sentences[k][head])
+            if not carriers and p_post >= threshold:  # no sentence alone: the one that weighs most
+                carriers = [max(range(len(scores.sentences)), key=lambda k: scores.sentences[k][head])]
+            best: _Signal | None = None
+            for k in carriers:
+                p = max(scores.sentences[k][head], p_post if p_post >= threshold else 0.0)
+                where = f"sentence {k + 1} {_quote(scan.sentences.sentence(k))}"
+                veto = _cleared_by_rules(scan, hits, head, k) or sentence_context(scan, k, head)[0]
+                if veto:
+                    out.append(_Signal(head, 0.0, source.format(head), (f"context: {veto} cleared classifier p={p:.2f}, {where}",), 9))
+                    continue
+                lower = sentence_context(scan, k, head)[1]
+                confidence, note = (p * LOWERED, f" lowered by {lower}") if lower else (p, "")
+                signal = _Signal(head, round(confidence, 4), source.format(head), (f"classifier p={p:.2f}{note}, {where}",), 3)
+                if best is None or signal.confidence > best.confidence:
+                    best = signal
+            if best:
+                out.append(best)
+        return out
 
     def _merge(self, signals: Iterable[_Signal]) -> list[Violation]:
         by_policy: dict[str, list[_Signal]] = defaultdict(list)

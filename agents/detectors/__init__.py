@@ -1,16 +1,18 @@
 """Fast-path text detectors: normalise once, run every rule family, keep context verdicts.
 
 `RULE_SETS` lists the families; `RULES` every named rule (names are unique).
-`TextDetectors` compiles them once; `detect(text)` is pure and returns every hit,
-suppressed ones included, so the tagger can cite what context cleared.
+`TextDetectors` compiles them once; `detect(text)` is pure and returns the hits (the
+first few per rule), suppressed ones included, so the tagger can cite what context cleared.
+Context is judged per sentence (`sentences.segment`, `context.Scan`).
 """
 
 from __future__ import annotations
 
 from agents.detectors import abuse, cse, election, goods, hate, media, self_harm, terrorism, violence
-from agents.detectors.normalize import normalize
+from agents.detectors.context import Scan
 from agents.detectors.pii import PiiDetector
 from agents.detectors.rules import Hit, PatternRule, RuleEngine, RuleSet
+from agents.detectors.sentences import Sentences, segment
 
 RULE_SETS: tuple[RuleSet, ...] = (
     hate.RULES, violence.RULES, abuse.RULES, self_harm.RULES, terrorism.RULES, election.RULES,
@@ -26,9 +28,10 @@ class TextDetectors:
         self._engine = RuleEngine(rule_sets)
         self._pii = PiiDetector(region)
 
-    def detect(self, text: str, *, region: str | None = None) -> list[Hit]:
-        norm = normalize(text)
-        return [*self._engine.run(norm), *self._pii.detect(norm, region)]
+    def detect(self, text: str | Scan, *, region: str | None = None) -> list[Hit]:
+        """Every rule and PII hit on a post (its text, or a `Scan` the caller reuses for context)."""
+        scan = text if isinstance(text, Scan) else Scan(segment(text))
+        return [*self._engine.run(scan), *self._pii.detect(scan, region)]
 
 
-__all__ = ["Hit", "RULES", "RULE_SETS", "TextDetectors"]
+__all__ = ["Hit", "RULES", "RULE_SETS", "Scan", "Sentences", "TextDetectors", "segment"]

@@ -1,4 +1,4 @@
-"""Context checks that clear a rule hit: the words are there, the violation is not.
+"""Context checks that clear a verdict: the words are there, the violation is not.
 
 Each check names a classic false positive of keyword moderation:
 - counter_speech: condemning or reporting the words ("saying 'X are vermin' is disgusting");
@@ -8,7 +8,20 @@ Each check names a classic false positive of keyword moderation:
 - reclaimed: a slur used by a member of the group it targets;
 - hyperbole: a threat with a trivial condition, laughter, or a sports/gaming frame;
 - recovery: talking about one's own recovery or asking for help (self-harm);
-- correction: debunking election misinformation ("False: you cannot vote by text").
+- correction: debunking election misinformation ("False: you cannot vote by text");
+- legislative: a party voting on a bill on Thursday is not a wrong voting date;
+- medical: a prescription or pharmacy next to a drug name is not a sale;
+- history: "in 1942 the Nazis began to exterminate the jews" tells history, calls on no one;
+- protective: sex education, prevention, reporting or prosecution of child abuse;
+and, for the learned heads, which have no matched span:
+- non_protected / no_group: hateful conduct needs a protected group; "lawyers are scum" names none;
+- own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
+
+Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
+sit in the sentence next to it, so they are looked for there too: the condemnation after a
+quoted slur ("'X are rats.' Disgusting."), the reporting verb before a quote on its own
+line, and a speaker's self-identification, recovery talk or correction. A news sentence,
+laughter or a trivial condition clears only its own sentence.
 
 All regexes run on skeleton text (see `normalize`), compiled once at import.
 """
@@ -20,8 +33,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
-from agents.detectors.lexicon import SELF_IDENTIFIERS, alt
+from agents.detectors.lexicon import IDENTITY_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, alt
 from agents.detectors.normalize import compile_skeleton
+from agents.detectors.sentences import Sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +47,6 @@ class Span:
     end: int
 
 
-_SENTENCE_END = re.compile(r"[.!?\n;]")
 _CLAUSE_END = re.compile(r"[,.!?\n;:]|\bbut\b")
 
 _FRAME = compile_skeleton(
@@ -81,6 +94,32 @@ _CORRECTION = compile_skeleton(
     r"\b(?:false|fake|not true|untrue|myth|misinformation|disinformation|hoax|debunked|scam|fact check|"
     r"ignore anyone|don't fall for|do not fall for|rumou?r)\b"
 )
+_LEGISLATIVE = compile_skeleton(
+    r"\b(?:bill|bills|budget|amendment|resolution|motion|measure|nominee|nomination|confirmation|legislation|"
+    r"senate|house|congress|committee|caucus|parliament|council|impeachment|filibuster|speaker|chamber|floor|"
+    r"in the (?:senate|house|legislature|assembly))\b"
+)
+_MEDICAL = compile_skeleton(
+    r"\b(?:pharmacy|pharmacies|pharmacist|prescribed|prescribes|prescription (?:is|was|ran|got|refill)|"
+    r"my (?:doctor|doc|psychiatrist|prescription|script|refill|dose|meds)|refills?|insurance|copay|dosage|shortage|"
+    r"walgreens|cvs|boots|side effects|withdrawal|overdose|narcan|naloxone|rehab|treatment)\b"
+)
+_NO_SCRIPT = compile_skeleton(r"\b(?:no|without (?:a |any )?|don't need (?:a )?)(?:prescription|script|rx)\b")
+_HISTORY = compile_skeleton(
+    r"\b(?:history|historical|historians?|in (?:1[0-9]|20)[0-9][0-9]|during (?:the )?(?:war|holocaust|genocide|occupation)|"
+    r"nazis|nazi germany|hitler|third reich|wwii|ww2|world war|centuries ago|ancient|medieval|textbooks?|"
+    r"lesson|museum|memorial|slavery|jim crow|apartheid|colonial|inquisition|crusades)\b"
+)
+_PRESENT_CALL = compile_skeleton(
+    r"\b(?:we|us|let's|lets|i|i'm|im|you|u|should|must|need to|needs to|have to|gotta|ought|deserve|will|gonna|"
+    r"right|correct|based|good|great|again|today|now)\b"
+)
+_PROTECTIVE = compile_skeleton(
+    r"\b(?:sex(?:ual)? (?:education|ed|health|abuse|assault|exploitation|predators?|offenders?|offen[cs]es|crimes?)|"
+    r"age of consent|protect\w*|prevent\w*|safeguard\w*|child safety|report\w*|ncmec|cybertipline|"
+    r"law enforcement|sentenced|convicted|arrested|charged)\b"
+)
+_TRADING = compile_skeleton(r"\b(?:sell\w*|buy\w*|trad\w*|for sale|dm me|hmu|hit me up|send me|swap|price)\b")
 _SELF_ID = {
     group: compile_skeleton(
         r"\b(?:as an?|i'm an?|im an?|i am an?|we|us|fellow|my fellow|we're|we are)(?: \w+)?? " + alt(*words) + r"\b"
@@ -89,58 +128,79 @@ _SELF_ID = {
 }
 
 
-class Scan:
-    """One post's context matches: each pattern runs at most once over the post, on demand.
+_ANY_SELF_ID = compile_skeleton(
+    r"\b(?:as an?|i'm an?|im an?|i am an?|we|us|fellow|my fellow|we're|we are)(?: \w+)?? "
+    + alt(*(w for words in SELF_IDENTIFIERS.values() for w in words)) + r"\b"
+)
+_IDENTITY = compile_skeleton(r"\b" + alt(*IDENTITY_WORDS) + r"\b")
+_NON_PROTECTED = compile_skeleton(r"\b" + alt(*NON_PROTECTED_WORDS) + r"\b")
+_FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
+_OTHER_PERSON = compile_skeleton(
+    r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
+    r"themselves|himself|herself|everyone|everybody|people|someone|anyone|girls|guys)\b"
+)
 
-    A check asks "is there a match of X in [a, b)?" for every rule hit; answering from one
-    cached scan (sorted, non-overlapping matches, found by bisection) keeps a post with many
-    hits linear in its length instead of rescanning the text per hit.
+class Scan:
+    """One post's context matches: each pattern runs at most once per sentence, on demand.
+
+    A check asks "is there a match of X in [a, b)?" (a window of at most a few sentences)
+    for every verdict; answering from per-sentence cached scans (sorted, non-overlapping
+    matches, found by bisection) keeps a post with many hits linear in its length, and a
+    long post with few hits scans only the sentences around them.
     """
 
-    __slots__ = ("text", "_found")
+    __slots__ = ("text", "sentences", "_found")
 
-    def __init__(self, text: str):
-        self.text = text
-        self._found: dict[int, tuple[list[re.Match[str]], list[int]]] = {}
+    def __init__(self, sentences: Sentences):
+        self.sentences = sentences
+        self.text = sentences.text
+        self._found: dict[tuple[int, int], tuple[list[re.Match[str]], list[int]]] = {}
 
-    def _matches(self, rx: re.Pattern[str]) -> tuple[list[re.Match[str]], list[int]]:
-        found = self._found.get(id(rx))  # by id: hashing a Pattern hashes its compiled code
+    def _matches(self, rx: re.Pattern[str], k: int) -> tuple[list[re.Match[str]], list[int]]:
+        key = (id(rx), k)  # by id: hashing a Pattern hashes its compiled code
+        found = self._found.get(key)
         if found is None:
-            ms = list(rx.finditer(self.text))
-            found = self._found[id(rx)] = (ms, [m.start() for m in ms])
+            ms = list(rx.finditer(self.text, *self.sentences.skeleton_bounds(k)))
+            found = self._found[key] = (ms, [m.start() for m in ms])
         return found
-
-    def first(self, rx: re.Pattern[str]) -> re.Match[str] | None:
-        ms, _ = self._matches(rx)
-        return ms[0] if ms else None
 
     def within(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
         """The first match lying wholly in [a, b)."""
-        ms, starts = self._matches(rx)
-        i = bisect_left(starts, a)
-        return ms[i] if i < len(ms) and ms[i].end() <= b else None
+        index = self.sentences.index
+        for k in range(index(a), index(max(b - 1, a)) + 1):
+            ms, starts = self._matches(rx, k)
+            i = bisect_left(starts, a)
+            if i < len(ms):
+                return ms[i] if ms[i].end() <= b else None
+        return None
 
-    def outside(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
-        """A match lying wholly before `a` or wholly after `b`."""
-        ms, starts = self._matches(rx)
-        if ms and ms[0].end() <= a:
-            return ms[0]
-        return self.within(rx, b, len(self.text))
+    def around(self, rx: re.Pattern[str], a: int, b: int, lo: int, hi: int) -> re.Match[str] | None:
+        """A match in [lo, hi) lying wholly before `a` or wholly after `b`."""
+        return self.within(rx, lo, a) or self.within(rx, b, hi)
 
     def containing(self, rx: re.Pattern[str], a: int, b: int) -> re.Match[str] | None:
         """The match that contains [a, b)."""
-        ms, starts = self._matches(rx)
+        ms, starts = self._matches(rx, self.sentences.index(a))
         i = bisect_right(starts, a) - 1
         return ms[i] if i >= 0 and ms[i].end() >= b else None
 
     def boundary_before(self, rx: re.Pattern[str], pos: int) -> int:
-        """End of the last match ending at or before `pos` (0 if none)."""
-        ms, starts = self._matches(rx)
+        """End of the last match ending at or before `pos` in its sentence (else the sentence start)."""
+        k = self.sentences.index(pos)
+        ms, starts = self._matches(rx, k)
         i = bisect_right(starts, pos) - 1
         while i >= 0 and ms[i].end() > pos:
             i -= 1
-        return ms[i].end() if i >= 0 else 0
+        return ms[i].end() if i >= 0 else self.sentences.starts[k]
 
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """Skeleton bounds of the sentence holding `pos`."""
+        return self.sentences.skeleton_bounds(self.sentences.index(pos))
+
+    def near(self, pos: int, before: int = 1, after: int = 1) -> tuple[int, int]:
+        """Skeleton bounds of the sentence holding `pos` and `before`/`after` neighbours."""
+        k, last = self.sentences.index(pos), self.sentences.count - 1
+        return self.sentences.skeleton_bounds(max(k - before, 0))[0], self.sentences.skeleton_bounds(min(k + after, last))[1]
 
 def _quoted(scan: Scan, span: Span) -> tuple[int, int] | None:
     for rx in _QUOTED:
@@ -151,11 +211,11 @@ def _quoted(scan: Scan, span: Span) -> tuple[int, int] | None:
 
 
 def counter_speech(scan: Scan, span: Span, group: str) -> str:
-    a = scan.boundary_before(_SENTENCE_END, span.start)
+    a, _ = scan.sentence(span.start)
     if scan.within(_STOP_FRAME, a, span.start):
         return "counter-speech (stop saying ...)"
     framed = scan.within(_FRAME, a, span.start) or _quoted(scan, span)
-    condemn = scan.outside(_CONDEMN, span.start, span.end) if framed else None
+    condemn = scan.around(_CONDEMN, span.start, span.end, *scan.near(span.start)) if framed else None
     return f"counter-speech ({condemn.group()!r} about the words)" if condemn else ""
 
 
@@ -167,35 +227,63 @@ def negation(scan: Scan, span: Span, group: str) -> str:
 
 def quotation(scan: Scan, span: Span, group: str) -> str:
     q = _quoted(scan, span)
-    if q and scan.outside(_REPORTING, *q):
+    if q and scan.around(_REPORTING, *q, *scan.near(span.start, after=0)):
         return "quotation (reported speech)"
     return ""
 
 
+def _cue(scan: Scan, rx: re.Pattern[str], span: Span, neighbours: int) -> re.Match[str] | None:
+    return scan.within(rx, *scan.near(span.start, neighbours, neighbours))
+
+
 def news(scan: Scan, span: Span, group: str) -> str:
-    m = scan.first(_NEWS)
+    m = _cue(scan, _NEWS, span, 0)
     return f"news reporting ({m.group()!r})" if m else ""
 
 
 def reclaimed(scan: Scan, span: Span, group: str) -> str:
     rx = _SELF_ID.get(group)
-    m = scan.first(rx) if rx else None
+    m = _cue(scan, rx, span, 1) if rx else None
     return f"reclaimed in-group usage ({m.group()!r})" if m else ""
 
 
 def hyperbole(scan: Scan, span: Span, group: str) -> str:
-    m = scan.first(_HYPERBOLE)
+    m = _cue(scan, _HYPERBOLE, span, 0)
     return f"hyperbole ({m.group()!r})" if m else ""
 
 
 def recovery(scan: Scan, span: Span, group: str) -> str:
-    m = scan.first(_RECOVERY)
+    m = _cue(scan, _RECOVERY, span, 1)
     return f"recovery/help-seeking ({m.group()!r})" if m else ""
 
 
 def correction(scan: Scan, span: Span, group: str) -> str:
-    m = scan.first(_CORRECTION)
+    m = _cue(scan, _CORRECTION, span, 1)
     return f"correction ({m.group()!r})" if m else ""
+
+
+def legislative(scan: Scan, span: Span, group: str) -> str:
+    m = _cue(scan, _LEGISLATIVE, span, 0)
+    return f"a vote in a legislature ({m.group()!r})" if m else ""
+
+
+def medical(scan: Scan, span: Span, group: str) -> str:
+    m = _cue(scan, _MEDICAL, span, 0)
+    if m and not _cue(scan, _NO_SCRIPT, span, 0):
+        return f"medical/pharmacy talk ({m.group()!r})"
+    return ""
+
+
+def history(scan: Scan, span: Span, group: str) -> str:
+    """Past events told as history, with no one here and now being called on."""
+    m = _cue(scan, _HISTORY, span, 0)
+    return f"history ({m.group()!r})" if m and not _cue(scan, _PRESENT_CALL, span, 0) else ""
+
+
+def protective(scan: Scan, span: Span, group: str) -> str:
+    """Child-safety talk (education, prevention, reporting, prosecution), with no trade cue."""
+    m = _cue(scan, _PROTECTIVE, span, 0)
+    return f"child-safety talk ({m.group()!r})" if m and not _cue(scan, _TRADING, span, 0) else ""
 
 
 CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
@@ -207,6 +295,10 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "hyperbole": hyperbole,
     "recovery": recovery,
     "correction": correction,
+    "legislative": legislative,
+    "medical": medical,
+    "history": history,
+    "protective": protective,
 }
 
 
@@ -220,12 +312,79 @@ def suppression(scan: Scan, span: Span, checks: frozenset[str], group: str = "")
     return ""
 
 
-def text_suppression(text: str) -> str:
-    """Whole-post counter-speech/quotation/news, for detectors without a span (the classifier)."""
-    scan = Scan(text)
-    quotes = [m for rx in _QUOTED if (m := scan.first(rx))]
-    if (scan.first(_FRAME) or quotes) and scan.first(_CONDEMN):
-        return "counter-speech"
-    if quotes and scan.outside(_REPORTING, quotes[0].start(), quotes[0].end()):
+# --- learned heads: a verdict on a whole sentence, no matched span -------------------------
+
+
+def _sentence_counter_speech(scan: Scan, a: int, b: int) -> str:
+    framed = scan.within(_STOP_FRAME, a, b) or scan.within(_FRAME, a, b) or any(scan.within(rx, a, b) for rx in _QUOTED)
+    condemn = scan.within(_CONDEMN, *scan.near(a)) if framed else None
+    return f"counter-speech ({condemn.group()!r} about the words)" if condemn else ""
+
+
+def _sentence_quotation(scan: Scan, a: int, b: int) -> str:
+    q = next((m for rx in _QUOTED if (m := scan.within(rx, a, b))), None)
+    if q and scan.around(_REPORTING, q.start(), q.end(), scan.near(a, after=0)[0], b):
         return "quotation (reported speech)"
-    return news(scan, Span(0, 0, len(text)), "")
+    return ""
+
+
+def _sentence_non_protected(scan: Scan, a: int, b: int) -> str:
+    target = scan.within(_NON_PROTECTED, a, b)
+    if target and not scan.within(_IDENTITY, *scan.near(a)):
+        return f"non-protected target ({target.group()!r}, no protected group named)"
+    return ""
+
+
+def _sentence_no_group(scan: Scan, a: int, b: int) -> str:
+    return "" if scan.within(_IDENTITY, *scan.near(a)) else "no protected group named"
+
+
+def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
+    me = scan.within(_FIRST_PERSON, a, b)
+    return f"own struggle ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
+
+
+def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
+    def check(scan: Scan, a: int, b: int) -> str:
+        m = scan.within(rx, *scan.near(a, neighbours, neighbours))
+        return f"{label} ({m.group()!r})" if m else ""
+    return check
+
+
+SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
+    "counter_speech": _sentence_counter_speech,
+    "quotation": _sentence_quotation,
+    "news": _sentence_cue(_NEWS, "news reporting", 0),
+    "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
+    "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
+    "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
+    "own_struggle": _sentence_own_struggle,
+    "non_protected": _sentence_non_protected,
+    "negation": _sentence_cue(_NEGATION, "negation", 0),
+    "no_group": _sentence_no_group,
+}
+
+#: Per learned head: the checks that veto its verdict on a sentence, and those that only
+#: lower it (by LOWERED: a borderline verdict drops under the floor, a strong one stays at
+#: a milder severity). Negation is only a lowering cue here: without a matched span it
+#: cannot be tied to the words that carry the verdict. Heads not listed get DEFAULT_HEAD.
+HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "hateful_conduct": (("counter_speech", "quotation", "news", "reclaimed", "non_protected"), ("negation", "no_group")),
+    "abuse_harassment": (("counter_speech", "quotation", "news"), ("negation", "hyperbole")),
+    "violence": (("counter_speech", "quotation", "news", "hyperbole"), ("negation",)),
+    "self_harm": (("counter_speech", "quotation", "news", "recovery", "own_struggle"), ("negation",)),
+}
+DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "news"), ("negation",))
+LOWERED = 0.75
+
+
+def sentence_context(scan: Scan, k: int, head: str) -> tuple[str, str]:
+    """(veto reason, lowering reason) for a learned head's verdict on sentence k; "" when none."""
+    a, b = scan.sentences.skeleton_bounds(k)
+    veto, lower = HEAD_CONTEXTS.get(head, DEFAULT_HEAD)
+    reason = _first(scan, a, b, veto)
+    return (reason, "") if reason else ("", _first(scan, a, b, lower))
+
+
+def _first(scan: Scan, a: int, b: int, names: tuple[str, ...]) -> str:
+    return next((reason for name in names if (reason := SENTENCE_CHECKS[name](scan, a, b))), "")

@@ -1,6 +1,7 @@
 """Child sexual exploitation in text: trading/soliciting abuse material, and sexualising a
-stated minor. The lexicon is deliberately minimal and clinical. News about prosecutions
-and condemnation are cleared; nothing else is (zero tolerance).
+stated minor. The lexicon is deliberately minimal and clinical. News about prosecutions,
+condemnation and child-safety talk with no trade cue (sex education, prevention, reporting)
+are cleared; nothing else is (zero tolerance).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 CS = "child_sexual_exploitation"
-_CLEARED = SPEECH | {"news"}
+_CLEARED = SPEECH | {"news", "protective"}
 _TRADE = r"\b(?:trade|trading|sell|selling|buy|buying|links?|dm|telegram|mega|wickr|discord|collection|vids|videos|pics|for sale|folder)\b"
 _MINOR = r"\b(?:underage|under age|preteens?|minors?|(?:1[0-7]|[5-9]) ?(?:yo|y/o|year old|years old|yr old))\b"
 _SEXUAL = r"(?:nudes?|naked|nsfw|sexy|sex|sexual|horny|explicit|lewd|porn)"

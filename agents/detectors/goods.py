@@ -1,6 +1,7 @@
 """Illegal and regulated goods: a drug, weapon, fake document or stolen-data term next to
-a transaction cue (selling, DM to order, prices, shipping, payment apps). Mentions without
-a sale ("my doctor switched me from xanax") and arrests/seizures (news) do not count.
+a transaction cue (selling, DM to order, prices, shipping, payment apps) in the same
+sentence. Mentions without a sale ("my doctor switched me from xanax"), pharmacy talk
+("the pharmacy raised the price of my adderall") and arrests/seizures (news) do not count.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _WEAPON_KEYWORDS = frozenset({"ghost", "sear", "sears", "switch", "switches", "c
 _PAPER_KEYWORDS = frozenset({"fake", "counterfeit", "fullz", "cvv", "cloned", "stolen"})
 
 RULES = RuleSet("rules.goods", 1, (
-    PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.75, _CLEARED, requires=(_SALE,),
+    PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.75, _CLEARED | {"medical"}, requires=(_SALE,),
                 keywords=first_words(*_DRUG_WORDS)),
     PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})\b", 0.8, _CLEARED, requires=(_SALE,),
                 keywords=_WEAPON_KEYWORDS),

@@ -10,7 +10,7 @@ from agents.detectors.lexicon import DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP,
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
-_REPORTED = SPEECH | {"news"}
+_REPORTED = SPEECH | {"news", "history"}
 _KILL = alt("kill", "shoot", "exterminate", "gas", "hang", "lynch", "burn", "murder", "slaughter", "wipe out",
             "eradicate", "genocide", "euthanize", "euthanise", "put down", "behead", "bomb", "nuke", "massacre")
 _KILLED = alt("killed", "shot", "gassed", "exterminated", "hanged", "hung", "lynched", "burned", "burnt",

@@ -88,3 +88,40 @@ INSULT_ADJ = alt(
     "little", "absolute", "total", "complete", "pathetic", "worthless", "disgusting", "useless", "brainless",
     "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant",
 )
+
+#: Words that name a protected group or identity, for the learned hateful-conduct head: a
+#: verdict on a sentence that names none of these (or a slur) is lowered, and vetoed when
+#: the sentence names a non-protected target instead ("lawyers are scum").
+IDENTITY_WORDS: tuple[str, ...] = tuple(sorted({
+    *(w for words in GROUPS.values() for w in words),
+    *(w for words in SELF_IDENTIFIERS.values() for w in words),
+    *(w for words in SLURS.values() for w in words),
+    "islam", "islamic", "judaism", "christianity", "hinduism", "sikhism", "religion", "religious", "church",
+    "mosque", "synagogue", "temple", "hijab", "burqa", "kippah", "turban",
+    "black", "blacks", "white", "whites", "brown", "asian", "african", "arab", "latina", "latinx", "hispanic",
+    "mexican", "chinese", "indian", "pakistani", "jewish", "muslim", "christian", "hindu", "sikh", "race",
+    "racial", "ethnic", "ethnicity", "nationality", "foreign", "foreigner", "immigration", "illegal aliens",
+    "aliens", "somalis", "somali", "syrians", "afghans", "haitians", "nigerians", "palestinians",
+    "israelis", "ukrainians", "russians", "romanians", "poles", "irish", "italians", "filipinos",
+    "koreans", "japanese", "vietnamese", "turks", "kurds", "iranians", "iraqis", "gypsy", "native",
+    "indigenous", "gay", "gays", "lesbian", "bisexual", "homosexual", "homosexuality", "queer", "trans",
+    "transgender", "nonbinary", "non-binary", "lgbt", "lgbtq", "lgbtq+", "woman", "women", "female",
+    "females", "girl", "girls", "feminists", "wives", "mothers", "man", "men", "male", "males", "boys",
+    "disabled", "disability", "autistic", "autism", "blind", "deaf", "wheelchair", "down syndrome",
+    "mentally ill", "elderly", "old people", "boomers", "teenagers", "kids", "children", "hiv", "aids",
+    "these people", "those people", "you people", "your kind", "their kind", "that lot",
+}))
+
+#: Targets that are NOT protected characteristics (professions, politics, fandoms, roles).
+NON_PROTECTED_WORDS: tuple[str, ...] = (
+    "lawyers", "lawyer", "politicians", "politician", "cops", "cop", "police", "landlords", "landlord",
+    "bankers", "billionaires", "ceos", "ceo", "journalists", "reporters", "the media", "liberals", "liberal",
+    "conservatives", "conservative", "republicans", "republican", "democrats", "democrat", "leftists",
+    "lefties", "right wingers", "progressives", "libertarians", "socialists", "communists", "capitalists",
+    "fascists", "nazis", "trump supporters", "maga", "fans", "gamers", "vegans", "teachers", "doctors",
+    "nurses", "referees", "refs", "umpire", "celebrities", "influencers", "critics", "trolls", "bots",
+    "haters", "antivaxxers", "anti-vaxxers", "flat earthers", "karens", "the government", "congress",
+    "senators", "managers", "my boss", "my ex", "customers", "drivers", "cyclists", "tourists", "hipsters",
+    "lawmakers", "bureaucrats", "executives", "developers", "programmers", "youtubers", "streamers",
+    "mods", "moderators", "admins", "corporations", "companies", "the team", "the coach", "the owner",
+)

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-import numpy as np
-
 #: Cyrillic, Greek and other confusables that pass NFKC unchanged, folded to ASCII.
 HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
@@ -111,16 +109,16 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
     """Original [start, end) per skeleton character, replaying `normalize` with offsets.
 
     A replacement that changes length maps every character it produces to the whole match
-    (so "kill" from "k.i.l.l" points at all of "k.i.l.l"). Offsets are remapped with numpy
-    once per pass, so a megabyte with 100,000 squeezed letters costs milliseconds.
+    (so "kill" from "k.i.l.l" points at all of "k.i.l.l"). Offsets are copied in slices
+    between the matches that change length, so the cost is linear in the text.
     """
     if text.isascii():  # folding is one character for one
-        current, starts = _fold(text), np.arange(len(text), dtype=np.int64)
+        current, starts = _fold(text), list(range(len(text)))
     else:
         folded = [_fold(raw) for raw in text]
         current = "".join(folded)
-        starts = np.repeat(np.arange(len(text), dtype=np.int64), [len(f) for f in folded])
-    ends = starts + 1
+        starts = [i for i, f in enumerate(folded) for _ in f]
+    ends = [i + 1 for i in starts]
     for (rx, repl), gate in zip(_PASSES, _GATES):
         if gate is not None and not gate.search(current):
             continue  # as in `normalize`: this pass would change nothing
@@ -134,23 +132,24 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
 
         current = rx.sub(replace, current)
         if changed:
-            starts, ends = _remap(starts, ends, np.array(changed, dtype=np.int64))
-    return starts.tolist(), ends.tolist()
+            starts, ends = _remap(starts, ends, changed)
+    return starts, ends
 
 
-def _remap(starts: np.ndarray, ends: np.ndarray, changed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets after replacing each [s, e) by L characters (L < e - s: no pass lengthens).
-
-    The L output characters take positions s..s+L-1 and span the whole match; s+L..e-1 go.
-    """
-    s, e, length = changed.T
-    n = len(starts)
-    dropped = np.cumsum(np.bincount(s + length, minlength=n + 1) - np.bincount(e, minlength=n + 1))[:n] > 0
-    at = np.repeat(s, length) + np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-    starts, ends = starts.copy(), ends.copy()
-    starts[at] = np.repeat(starts[s], length)
-    ends[at] = np.repeat(ends[e - 1], length)
-    return starts[~dropped], ends[~dropped]
+def _remap(starts: list[int], ends: list[int], changed: list[tuple[int, int, int]]) -> tuple[list[int], list[int]]:
+    """Offsets after replacing each [s, e) by n characters that all span the whole match."""
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for s, e, n in changed:
+        new_starts += starts[pos:s]
+        new_ends += ends[pos:s]
+        new_starts += [starts[s]] * n
+        new_ends += [ends[e - 1]] * n
+        pos = e
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return new_starts, new_ends
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from itertools import islice
 
 import phonenumbers
 
-from agents.detectors.normalize import Normalized, compile_skeleton
+from agents.detectors.context import Scan
+from agents.detectors.normalize import compile_skeleton
 from agents.detectors.rules import HITS_PER_RULE, Hit
 
 PI = "private_info"
@@ -27,7 +28,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}[- ](?!00)\d{2}[- ](?!0000)\d{4}\b|\bssn:? ?\d{9}\b", re.IGNORECASE)
 _STREETS = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
             r"circle|cir|highway|hwy|parkway|pkwy)\b")
-_STREET = re.compile(r"\b" + _STREETS, re.IGNORECASE)  #: gate: tried at every number, the address is costly
+_STREET = re.compile(r"\b" + _STREETS)  #: gate on the lowercased text: tried at every number, the address is costly
 _ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}" + _STREETS + r"\.?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _EXPOSE_WORDS = re.compile(r"dox|post|leak|publish|share|expose|release")
@@ -35,7 +36,7 @@ _EXPOSE_WORDS = re.compile(r"dox|post|leak|publish|share|expose|release")
 #: window around each of the first PHONE_CANDIDATES runs: over a whole post of digit groups it
 #: costs ~50 us per group, so an adversarial megabyte of "12 main" would take seconds.
 _PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,40}\d")
-PHONE_CANDIDATES = 256
+PHONE_CANDIDATES = 64
 _PHONE_PAD = 16  #: context either side of a run: the matcher checks the characters around a number
 ITEMS_PER_KIND = HITS_PER_RULE  #: a few pointers are evidence enough
 _POINTER = compile_skeleton(
@@ -49,7 +50,11 @@ _BUSINESS = compile_skeleton(
     r"\b(?:call us|text us|email us|contact us|our (?:office|store|shop|team|address|number|hours|clinic|salon)|"
     r"book (?:now|an appointment|online|today|to)|to book|open (?:daily|mon\w*|now|24)|visit us|we're located|we are located|"
     r"free (?:quote|estimate|consultation)|for (?:delivery|reservations|orders|bookings)|customer (?:service|support)|"
-    r"hours|support@|info@|sales@|we'll help|we will help|order online|new address|call now|call today)\b"
+    r"hours|support@|info@|sales@|we'll help|we will help|order online|new address|call now|call today|"
+    r"(?:is|are|we're|now) located|headquartered|opening hours|reservations?|menu|"
+    r"(?:store|shop|restaurant|bakery|cafe|bar|pub|salon|clinic|office|hotel|museum|library|gym|venue|gallery|"
+    r"theater|theatre|church|mosque|synagogue|temple|school|campus|hq|headquarters|branch|studio|market)s? "
+    r"(?:is |are )?(?:at|on|located))\b"
 )
 _EXPOSE = compile_skeleton(
     r"\b(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|about to|we'll|we will) "
@@ -113,26 +118,26 @@ class PiiDetector:
         items += [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4))
                   for m in islice(_SSN.finditer(text), ITEMS_PER_KIND)]
         items += [PiiItem("address", m.start(), m.end(), "*** " + m.group().split(None, 1)[1])
-                  for m in islice(_ADDRESS.finditer(text), ITEMS_PER_KIND)] if _STREET.search(text) else []
+                  for m in islice(_ADDRESS.finditer(text), ITEMS_PER_KIND)] if _STREET.search(text.lower()) else []
         items += _phones(text, region or self._region, [(i.start, i.end) for i in items])
         return sorted(items, key=lambda i: (i.start, i.kind))
 
-    def detect(self, norm: Normalized, region: str | None = None) -> list[Hit]:
-        """private_info hits: exposure threats, government IDs, and pointed personal details."""
-        hits = []
-        for m in islice(_EXPOSE.finditer(norm.text), HITS_PER_RULE) if _EXPOSE_WORDS.search(norm.text) else ():
-            a, b = norm.span(m.start(), m.end())
-            hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, norm.original[a:b]))
-        items = self.find(norm.original, region)
-        if not items:
-            return hits
-        business = _BUSINESS.search(norm.text)
-        pointer = _POINTER.search(norm.text)
-        for item in items:
+    def detect(self, scan: Scan, region: str | None = None) -> list[Hit]:
+        """private_info hits: exposure threats, government IDs, and personal details that a
+        pointer ("her address is", "call this guy") in their sentence or a neighbour aims at
+        someone, with no business cue ("call us", "our office") there."""
+        sentences, hits = scan.sentences, []
+        for m in islice(_EXPOSE.finditer(scan.text), HITS_PER_RULE) if _EXPOSE_WORDS.search(scan.text) else ():
+            a, b = sentences.span(m.start(), m.end())
+            hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, sentences.original[a:b]))
+        for item in self.find(sentences.original, region):
             label = f"{item.kind} {item.masked}"
             if item.kind == "gov_id":
                 hits.append(Hit(PI, "exposure_gov_id_rule", SOURCE, 0.9, item.start, item.end, label))
-            elif pointer and not business:
+                continue
+            near = scan.near(sentences.skeleton_bounds(sentences.index_of_original(item.start))[0])
+            pointer = scan.within(_POINTER, *near)
+            if pointer and not scan.within(_BUSINESS, *near):
                 hits.append(Hit(PI, "exposure_personal_rule", SOURCE, 0.85, item.start, item.end,
                                 f"{label} + {pointer.group()!r}"))
         return hits

@@ -3,8 +3,9 @@
 A rule is a named regex over skeleton text (see `normalize`) plus the policies it
 evidences and the context checks that may clear it. The optional named group `v` marks the
 trigger word (the verb or insult): negation is looked for before it. `requires` lists
-regexes that must also occur somewhere in the post (e.g. a sale cue next to a drug name);
-they double as cheap prefilters, searched once per post even when rules share them.
+regexes that must also occur in the hit's sentence (a sale cue next to a drug name, not in
+another sentence about a bike); they double as cheap prefilters, searched once per post
+even when rules share them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from agents.detectors import context
-from agents.detectors.normalize import Normalized, compile_skeleton, skeleton_pattern
+from agents.detectors.normalize import compile_skeleton, skeleton_pattern
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -35,7 +36,7 @@ class PatternRule:
     pattern: str  #: regex source in plain lowercase spelling; compiled for skeleton text
     confidence: float
     contexts: frozenset[str] = SPEECH  #: names of context checks that may suppress a hit
-    requires: tuple[str, ...] = ()  #: cheap regexes that must all match somewhere in the post first
+    requires: tuple[str, ...] = ()  #: regexes that must all match in the hit's sentence
     group: str = ""  #: protected-group key, for the reclaimed-usage check
     keywords: frozenset[str] = frozenset()  #: the rule runs only if the post has one of these words
 
@@ -74,6 +75,7 @@ class _Compiled:
     regex: re.Pattern[str]
     requires: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
     keyword_sets: tuple[frozenset[str], ...] = field(default=())  #: each must meet the post's words
+    in_sentence: tuple[re.Pattern[str], ...] = field(default=())  #: every `requires`, checked per hit
 
 
 _ALTERNATION = re.compile(r"\\b\(\?:([a-z' |]+)\)\\b")
@@ -102,14 +104,20 @@ class RuleEngine:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"duplicate rule names: {', '.join(duplicates)}")
+        shared: dict[str, re.Pattern[str]] = {}  # one object per source: the post's Scan caches by pattern
+
+        def req(source: str) -> re.Pattern[str]:
+            return shared.setdefault(source, compile_skeleton(source))
+
         self._compiled = tuple(
             _Compiled(
                 r, rs.source, compile_skeleton(r.pattern),
-                tuple((q, compile_skeleton(q)) for q in r.requires if _word_alternation(q) is None),
+                tuple((q, req(q)) for q in r.requires if _word_alternation(q) is None),
                 tuple(ks for ks in (
                     frozenset(skeleton_pattern(k) for k in r.keywords),
                     *(_word_alternation(q) for q in r.requires),
                 ) if ks),
+                tuple(req(q) for q in r.requires),
             )
             for rs in rule_sets
             for r in rs.rules
@@ -126,27 +134,30 @@ class RuleEngine:
             cache[key] = rx.search(text) is not None
         return cache[key]
 
-    def run(self, norm: Normalized) -> Iterator[Hit]:
-        text = norm.text
-        scan = context.Scan(text)
+    def run(self, scan: context.Scan) -> Iterator[Hit]:
+        text = scan.text
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
         words = set(_WORD.findall(text))
         candidates = set(self._always)
         for word in words:
             candidates.update(self._by_word.get(word, ()))
+        postings = _postings(scan) if scan.sentences.count > POSTINGS_FROM else None
         for n in sorted(candidates):  # rule order, as declared
             c = self._compiled[n]
             if any(ks.isdisjoint(words) for ks in c.keyword_sets[1:]):
                 continue
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue
-            yield from self._hits(c, norm, scan)
+            yield from self._hits(c, scan, _ranges(c, scan, postings))
 
     @staticmethod
-    def _hits(c: _Compiled, norm: Normalized, scan: context.Scan) -> Iterator[Hit]:
+    def _hits(c: _Compiled, scan: context.Scan, ranges: list[tuple[int, int]]) -> Iterator[Hit]:
         """The first HITS_PER_RULE standing and cleared matches of one rule, in text order."""
+        sentences = scan.sentences
         standing = cleared = 0
-        for m in c.regex.finditer(norm.text):
+        for m in (m for a, b in ranges for m in c.regex.finditer(scan.text, a, b)):
+            if c.in_sentence and not all(scan.within(rx, *scan.sentence(m.start())) for rx in c.in_sentence):
+                continue  # the cue is in the post, but not in this sentence
             trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
             reason = context.suppression(scan, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
             if reason:
@@ -155,8 +166,36 @@ class RuleEngine:
                 cleared += 1
             else:
                 standing += 1
-            start, end = norm.span(m.start(), m.end())
+            start, end = sentences.span(m.start(), m.end())
             for policy in c.rule.policies:
-                yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, norm.original[start:end], reason)
+                yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, sentences.original[start:end], reason)
             if standing == HITS_PER_RULE:
                 return
+
+
+POSTINGS_FROM = 8  #: sentences; a longer post runs each rule only on sentences with its words
+
+
+def _postings(scan: context.Scan) -> dict[str, list[int]]:
+    """Word -> the sentences that hold it (no pattern matches across a sentence end)."""
+    postings: dict[str, list[int]] = {}
+    text, sentences = scan.text, scan.sentences
+    for k in range(sentences.count):
+        a, b = sentences.skeleton_bounds(k)
+        for word in set(_WORD.findall(text, a, b)):
+            postings.setdefault(word, []).append(k)
+    return postings
+
+
+def _ranges(c: _Compiled, scan: context.Scan, postings: dict[str, list[int]] | None) -> list[tuple[int, int]]:
+    """Where to run a rule: the whole text, or the runs of sentences holding one of its words."""
+    if postings is None or not c.keyword_sets:
+        return [(0, len(scan.text))]
+    ranges: list[tuple[int, int]] = []
+    for k in sorted({k for word in c.keyword_sets[0] for k in postings.get(word, ())}):
+        a, b = scan.sentences.skeleton_bounds(k)
+        if ranges and ranges[-1][1] + 1 == a:  # the next sentence: one run
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+    return ranges

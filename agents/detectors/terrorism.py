@@ -15,7 +15,7 @@ _ORG_WORDS = ("isis", "isil", "daesh", "islamic state", "the islamic state", "al
            "the caliphate", "the khilafah", "khilafah", "the mujahideen", "mujahideen", "mujahidin", "jnim")
 _ORG = alt(*_ORG_WORDS)
 _ORG_KEYWORDS = first_words(*_ORG_WORDS)
-_REPORTED = SPEECH | {"news"}
+_REPORTED = SPEECH | {"news", "history"}
 
 RULES = RuleSet("rules.terrorism", 1, (
     PatternRule(

@@ -129,7 +129,7 @@ def test_empty_post(tagger: Tagger) -> None:
 def test_classifier_merged_above_threshold_only() -> None:
     clf = FakeClassifier({"hateful_conduct": 0.7, "abuse_harassment": 0.6})
     tagger = Tagger(Policy(), classifier=clf)  # type: ignore[arg-type]
-    (v,) = tagger.tag(post("some implicit hate the rules miss"))
+    (v,) = tagger.tag(post("some implicit hate about immigrants the rules miss"))
     assert (v.policy, v.confidence, v.source) == ("hateful_conduct", 0.7, "clf.hateful_conduct@test.1")
 
 

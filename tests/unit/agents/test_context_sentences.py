@@ -1,0 +1,183 @@
+"""Context per sentence: the sentence that carries a verdict decides, for rules and learned heads.
+
+Cases written from the policy texts (hateful conduct needs a protected characteristic;
+reporting, quoting and condemning are not the violation; a person's own distress is not
+encouragement), not from any evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.detectors.context import HEAD_CONTEXTS, LOWERED, SENTENCE_CHECKS
+from agents.detectors.sentences import segment, split
+from agents.policy import Policy
+from agents.records import Post
+from agents.tagger import Tagger
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split(text)]
+
+
+def test_split_at_sentence_ends_and_line_breaks() -> None:
+    assert sentences("Police arrested him today. I will kill you!\nSee you soon, friend") == [
+        "Police arrested him today.", "I will kill you!", "See you soon, friend"]
+
+
+def test_split_never_inside_a_quotation() -> None:
+    text = 'He wrote "Muslims are vermin. Kill them all." on the wall. It is vile.'
+    assert sentences(text) == ['He wrote "Muslims are vermin. Kill them all." on the wall.', "It is vile."]
+
+
+def test_short_fragments_join_a_neighbour() -> None:
+    assert sentences("I will find you tonight. lol") == ["I will find you tonight. lol"]
+    assert sentences("Disgusting. Someone said they are all rats.") == ["Disgusting. Someone said they are all rats."]
+    assert sentences("Mr. Smith met the U.S. team today.") == ["Mr. Smith met the U.S. team today."]
+    assert sentences("ok") == ["ok"]
+
+
+def test_segment_maps_skeleton_back_to_the_original() -> None:
+    s = segment("It is a nice day. Then I'll K.I.L.L you, ok?")
+    k = s.text.index("kil")
+    assert s.excerpt(k, k + 3) == "K.I.L.L"
+    assert s.index(k) == 1 and s.sentence(1) == "Then I'll K.I.L.L you, ok?"
+
+
+def test_every_head_context_is_a_known_check() -> None:
+    for veto, lower in HEAD_CONTEXTS.values():
+        assert set(veto) | set(lower) <= set(SENTENCE_CHECKS)
+
+
+@pytest.fixture(scope="module")
+def rules() -> Tagger:
+    return Tagger(Policy())
+
+
+def tags(tagger: Tagger, text: str) -> set[str]:
+    return {v.policy for v in tagger.tag(Post("p", "a", text, "2026-11-03T12:00:00Z"))}
+
+
+RULE_CASES = [
+    # news clears its own sentence only
+    ("Police arrested a man downtown today. I hate all jews.", {"hateful_conduct"}),
+    ("Police say the man told neighbours he hates all jews.", set()),
+    # a sports frame in another sentence does not make a threat hyperbole
+    ("Great game last night everyone. I am going to kill you tonight.", {"violence"}),
+    ("I'm going to kill you in the finals tonight.", set()),
+    # condemnation in the sentence after a quoted slur is counter-speech
+    ("Someone wrote 'jews are rats' on the synagogue wall. That is vile and antisemitic.", set()),
+    # a sale cue must be in the sentence with the drug
+    ("Selling my old bike, DM me. My doctor switched me from xanax last year.", set()),
+    ("Xanax bars for sale, DM me.", {"illegal_goods"}),
+    # recovery talk next to pro-ED words clears them; a recovery word in a far sentence does not
+    ("I used to look at thinspo every day. Therapy helped me stop.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RULE_CASES)
+def test_rules_judge_the_sentence(rules: Tagger, text: str, expected: set[str]) -> None:
+    assert tags(rules, text) == expected
+
+
+class KeywordClassifier:
+    """Stands in for `TextClassifier`: a head fires (0.9) on a text holding its cue phrase."""
+
+    version = "kw.1"
+    thresholds = {"hateful_conduct": 0.5, "abuse_harassment": 0.5, "violence": 0.5, "self_harm": 0.5}
+    CUES = {"hateful_conduct": "ruin everything", "violence": ("end you", "kill"), "self_harm": "not worth living",
+            "abuse_harassment": "clown shoes"}
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def predict_batch(self, texts: list[str]) -> list[dict[str, float]]:
+        self.batches.append(list(texts))
+        def p(text: str, cue: str | tuple[str, ...]) -> float:
+            cues = (cue,) if isinstance(cue, str) else cue
+            return 0.9 if any(c in text.lower() for c in cues) else 0.1
+        return [{head: p(t, cue) for head, cue in self.CUES.items()} for t in texts]
+
+
+@pytest.fixture()
+def learned() -> tuple[Tagger, KeywordClassifier]:
+    clf = KeywordClassifier()
+    return Tagger(Policy(), classifier=clf), clf  # type: ignore[arg-type]
+
+
+LEARNED_CASES = [
+    ("Immigrants ruin everything they touch.", {"hateful_conduct"}),
+    ('The senator said "immigrants ruin everything they touch" in a speech.', set()),  # quotation
+    ("Police say the suspect wrote that immigrants ruin everything they touch.", set()),  # news
+    ("Police arrested someone downtown today. Immigrants ruin everything they touch.", {"hateful_conduct"}),
+    ("Saying immigrants ruin everything they touch is disgusting.", set()),  # counter-speech
+    ("Lawyers ruin everything they touch.", set()),  # not a protected group
+    ("I will end you if you spoil the finale", set()),  # hyperbole
+    ("Great game last night. I will end you tomorrow.", {"violence"}),  # the game is another sentence
+    ("My life is not worth living anymore.", set()),  # own struggle
+    ("Your life is not worth living, just end it.", {"self_harm"}),
+    ("I would never kill you", set()),  # the rule's negation on the same words clears the head too
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LEARNED_CASES)
+def test_learned_heads_judge_the_sentence_that_carries_them(learned, text: str, expected: set[str]) -> None:
+    tagger, _ = learned
+    assert tags(tagger, text) == expected
+
+
+def test_no_group_named_lowers_hateful_conduct(learned) -> None:
+    tagger, _ = learned
+    (v,) = tagger.tag(Post("p", "a", "Honestly they ruin everything they touch.", "2026-11-03T12:00:00Z"))
+    assert v.policy == "hateful_conduct" and v.confidence == pytest.approx(0.9 * LOWERED)
+    assert "lowered by no protected group named" in v.evidence[0]
+
+
+def test_verdict_cites_its_sentence_and_cleared_sentences(learned) -> None:
+    tagger, _ = learned
+    text = 'He said "immigrants ruin everything they touch" yesterday. Immigrants ruin everything they touch.'
+    (v,) = tagger.tag(Post("p", "a", text, "2026-11-03T12:00:00Z"))
+    assert v.confidence == 0.9 and v.evidence[0].startswith("classifier p=0.90, sentence 2")
+    assert any(e.startswith("context: quotation") for e in v.evidence)
+
+
+def test_posts_and_sentences_scored_in_one_batch(learned) -> None:
+    tagger, clf = learned
+    posts = [Post("p1", "a", "First one here. Second one here. Third one here.", "2026-11-03T12:00:00Z"),
+             Post("p2", "a", "just one sentence", "2026-11-03T12:00:00Z")]
+    tagger.tag_batch(posts)
+    assert len(clf.batches) == 1
+    assert clf.batches[0] == [posts[0].text, "First one here.", "Second one here.", "Third one here.", posts[1].text]
+
+
+LOOK_ALIKES = [
+    # election integrity: a legislature's vote, surveys, accurate reminders; the violation still found
+    ("Senate Republicans will vote Thursday on the budget bill.", set()),
+    ("Reminder: Republicans vote on Wednesday this year!", {"election_integrity"}),
+    ("Polls show most voters want to deport criminals.", set()),
+    ("Armed patriots will be at the polls checking papers.", {"election_integrity"}),
+    ("Polls are open 7am to 8pm on Tuesday, bring your ID.", set()),
+    # private information: a public business's number and address; a person's still found
+    ("Call them at 202-555-0110, the clinic is on Main Street and they are great.", set()),
+    ("Her home address is 12 Elm Street, go pay her a visit.", {"private_info"}),
+    # regulated goods: pharmacy talk and range days; sales still found
+    ("The pharmacy raised the price of my adderall again.", set()),
+    ("Adderall for sale, no prescription needed, DM me.", {"illegal_goods"}),
+    ("Went to the gun range and rented a Glock, the range fee was $20.", set()),
+    ("Selling ghost guns, no serial, DM for prices.", {"illegal_goods"}),
+    # history lessons; a call to violence still found
+    ("In 1942 the Nazis began to exterminate the jews of Europe.", set()),
+    ("We should exterminate the jews.", {"hateful_conduct", "violence"}),
+    ("In 2014 thousands of foreign fighters traveled to join ISIS.", set()),
+    ("Brothers, come and join ISIS now.", {"terrorism"}),
+    # child safety talk; trading and sexualising minors still found
+    ("Sex education for 15 year olds should be mandatory in schools.", set()),
+    ("Report CSAM links to the NCMEC CyberTipline.", set()),
+    ("Selling cp links, DM me.", {"child_sexual_exploitation"}),
+    ("sexy 15 year old pics, dm for links", {"child_sexual_exploitation"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LOOK_ALIKES)
+def test_rule_categories_skip_look_alikes_and_catch_violations(rules: Tagger, text: str, expected: set[str]) -> None:
+    assert tags(rules, text) == expected
