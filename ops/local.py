@@ -479,11 +479,6 @@ class LocalKafkaCluster:
         return "; ".join(m.replace("kafka:", f"kafka-{n.node_id}:", 1)
                          for n, m in zip(self.nodes, _on_each(self.nodes, LocalKafka.stop)))
 
-    def pids(self) -> list[int]:
-        return [p for p in (n.pid() for n in self.nodes) if p is not None]
-
-    def status(self) -> list[dict[str, object]]:
-        return [{**n.status(), "service": f"kafka-{n.node_id}"} for n in self.nodes]
 
 
 @dataclass
@@ -584,11 +579,6 @@ class LocalRedisCluster:
         return "; ".join(m.replace("redis:", f"redis-{n.port}:", 1)
                          for n, m in zip(self.nodes, _on_each(self.nodes, LocalRedis.stop)))
 
-    def pids(self) -> list[int]:
-        return [p for p in (n.pid() for n in self.nodes) if p is not None]
-
-    def status(self) -> list[dict[str, object]]:
-        return [{**n.status(), "service": f"redis-{n.port}"} for n in self.nodes]
 
 
 def _redis_server() -> str:
