@@ -68,7 +68,7 @@ class IngestStats:
 
 def producer(settings: Settings, **extra: str) -> Producer:
     conf = {**settings.kafka_config(), "partitioner": "murmur2_random", "linger.ms": 10, "compression.type": "lz4",
-            "acks": "all", "enable.idempotence": True, "message.max.bytes": 1_000_000, **extra}
+            "acks": "all", "enable.idempotence": True, "message.max.bytes": topics.MAX_MESSAGE_BYTES, **extra}
     return Producer(conf)
 
 
