@@ -263,16 +263,35 @@ def cmd_dlq(args, settings: Settings) -> int:
 def cmd_eval(args, settings: Settings) -> int:
     from agents.classifier import TextClassifier
     from agents.tagger import Tagger
-    from streams import evaluate
+    from streams import evaluate, public_sets
 
     policy = settings.policy()
     classifier = None if args.no_classifier else TextClassifier.load()
+    tagger = Tagger(policy, classifier=classifier)
     try:
-        result = evaluate.evaluate_file(Path(args.file), Tagger(policy, classifier=classifier), fmt=args.format)
+        if args.file:
+            result = evaluate.evaluate_file(Path(args.file), tagger, fmt=args.format)
+            print(json.dumps(result.to_dict()) if args.json else evaluate.format_report(result))
+            return 0
+        public_dir = Path(args.public)
+        public = (evaluate.evaluate_public(public_sets.load(public_dir), tagger)
+                  if (public_dir / "EXCLUDE.sha256").exists() else None)
+        functional = evaluate.evaluate_functional(evaluate.read_examples(evaluate.FUNCTIONAL), tagger)
+        dev = evaluate.evaluate_file(evaluate.DEV, tagger)
     except evaluate.EvalInputError as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(result.to_dict()) if args.json else evaluate.format_report(result))
+    if args.json:
+        print(json.dumps({"public_test": public.to_dict() if public else None, "functional": functional.to_dict(),
+                          "development": dev.to_dict()}))
+        return 0
+    print(f"(a) public test splits never trained on ({public_dir})")
+    print(evaluate.format_public(public, per_source=args.per_source) if public
+          else f"    not found: {public_dir} (pass --public DIR)")
+    print(f"\n(b) functional suite ({evaluate.FUNCTIONAL.name}, written before the rules and model it measures)")
+    print(evaluate.format_functional(functional))
+    print(f"\n(c) development set ({evaluate.DEV.name}: written beside the rules, shows regressions only)")
+    print(evaluate.format_report(dev))
     return 0
 
 
@@ -357,6 +376,8 @@ def _registry_load(settings: Settings, designations: list) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from streams.public_sets import DEFAULT_DIR as PUBLIC_DIR
+
     p = argparse.ArgumentParser(prog="modstream", description="Event-streaming content moderation on Kafka and Redis.")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -478,8 +499,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="transparency", help="folder for the CSV, JSON and PNG")
     s.set_defaults(fn=cmd_report)
 
-    s = sub.add_parser("eval", help="score the tagger on labelled JSONL or CSV (precision, recall, F1, confusion)")
-    s.add_argument("file")
+    s = sub.add_parser("eval", help="score the tagger: public test splits, functional suite, development set; "
+                                    "or one labelled JSONL/CSV file")
+    s.add_argument("file", nargs="?", help="score this file only (default: the three tables)")
+    s.add_argument("--public", default=str(PUBLIC_DIR),
+                   help="the public sets (default: ../shared/data/dev-text when present)")
+    s.add_argument("--per-source", action="store_true", help="table (a) per head per source too")
     s.add_argument("--format", choices=["jsonl", "davidson", "csv"], help="default: guessed from the file")
     s.add_argument("--no-classifier", action="store_true", help="fast path (rules) only")
     s.add_argument("--json", action="store_true")

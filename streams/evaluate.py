@@ -1,8 +1,18 @@
-"""Score a Tagger on a labelled file: the library behind `modstream eval FILE`.
+"""Score a Tagger on labelled posts: the library behind `modstream eval`.
+
+`modstream eval` without a file prints three tables, most honest first:
+(a) `public_report`: the public sets' test splits (streams.public_sets), which the model
+    never trained on and no threshold was chosen on: P/R/F1 per head and their macro-F1;
+(b) `functional_report`: the functional suite (tests/fixtures/eval/functional.jsonl, written
+    before the rules and model it measures): violations found and look-alikes left untagged,
+    per category and per functionality;
+(c) the development set (tests/fixtures/eval/dev.jsonl): written beside the rules, so it
+    shows regressions, not generalisation.
 
 Input formats (`fmt`, guessed from the file when None):
 - "jsonl": one object per line, `{"text": str, "labels": [policy codes], "tags": [str]}`;
-  `tags` is optional and names slices (e.g. "lookalike", "counter_speech") reported apart.
+  `tags` is optional and names slices (e.g. "lookalike", "counter_speech") reported apart;
+  the functional suite's `category`, `functionality` and `lookalike` are read when present.
 - "davidson": the davidson CSV (`tweet`, `class` columns). class 0 (hate speech) ->
   {hateful_conduct}; 1 (offensive) -> {abuse_harassment} (a proxy: offensive language is
   broader than harassment); 2 (neither) -> {}.
@@ -28,6 +38,11 @@ from typing import Any, Iterable, Sequence
 
 from agents.records import Post
 from agents.tagger import Tagger
+from streams.public_sets import HEADS, Row
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "eval"
+FUNCTIONAL = FIXTURES / "functional.jsonl"
+DEV = FIXTURES / "dev.jsonl"
 
 FORMATS = ("jsonl", "davidson", "csv")
 _SEP = re.compile(r"[;|]")
@@ -44,6 +59,9 @@ class Example:
     text: str
     labels: frozenset[str]
     tags: tuple[str, ...] = ()
+    category: str = ""  #: functional suite: the category the case probes
+    functionality: str = ""  #: functional suite: what it tests (plain, negation, ...)
+    lookalike: bool = False  #: functional suite: must not be tagged with `category`
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +150,9 @@ def read_examples(path: Path, fmt: str | None = None) -> list[Example]:
                 continue
             try:
                 d = json.loads(line)
-                out.append(Example(str(d["text"]), frozenset(d.get("labels") or ()), tuple(d.get("tags") or ())))
+                out.append(Example(str(d["text"]), frozenset(d.get("labels") or ()), tuple(d.get("tags") or ()),
+                                   str(d.get("category") or ""), str(d.get("functionality") or ""),
+                                   bool(d.get("lookalike", False))))
             except (ValueError, KeyError, TypeError) as e:
                 raise EvalInputError(f"{path}:{i}: {e}") from None
         return out
@@ -146,15 +166,21 @@ def read_examples(path: Path, fmt: str | None = None) -> list[Example]:
         raise EvalInputError(f"{path}: {fmt} row without {e}") from None
 
 
-def evaluate(examples: Sequence[Example], tagger: Tagger, *, batch: int = 256) -> EvalResult:
-    """Run `tagger` over `examples` and score it per category."""
+def predict(texts: Sequence[str], tagger: Tagger, *, batch: int = 256) -> list[dict[str, float]]:
+    """What `tagger` tags each text with (confidence at or above the policy's floor)."""
     floor = tagger.policy.min_confidence
     predictions: list[dict[str, float]] = []
-    for start in range(0, len(examples), batch):
-        chunk = examples[start:start + batch]
-        posts = [Post(f"eval-{start + i}", "eval", ex.text, "2026-01-01T00:00:00Z") for i, ex in enumerate(chunk)]
+    for start in range(0, len(texts), batch):
+        chunk = texts[start:start + batch]
+        posts = [Post(f"eval-{start + i}", "eval", text, "2026-01-01T00:00:00Z") for i, text in enumerate(chunk)]
         for violations in tagger.tag_batch(posts):
             predictions.append({v.policy: v.confidence for v in violations if v.confidence >= floor})
+    return predictions
+
+
+def evaluate(examples: Sequence[Example], tagger: Tagger, *, batch: int = 256) -> EvalResult:
+    """Run `tagger` over `examples` and score it per category."""
+    predictions = predict([ex.text for ex in examples], tagger, batch=batch)
     codes = sorted({c for ex in examples for c in ex.labels} | {c for p in predictions for c in p})
     cells: dict[str, Counter[str]] = {c: Counter() for c in codes}
     slices: dict[str, Counter[str]] = {}
@@ -215,4 +241,104 @@ def format_report(result: EvalResult) -> str:
         predicted = sorted({p for row in result.confusion.values() for p in row})
         lines += ["", "gold \\ predicted", *_table(("gold", *predicted), (
             (g, *(row.get(p, 0) for p in predicted)) for g, row in result.confusion.items()))]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    """Table (a): per head over every test split that labels it, and per head per source."""
+
+    heads: dict[str, Counts]
+    by_source: dict[str, dict[str, Counts]]  #: head -> source -> counts
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(self.heads[h].f1 for h in HEADS) / len(HEADS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"macro_f1": round(self.macro_f1, 4), "heads": {h: c.to_dict() for h, c in self.heads.items()},
+                "by_source": {h: {s: c.to_dict() for s, c in v.items()} for h, v in self.by_source.items()}}
+
+
+def evaluate_public(rows: Sequence[Row], tagger: Tagger) -> PublicResult:
+    """Score `tagger` on public test rows; a row counts for a head only if its set labels that head."""
+    test = [r for r in rows if r.split == "test"]
+    predictions = predict([r.text for r in test], tagger)
+    cells: dict[str, dict[str, Counter[str]]] = {h: {} for h in HEADS}
+    for row, pred in zip(test, predictions):
+        for head, gold in row.labels.items():
+            got = head in pred
+            cell = "tp" if gold and got else "fp" if got else "fn" if gold else "tn"
+            cells[head].setdefault(row.source, Counter())[cell] += 1
+    by_source = {h: {s: Counts(k["tp"], k["fp"], k["fn"], k["tn"]) for s, k in sorted(v.items())}
+                 for h, v in cells.items()}
+    heads = {h: Counts(*(sum(getattr(c, f) for c in v.values()) for f in ("tp", "fp", "fn", "tn")))
+             for h, v in by_source.items()}
+    return PublicResult(heads, by_source)
+
+
+def format_public(result: PublicResult, *, per_source: bool = False) -> str:
+    lines = _table(("head", "P", "R", "F1", "positives", "n"), (
+        (h, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", c.tp + c.fn, c.tp + c.fp + c.fn + c.tn)
+        for h, c in result.heads.items()))
+    lines.append(f"macro-F1 over the {len(HEADS)} heads: {result.macro_f1:.3f}")
+    if per_source:
+        lines += ["", *_table(("head / source", "P", "R", "F1", "FP rate", "positives", "n"), (
+            (f"{h} / {s}", f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}",
+             f"{c.fp / (c.fp + c.tn):.3f}" if c.fp + c.tn else "-", c.tp + c.fn, c.tp + c.fp + c.fn + c.tn)
+            for h, v in result.by_source.items() for s, c in v.items()))]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """k of n cases went the right way (violation found, or look-alike left untagged)."""
+
+    ok: int = 0
+    n: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.n if self.n else 0.0
+
+    def add(self, ok: bool) -> "Share":
+        return Share(self.ok + ok, self.n + 1)
+
+    def cell(self) -> str:
+        return f"{self.rate:.0%} ({self.ok}/{self.n})" if self.n else "-"
+
+
+@dataclass(frozen=True)
+class FunctionalResult:
+    """Table (b): per category, violations found and look-alikes untagged; per functionality, the same."""
+
+    found: dict[str, Share]  #: category -> violations tagged with their category
+    untagged: dict[str, Share]  #: category -> look-alikes not tagged with the category they imitate
+    functionality: dict[str, Share]  #: functionality -> right answers
+
+    def to_dict(self) -> dict[str, Any]:
+        as_d = lambda d: {k: {"ok": v.ok, "n": v.n, "rate": round(v.rate, 4)} for k, v in d.items()}  # noqa: E731
+        return {"violations_found": as_d(self.found), "lookalikes_untagged": as_d(self.untagged),
+                "functionality": as_d(self.functionality)}
+
+
+def evaluate_functional(examples: Sequence[Example], tagger: Tagger) -> FunctionalResult:
+    """A violation is found when tagged with its category; a look-alike passes when it is not."""
+    found: dict[str, Share] = {}
+    untagged: dict[str, Share] = {}
+    funcs: dict[str, Share] = {}
+    for ex, pred in zip(examples, predict([ex.text for ex in examples], tagger)):
+        hit = ex.category in pred
+        bucket = untagged if ex.lookalike else found
+        ok = not hit if ex.lookalike else hit
+        bucket[ex.category] = bucket.get(ex.category, Share()).add(ok)
+        funcs[ex.functionality] = funcs.get(ex.functionality, Share()).add(ok)
+    return FunctionalResult(dict(sorted(found.items())), dict(sorted(untagged.items())), dict(sorted(funcs.items())))
+
+
+def format_functional(result: FunctionalResult) -> str:
+    categories = sorted(result.found.keys() | result.untagged.keys())
+    lines = _table(("category", "violations found", "look-alikes untagged"), (
+        (c, result.found.get(c, Share()).cell(), result.untagged.get(c, Share()).cell()) for c in categories))
+    lines += ["", *_table(("functionality", "right"), ((f, s.cell()) for f, s in result.functionality.items()))]
     return "\n".join(lines)
