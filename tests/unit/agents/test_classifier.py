@@ -1,4 +1,4 @@
-"""The committed classifier artifact loads offline and scores with numpy only."""
+"""The committed classifier artifact loads offline and scores with numpy only; the featuriser is vectorised and exact."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents.classifier import DEFAULT_ARTIFACT, FEATURES_VERSION, TextClassifier, features
+from agents.classifier import BITS, DEFAULT_ARTIFACT, FEATURES_VERSION, TextClassifier, featurise, row_scale
+
+HEADS = ("hateful_conduct", "abuse_harassment", "violence", "self_harm")
 
 
 @pytest.fixture(scope="module")
@@ -18,28 +20,27 @@ def clf() -> TextClassifier:
 
 def test_artifact_is_small_and_committed() -> None:
     assert DEFAULT_ARTIFACT.exists()
-    assert DEFAULT_ARTIFACT.stat().st_size < 10 * 1024 * 1024
+    assert DEFAULT_ARTIFACT.stat().st_size < 50 * 1024 * 1024
 
 
-def test_loads_with_labels_version_thresholds(clf: TextClassifier) -> None:
-    assert clf.labels == ("hateful_conduct", "abuse_harassment")
+def test_loads_with_four_heads_version_thresholds(clf: TextClassifier) -> None:
+    assert clf.labels == HEADS
     assert clf.version
     assert set(clf.thresholds) == set(clf.labels)
     assert all(0.0 < t < 1.0 for t in clf.thresholds.values())
-    assert clf.weights.shape == (len(clf.labels), len(clf.vocab)) == (2, clf.idf.shape[0])
+    assert clf.weights.shape == (1 << BITS, len(HEADS))
 
 
 def test_predict_batch_shape_range_and_order(clf: TextClassifier) -> None:
-    texts = ["have a lovely day", "you are a stupid bitch", ""]
+    texts = ["have a lovely day", "you are a stupid worthless idiot", "", "I will shoot you tomorrow", "kill yourself"]
     out = clf.predict_batch(texts)
-    assert len(out) == 3
+    assert len(out) == len(texts)
     assert all(set(p) == set(clf.labels) and all(0.0 <= v <= 1.0 for v in p.values()) for p in out)
     assert out == [clf.predict_batch([t])[0] for t in texts]  # batching changes nothing
     assert out[1]["abuse_harassment"] > out[0]["abuse_harassment"]
-
-
-def test_deterministic(clf: TextClassifier) -> None:
-    assert clf.predict_batch(["x y z"]) == clf.predict_batch(["x y z"])
+    assert out[3]["violence"] > out[0]["violence"]
+    assert out[4]["self_harm"] > out[0]["self_harm"]
+    assert clf.predict_batch([]) == []
 
 
 def test_no_scikit_learn_or_torch_at_run_time(clf: TextClassifier) -> None:
@@ -49,20 +50,52 @@ def test_no_scikit_learn_or_torch_at_run_time(clf: TextClassifier) -> None:
     assert not any(m in line for line in imports for m in ("sklearn", "torch", "transformers"))
 
 
-def test_features_fold_evasions() -> None:
-    assert "w:kil" in features("K.I.L.L @someone http://x.y")
-    assert "w:user" in features("@someone hi") and "w:someone" not in features("@someone hi")
-    assert "w:url" in features("see http://x.y")
+def _buckets(text: str) -> list[int]:
+    rows, buckets = featurise([text])
+    assert (rows == 0).all()
+    return sorted(buckets.tolist())
 
 
-def test_round_trip_and_feature_version_guard(tmp_path: Path) -> None:
-    tiny = TextClassifier("t1", ("hateful_conduct",), {"w:bad": 0}, np.ones(1, np.float32),
-                          np.array([[3.0]], np.float32), np.array([-1.0], np.float32), {"hateful_conduct": 0.5})
-    path = tmp_path / "tiny.npz"
-    tiny.save(path)
-    loaded = TextClassifier.load(path)
-    assert loaded.predict_batch(["bad", "good"])[0]["hateful_conduct"] == pytest.approx(1 / (1 + np.exp(-2.0)), abs=1e-6)
+def test_features_fold_case_l33t_repeats_mentions_and_urls() -> None:
+    assert _buckets("K1LL3R") == _buckets("killer")
+    assert _buckets("sooooo baaaad") == _buckets("soo baad")
+    assert _buckets("@someone hi") == _buckets("@other hi") == _buckets("<user> hi")
+    assert _buckets("see http://x.y/z") == _buckets("see www.example.com")
+    assert _buckets("don't") == _buckets("dont")
+    assert _buckets("kill") != _buckets("kiss")
+
+
+def test_featurise_is_per_text_whatever_the_batch() -> None:
+    texts = ["first text here", "", "second one, with emoji 🔪", "a\x01b"]
+    rows, buckets = featurise(texts)
+    assert rows.min() >= 0 and rows.max() < len(texts) and buckets.max() < (1 << BITS)
+    for i, text in enumerate(texts):
+        assert sorted(buckets[rows == i].tolist()) == _buckets(text)
+
+
+def test_logit_is_the_scaled_sum_of_bucket_weights() -> None:
+    """What the trainer's sparse matrix computes (X @ w + b) is what scoring computes."""
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(1 << BITS, 2)).astype(np.float32)
+    tiny = TextClassifier("t", ("hateful_conduct", "violence"), weights, np.array([0.5, -0.5], np.float32),
+                          {"hateful_conduct": 0.5, "violence": 0.5})
+    texts = ["some words", "other words and more words"]
+    rows, buckets = featurise(texts)
+    scale = row_scale(rows, len(texts))
+    want = np.array([[weights[buckets[rows == i], j].sum() * scale[i] + tiny.bias[j] for j in range(2)]
+                     for i in range(len(texts))])
+    assert np.allclose(tiny.logits(texts), want, atol=1e-4)
+
+
+def test_round_trip_is_byte_stable_and_feature_version_guarded(tmp_path: Path) -> None:
+    weights = np.zeros((1 << BITS, 1), np.float32)
+    tiny = TextClassifier("t1", ("hateful_conduct",), weights, np.array([-1.0], np.float32), {"hateful_conduct": 0.5})
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    tiny.save(a)
+    tiny.save(b)
+    assert a.read_bytes() == b.read_bytes()  # no timestamps: retraining reproduces the file
+    loaded = TextClassifier.load(a)
     assert loaded.predict_batch(["good"])[0]["hateful_conduct"] == pytest.approx(1 / (1 + np.exp(1.0)), abs=1e-6)
-    tiny.save(path, features_version=FEATURES_VERSION + 1)
+    tiny.save(a, features_version=FEATURES_VERSION + 1)
     with pytest.raises(ValueError, match="retrain"):
-        TextClassifier.load(path)
+        TextClassifier.load(a)
