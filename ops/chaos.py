@@ -380,7 +380,7 @@ class Run:
         self.actions = TopicReader(self.settings, env.codec, topics.ACTIONS)
         self.ledger = Ledger()
         self.recovery_s: float | None = None
-        self.notes: list[str] = [] if classifier else ["fast path: the hot path tags and routes"]
+        self.notes: list[str] = [] if classifier else ["rules only: classifier off"]
         self.checks: dict[str, bool] = {}
 
     def start_worker(self) -> WorkerProcess:
@@ -464,8 +464,8 @@ def _drain_budget(n: int) -> float:
 
 @contextlib.contextmanager
 def _run(env: ChaosEnv, name: str, n: int, partitions: int = 4, classifier: bool = True) -> Iterator[Run]:
-    """With the classifier, faust tags and classifies and the hot path routes; without, the hot
-    path does both in one hop. The scenarios cover both."""
+    """The hot path tags and routes in one hop, with the learned classifier or (classifier=False)
+    rules only. The scenarios cover both."""
     run = Run(env, name, n, partitions, classifier)
     try:
         yield run
@@ -584,13 +584,11 @@ def _rss_mb(pid: int) -> float:
 
 
 def consumer_lag(settings: Settings) -> int:
-    """Lag of the worker's consumer groups (the hot path's, and faust's when it tags and classifies):
+    """Lag of the hot path's consumer group (it tags, classifier included, and routes the posts):
     high watermarks minus committed offsets, summed."""
     from confluent_kafka import ConsumerGroupTopicPartitions
 
     groups = {hotpath.group_id(settings): list(hotpath.input_topics(settings))}
-    if settings.classifier:
-        groups[settings.app_id] = [topics.POSTS, topics.CLASSIFY]
     client = AdminClient({**settings.kafka_config(), "log_level": 0})
     probe = Consumer({**settings.kafka_config(), "group.id": f"chaos-lag-{uuid.uuid4().hex[:6]}", "log_level": 0})
     try:

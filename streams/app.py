@@ -37,8 +37,7 @@ class Runtime:
     settings: Settings
     policy: Policy
     codec: Codec
-    tagger: Tagger  #: the fast path: rules, PII, hash banks
-    full_tagger: Tagger | None  #: the fast path plus the learned classifier; None when it is off
+    tagger: Tagger  #: rules, PII, hash banks and (unless settings.classifier is off) the learned classifier
     classifier_version: str | None
     registry: stores.RedisRegistry
     reports: stores.RedisReports
@@ -47,14 +46,12 @@ class Runtime:
     banks: BankCache
 
     async def refresh_banks(self) -> None:
-        """Pick up changed hash banks (checked every `bank_refresh_seconds`) in both taggers."""
+        """Pick up changed hash banks (checked every `bank_refresh_seconds`)."""
         snapshot = await self.banks.get()
         if self.banks.last_error is not None:
             log.warning("hash_banks_stale", error=type(self.banks.last_error).__name__)
         if snapshot is not self.tagger.banks:
             self.tagger = self.tagger.with_banks(snapshot)
-            if self.full_tagger is not None:
-                self.full_tagger = self.full_tagger.with_banks(snapshot)
 
     @classmethod
     def build(cls, settings: Settings) -> "Runtime":
@@ -66,8 +63,7 @@ class Runtime:
             settings=settings,
             policy=policy,
             codec=Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None),
-            tagger=Tagger(policy),
-            full_tagger=Tagger(policy, classifier=classifier) if classifier else None,
+            tagger=Tagger(policy, classifier=classifier),
             classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
             reports=stores.RedisReports(redis, stores.Retention.of(settings)),

@@ -10,7 +10,9 @@
 4. Latency and memory: posts produced at half of B's rate for `paced_seconds`; end-to-end
    latency is the audit record's timestamp minus the post record's (both set at produce
    time); workers' RSS is sampled every few seconds (a 10-minute run shows whether it is flat).
-5. Fast path: the tagger alone on one core, in this process.
+5. Tagging alone on one core, in this process: the Tagger as the hot path runs it (rules,
+   banks and the learned classifier, batches of 1,000), and the model's scoring by itself
+   (texts/s: featurise + score, `TextClassifier.predict_batch`).
 Bench topics are deleted afterwards. State goes to database 1 of the local Redis, emptied first
 (so earlier runs' daily cap counts do not turn removals into cap holds).
 """
@@ -27,6 +29,7 @@ from typing import Iterable
 from confluent_kafka import OFFSET_BEGINNING, ConsumerGroupState, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from agents.classifier import TextClassifier
 from agents.records import Case
 from agents.tagger import Tagger
 from ops import local
@@ -54,7 +57,8 @@ class BenchResult:
     peak_rss_mb: float  #: max over worker processes, hot path children included (VmHWM)
     rss_start_mb: float  #: max over worker processes, first sample of the paced run
     rss_end_mb: float  #: likewise, last sample
-    fastpath_eps: float  #: tagger only, one core
+    tagging_eps: float  #: the hot path's Tagger only, one core, batched
+    model_tps: float | None  #: the learned classifier's scoring only, texts/s on one core (None: it is off)
     brokers: int = 1  #: local broker nodes (CPU per event: all of them together)
     redis_nodes: int = 1  #: local Redis processes (a Redis Cluster: masters and replicas)
     load_avg: tuple[float, float] = (0.0, 0.0)  #: the machine's 1-minute load average at start and end
@@ -73,7 +77,8 @@ class BenchResult:
                 (f"CPU per event, Redis x{self.redis_nodes}", us(self.redis_cpu_us_per_event)),
                 ("peak RSS (max process)", f"{self.peak_rss_mb:,.0f} MB"),
                 (f"RSS over {self.paced_seconds:,.0f}s paced", f"{self.rss_start_mb:,.0f} -> {self.rss_end_mb:,.0f} MB"),
-                ("fast-path tagging, 1 core", f"{self.fastpath_eps:,.0f} posts/s"),
+                ("tagging, 1 core", f"{self.tagging_eps:,.0f} posts/s"),
+                ("model scoring, 1 core", "off" if self.model_tps is None else f"{self.model_tps:,.0f} texts/s"),
                 ("machine load (1 min)", f"{self.load_avg[0]:.1f} at start, {self.load_avg[1]:.1f} at end "
                                          f"({os.cpu_count()} cores, shared)")]
         return "\n".join(f"{k:28} {v}" for k, v in rows)
@@ -185,13 +190,23 @@ def _wait_group_stable(settings: Settings, group: str, members: int, timeout: fl
     raise TimeoutError(f"consumer group {group} did not settle with {members} members within {timeout:.0f}s")
 
 
-def fastpath(lines: list[str], policy) -> float:
-    tagger = Tagger(policy)
+def tagging(lines: list[str], policy, classifier: TextClassifier | None, batch: int = hotpath.BATCH) -> float:
+    """Posts/s of the hot path's Tagger on one core (CPU time of this process), in its batches."""
+    tagger = Tagger(policy, classifier=classifier)
     posts = [Case.from_dict(json.loads(x)).post for x in lines if x.startswith('{"post"')]
     started = time.process_time()
-    for post in posts:
-        tagger.tag(post)
+    for i in range(0, len(posts), batch):
+        tagger.tag_batch(posts[i:i + batch])
     return len(posts) / max(time.process_time() - started, 1e-9)
+
+
+def model_scoring(lines: list[str], classifier: TextClassifier, batch: int = hotpath.BATCH) -> float:
+    """Texts/s of the classifier alone (featurise and score) on one core."""
+    texts = [json.loads(x)["post"]["text"] for x in lines if x.startswith('{"post"')]
+    started = time.process_time()
+    for i in range(0, len(texts), batch):
+        classifier.predict_batch(texts[i:i + batch])
+    return len(texts) / max(time.process_time() - started, 1e-9)
 
 
 @dataclass
@@ -213,9 +228,10 @@ def _per_event(a: float | None, b: float | None, n: int) -> float | None:
 
 
 def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: float = 10.0,
-        classifier: bool = False, progress=print, brokers: int = 1, redis_cluster: bool = False) -> BenchResult:
-    """Fast-path tagging (the issue's target) unless `classifier`. `brokers` > 1 / `redis_cluster`: on the
-    local Kafka cluster and Redis Cluster (`modstream local start --brokers 3 --redis-cluster`), started if needed."""
+        classifier: bool = True, progress=print, brokers: int = 1, redis_cluster: bool = False) -> BenchResult:
+    """Full tagging (rules, banks and the learned classifier in the hot path); rules only without `classifier`.
+    `brokers` > 1 / `redis_cluster`: on the local Kafka cluster and Redis Cluster (`modstream local start
+    --brokers 3 --redis-cluster`), started if needed."""
     load_start = os.getloadavg()[0]
     external = bool(os.environ.get("MODSTREAM_KAFKA_BOOTSTRAP", "").strip())
     external_redis = bool(os.environ.get("MODSTREAM_REDIS_URL", "").strip())
@@ -232,8 +248,11 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
     lines = list(sample.generate(n, registry, malformed=0, run="b-"))
     progress(f"bench: seeding {n:,} posts onto {settings.topic(topics.POSTS)} ...")
     ingest.run(settings, codec, (x.encode() for x in lines), "bench", progress=None)
-    fast = fastpath(lines, settings.policy())
-    progress(f"bench: fast-path tagging {fast:,.0f} posts/s on one core; (A) passthrough ...")
+    model = TextClassifier.load() if classifier else None
+    tag_eps = tagging(lines, settings.policy(), model)
+    model_tps = model_scoring(lines, model) if model else None
+    progress(f"bench: tagging {tag_eps:,.0f} posts/s on one core"
+             + (f", model scoring {model_tps:,.0f} texts/s" if model_tps else "") + "; (A) passthrough ...")
     a = passthrough(settings, n)
     progress(f"bench: (A) {a:,.0f} events/s; (B) pipeline with {workers} worker(s) ...")
     procs = [WorkerProcess.start(settings_env(settings), local.default_run_dir() / "logs" / f"bench-worker{i}.log")
@@ -264,7 +283,7 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
             p.stop()
         _drop_topics(settings)
     return BenchResult(n, workers, a, b, b / a, _percentile(latencies, 0.5), _percentile(latencies, 0.99), rate,
-                       paced_seconds, cpu_us, broker_us, redis_us, peak, rss[0], rss[-1], fast, brokers,
+                       paced_seconds, cpu_us, broker_us, redis_us, peak, rss[0], rss[-1], tag_eps, model_tps, brokers,
                        len(getattr(rds, "nodes", [rds])), (load_start, os.getloadavg()[0]))
 
 

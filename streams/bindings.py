@@ -2,8 +2,6 @@
 
 | agent    | reads                | writes                                                   |
 |----------|----------------------|----------------------------------------------------------|
-| tag      | posts.v1             | classify.v1 (only with the classifier on)                |
-| classify | classify.v1          | violations.v1 (every post, with its violations)          |
 | accounts | account-updates.v1   | Redis account registry                                   |
 | patches  | account-patches.v1   | Redis registry (merged), account-updates.v1 (full)       |
 | deletions| post-deletions.v1    | Redis: undecided deleted posts need no action            |
@@ -12,8 +10,9 @@
 | legal    | legal-requests.v1    | withhold_in_country actions, notices, audit              |
 
 The `route`, `reports` and `queue` roles are not faust agents: they are the hot path
-(streams/hotpath.py), a confluent-kafka batch loop that tags (classifier off) and routes
-posts in one hop, files reports and queues escalations.
+(streams/hotpath.py), a confluent-kafka batch loop that tags (rules, banks and the learned
+classifier, batched in-process) and routes posts in one hop, files reports and queues
+escalations.
 
 Any record that cannot be decoded or processed goes to dead-letters.v1 with its original
 bytes and the reason, and the agent goes on. Redis outages hold the partition and retry.
@@ -38,13 +37,12 @@ from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 
 from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
-from agents.records import Account, Appeal, LegalRequest, Post, RecordError, ReviewDecision, Violation
+from agents.records import Account, Appeal, LegalRequest, RecordError, ReviewDecision
 from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, Appealed, decision_summary,
                            escalation_from_dict, review_appeal, review_escalation)
 from streams import topics
 from streams.app import Runtime
-from streams.apply import decision_records, tagged_record
-from streams.budget import budget
+from streams.apply import decision_records
 from streams.codec import CodecError
 from streams.deadletter import dead_letter, error_type_of
 from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
@@ -94,8 +92,7 @@ def input_ref(message: Any) -> dict[str, Any]:
 HOT = ("route", "reports", "queue")
 _AGENTS = ("accounts", "patches", "deletions", "appeals", "review", "legal")
 #: what a worker runs with `--role`: the hot path (as a child process beside faust) and/or faust agents
-ROLES = {"all": ("tag", "classify", *HOT, *_AGENTS), "fast": ("tag", *HOT, *_AGENTS), "classify": ("classify",),
-         "decide": HOT, "agents": ("tag", "classify", *_AGENTS)}
+ROLES = {"all": (*HOT, *_AGENTS), "decide": HOT, "agents": _AGENTS}
 
 
 def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:
@@ -173,12 +170,6 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
     def decode(message: Any, spec: TopicSpec) -> dict[str, Any]:
         return rt.codec.decode_input(message.value, spec.schema)
 
-    def tagged(post: Post, violations: list[Violation], source_ref: dict[str, Any], version: str) -> dict[str, Any]:
-        return tagged_record(post, violations, source_ref, version, rt.policy.version)
-
-    fast_version = rt.versions["tagger"]
-    full_version = f"{fast_version}+clf.{rt.classifier_version}"
-
     async def run(stream: faust.StreamT, each: Callable[[Outbox, Any], Awaitable[None]], refresh: bool = False) -> None:
         """One agent: every record of a batch isolated, then the batch's outputs delivered."""
         out = Outbox()
@@ -187,51 +178,6 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
                 await with_retry("banks.refresh", rt.refresh_banks)
             for event in batch:
                 await each(out, event.message)
-            await delivered(out)
-
-    async def tag_one(out: Outbox, msg: Any) -> None:
-        post = Post.from_dict(decode(msg, topics.POSTS), now=msg.timestamp or None)
-        with budget(s.record_budget_seconds, "tag"):  # sync code only: the alarm must not land in the loop
-            record = tagged(post, rt.tagger.tag(post), input_ref(msg), fast_version)
-        await send(out, topics.CLASSIFY, post.post_id, record)
-
-    async def tag(stream: faust.StreamT) -> None:
-        """Fast path (rules, PII and hash banks) before the classifier; without it, the hot path tags."""
-        await run(stream, isolated("tag", tag_one), refresh=True)
-
-    async def classify_one(out: Outbox, msg: Any) -> None:
-        d = decode(msg, topics.CLASSIFY)
-        post = Post.from_dict(d["post"])
-        with budget(s.record_budget_seconds, "classify"):
-            violations = rt.full_tagger.tag(post)
-        await send(out, topics.TAGGED, post.post_id, tagged(post, violations, d["input"], full_version))
-
-    async def classify(stream: faust.StreamT) -> None:
-        """The learned classifier, one batch per take: its cost scales apart from the fast path.
-        A batch that fails is classified again one post at a time, so only the bad post is set aside."""
-        out = Outbox()
-        one = isolated("classify", classify_one)
-        async for batch in stream.take_events(BATCH, within=WITHIN):
-            await with_retry("banks.refresh", rt.refresh_banks)
-            items, msgs = [], []
-            for event in batch:
-                try:
-                    d = decode(event.message, topics.CLASSIFY)
-                    items.append((Post.from_dict(d["post"]), d["input"]))
-                    msgs.append(event.message)
-                except (CodecError, RecordError) as exc:
-                    await dead(out, event.message, "decode", exc)
-            try:
-                with budget(s.record_budget_seconds * max(len(items), 1), "classify (batch)"):
-                    results = rt.full_tagger.tag_batch([p for p, _ in items])
-            except Exception as exc:
-                log.warning("classify_batch_failed", posts=len(items), error_type=type(exc).__name__)
-                for msg in msgs:
-                    await one(out, msg)
-            else:
-                for msg, (post, source_ref), violations in zip(msgs, items, results):
-                    await isolated("classify", lambda o, _m, p=post, ref=source_ref, v=violations: send(
-                        o, topics.TAGGED, p.post_id, tagged(p, v, ref, full_version)))(out, msg)
             await delivered(out)
 
     async def account_one(out: Outbox, msg: Any) -> None:
@@ -336,14 +282,10 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         """Country withholding for legal requests: applies whatever the route, exception included."""
         await run(stream, isolated("legal", legal_one, (CodecError, RecordError), "legal"))
 
-    agents = {"tag": (topics.POSTS, tag), "classify": (topics.CLASSIFY, classify),
-              "accounts": (topics.ACCOUNTS, accounts),
+    agents = {"accounts": (topics.ACCOUNTS, accounts),
               "patches": (topics.PATCHES, patches), "deletions": (topics.DELETIONS, deletions),
               "appeals": (topics.APPEALS, appeals),
               "review": (topics.REVIEWS, review), "legal": (topics.LEGAL, legal)}
-    if rt.full_tagger is None:  # the hot path tags and routes in one hop
-        agents.pop("tag")
-        agents.pop("classify")
     for name in sorted(agents.keys() & set(roles)):
         spec, fn = agents[name]
         app.agent(channels[spec.name], name=name, concurrency=1)(fn)

@@ -300,7 +300,7 @@ def cmd_bench(args, settings: Settings) -> int:
 
     progress = (lambda m: print(m, file=sys.stderr)) if args.json else print
     result = bench.run(settings, n=args.posts, workers=args.workers, paced_seconds=args.paced_seconds,
-                       classifier=args.classifier, progress=progress, brokers=args.brokers,
+                       classifier=not args.no_classifier, progress=progress, brokers=args.brokers,
                        redis_cluster=args.redis_cluster)
     print(bench.as_json(result) if args.json else result.table())
     return 0
@@ -407,9 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
-    s.add_argument("--role", choices=["all", "fast", "classify", "decide", "agents"], default="all",
-                   help="all agents and the hot path (default); 'decide': only the hot path; 'agents': only the "
-                        "faust agents; 'fast' and 'classify' scale the learned classifier apart")
+    s.add_argument("--role", choices=["all", "decide", "agents"], default="all",
+                   help="all agents and the hot path (default); 'decide': only the hot path (posts are tagged, "
+                        "classifier included, and routed there); 'agents': only the faust agents")
     s.set_defaults(fn=cmd_worker)
 
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")
@@ -515,7 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="worker processes (one per core)")
     s.add_argument("--paced-seconds", type=float, default=10.0,
                    help="seconds of load at half the measured rate, for latency and memory (600: the 10-minute check)")
-    s.add_argument("--classifier", action="store_true", help="run the learned classifier too (default: fast path)")
+    s.add_argument("--no-classifier", action="store_true", help="rules only (default: the full tagging, learned "
+                                                                 "classifier in the hot path)")
     s.add_argument("--brokers", type=int, default=1, help="on a local KRaft cluster of N nodes (3: replication 3)")
     s.add_argument("--redis-cluster", action="store_true", help="on a local Redis Cluster (3 masters + 3 replicas)")
     s.add_argument("--json", action="store_true", help="one JSON object on stdout")

@@ -59,7 +59,7 @@ class Settings:
     decided_retention_days: int = 400
     post_text_retention_days: int = 90  #: the decided post's text (personal data), kept apart and shorter
     report_retention_days: int = 90  #: report sets (reporter contacts) and raised flags
-    classifier: bool = True  #: run the learned classifier (its own agent) after the fast-path rules
+    classifier: bool = True  #: run the learned classifier in the hot path (in-process, batched) with the rules
     bank_refresh_seconds: float = 30.0  #: how often workers check Redis for changed hash banks
     registry_cache_seconds: float = 5.0  #: bounded staleness of the in-process account cache
     record_budget_seconds: float = 2.0  #: per-record time budget; a record over it becomes a dead letter (0: none)

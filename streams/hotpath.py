@@ -8,10 +8,10 @@ the producer, waits for the broker's acks, and only then commits the batch's off
 crash anywhere redelivers the batch; decisions and their ids come out the same, and
 consumers drop repeats by action_id / notice_id.
 
-Posts come from posts.v1 when the classifier is off (tag and route here: no violations.v1
-hop, the audit record carries every post's violations), from violations.v1 when it is on
-(the tag and classify agents run in faust, this loop routes). The audit's inputs name the
-records read: the post, and the tagged post when there is one.
+Posts come from posts.v1 and are tagged here, the whole batch at once: rules, hash banks
+and, unless MODSTREAM_CLASSIFIER=false, the learned classifier in-process (one numpy pass
+per batch), then routed. No faust hop and no violations.v1 round trip: the audit record
+carries every post's violations, and its inputs name the post read.
 
 Runs in a process of its own (`serve`), with its own consumer group (`group_id`); faust
 agents handle the low-rate topics (accounts, appeals, reviews, legal) beside it.
@@ -63,14 +63,9 @@ def group_id(settings: Settings) -> str:
     return f"{settings.app_id}-decide"
 
 
-def input_topic(settings: Settings) -> TopicSpec:
-    """Where the posts to decide come from."""
-    return topics.TAGGED if settings.classifier else topics.POSTS
-
-
 def input_topics(settings: Settings) -> tuple[TopicSpec, ...]:
     """Everything the hot path consumes: the posts, and the other firehose-rate inputs."""
-    return input_topic(settings), topics.REPORTS, topics.ESCALATIONS
+    return topics.POSTS, topics.REPORTS, topics.ESCALATIONS
 
 
 class ProduceError(Exception):
@@ -179,7 +174,6 @@ class _Batch:
             "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
             "message.max.bytes": MAX_MESSAGE_BYTES,
             "delivery.report.only.error": True, "on_delivery": self._delivered})
-        self.posts_from = input_topic(settings)  #: posts.v1 (tag here) or violations.v1 (tagged already)
 
     def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:
@@ -229,9 +223,10 @@ class _Batch:
                              "report")
         if reports:
             self._reports(reports)
-        items = self._each(of(self.posts_from), self._read, "tag")
-        if items:
-            self._route(items)
+        posts = self._each(of(topics.POSTS), lambda m: (m, Post.from_dict(self._value(m, topics.POSTS),
+                                                                          now=_broker_time(m))), "decode")
+        if posts:
+            self._route(self._tagged(posts))
         escalations = self._each(of(topics.ESCALATIONS), self._escalation, "queue")
         if escalations:
             self._state("queue.add", lambda es: with_retry("queue.add", rt.queue.add_escalations, [v for _, v in es]),
@@ -252,19 +247,21 @@ class _Batch:
         escalation_from_dict(value)  # the queue files it as it is: check it reads first
         return msg, value
 
-    def _each(self, msgs: list[Message], read: Callable[[Message], T], stage: str) -> list[T]:
-        """`read` of each message, within the per-record time budget; a record that fails becomes a
-        dead letter (a bug in `stage`, e.g. a detector's, must not stop the stream)."""
+    def _each(self, items: list[Any], read: Callable[[Any], T], stage: str,
+              msg_of: Callable[[Any], Message] = lambda m: m) -> list[T]:
+        """`read` of each item (a message, or what holds one), within the per-record time budget; a
+        record that fails becomes a dead letter (a bug in `stage`, e.g. a detector's, must not stop
+        the stream)."""
         out = []
-        for msg in msgs:
+        for item in items:
             try:
                 with budget(self.s.record_budget_seconds, stage):
-                    out.append(read(msg))
+                    out.append(read(item))
             except (CodecError, RecordError) as exc:
-                self.dead(msg, "decode", exc)
+                self.dead(msg_of(item), "decode", exc)
             except Exception as exc:
-                log.exception(f"{stage}_failed", **_where(msg, ""))
-                self.dead(msg, stage, exc)
+                log.exception(f"{stage}_failed", **_where(msg_of(item), ""))
+                self.dead(msg_of(item), stage, exc)
         return out
 
     def _state(self, what: str, call: Callable[[list[T]], Awaitable[R]], items: list[T],
@@ -296,15 +293,19 @@ class _Batch:
             errors, self.failed = self.failed, []
             raise KafkaException(errors[0])
 
-    def _read(self, msg: Message) -> Item:
-        rt = self.rt
-        record = self._value(msg, self.posts_from)
-        if self.posts_from is topics.TAGGED:
-            post = Post.from_dict(record["post"], now=_broker_time(msg))
-            violations = tuple(Violation.from_dict(v) for v in record["violations"])
-            return Item(msg, post, violations, [record["input"], _ref(msg)])
-        post = Post.from_dict(record, now=_broker_time(msg))
-        return Item(msg, post, tuple(rt.tagger.tag(post)), [_ref(msg)])
+    def _tagged(self, posts: list[tuple[Message, Post]]) -> list[Item]:
+        """Tag the batch in one call (the classifier scores it in one numpy pass), within the
+        batch's time budget. If that fails, tag post by post, so only the post that breaks a
+        detector or overruns its budget becomes a dead letter."""
+        tagger = self.rt.tagger
+        try:
+            with budget(self.s.record_budget_seconds * len(posts), "tag (batch)"):
+                found = tagger.tag_batch([post for _, post in posts])
+        except Exception as exc:
+            log.warning("tag_batch_failed", posts=len(posts), error_type=type(exc).__name__)
+            return self._each(posts, lambda mp: Item(mp[0], mp[1], tuple(tagger.tag(mp[1])), [_ref(mp[0])]), "tag",
+                              msg_of=lambda mp: mp[0])
+        return [Item(msg, post, tuple(v), [_ref(msg)]) for (msg, post), v in zip(posts, found)]
 
     def _route(self, items: list[Item]) -> None:
         rt = self.rt

@@ -68,12 +68,10 @@ CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec("legal-requests.v1", "modstream.LegalRequest", "post_id", "Country-withholding demands.",
               "legal team tooling", "legal agent", retention_ms=-1),
     # pipeline and outputs
-    TopicSpec("classify.v1", "modstream.TaggedPost", "post_id",
-              "Posts tagged by the fast path, waiting for the learned classifier (batched; scaled apart).",
-              "tag agent (when the classifier is on)", "classify agent", retention_ms=DAY_MS),
     TopicSpec("violations.v1", "modstream.TaggedPost", "post_id",
-              "Every post once, with the violations found (possibly none); only with the classifier on.",
-              "classify agent", "hot path"),
+              "A post with the violations found (possibly none): replay's record of how it re-tagged a post "
+              "(the live hot path tags in-process and records the violations in audit.v1).",
+              "modstream replay", "replay readers"),
     TopicSpec("escalations.v1", "modstream.Escalation", "post_id",
               "Violating posts by PIE-eligible accounts, for public-interest review, with a recommendation.",
               "hot path", "hot path (review queue), reviewers", retention_ms=90 * DAY_MS),
@@ -100,8 +98,8 @@ POSTS, ACCOUNTS, REPORTS, APPEALS, REVIEWS, LEGAL = (BY_NAME[n] for n in (
     "posts.v1", "account-updates.v1", "reports.v1", "appeals.v1", "review-decisions.v1", "legal-requests.v1"))
 PATCHES, ACCOUNT_STATUS, DELETIONS = (BY_NAME[n] for n in (
     "account-patches.v1", "account-status.v1", "post-deletions.v1"))
-CLASSIFY, TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
-    "classify.v1", "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
+TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
+    "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
 
 #: Inputs whose agents dead-letter what they cannot take and read a re-fed record as new input:
 #: the only topics `modstream dlq replay` writes to. Never an output (actions, notices, audit,

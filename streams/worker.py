@@ -25,8 +25,8 @@ def run(settings: Settings, role: str = "all") -> None:
 
     `role` picks the agents (streams.bindings.ROLES). The hot path (streams.hotpath: posts,
     reports, escalations) runs in a child process beside the faust agents, or alone in this
-    one (`decide`). The classify role runs in its own consumer group, so classifier workers
-    scale apart from the fast path.
+    one (`decide`). The hot path tags with the learned classifier in-process (unless
+    MODSTREAM_CLASSIFIER=false): there is no separate classify role any more.
     """
     from streams import hotpath
     from streams.bindings import HOT, ROLES
@@ -41,8 +41,6 @@ def run(settings: Settings, role: str = "all") -> None:
     from streams.app import Runtime, create_app
     from streams.bindings import bind
 
-    if role == "classify":
-        settings = replace(settings, app_id=f"{settings.app_id}-classify")
     hot: _HotPathChild | None = None
 
     def restart(reason: str) -> None:  # the watchdog's: the faust consumer is stuck

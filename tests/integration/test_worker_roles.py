@@ -1,4 +1,5 @@
-"""Fast-path and classifier workers run apart (own consumer groups) and still decide every post."""
+"""The hot path and the faust agents run apart (own processes) and still decide every post; the hot
+path tags with the learned classifier in-process: posts.v1 to decisions in one hop."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from streams.worker import WorkerProcess, settings_env
 pytestmark = pytest.mark.integration
 
 
-def test_split_roles_decide_with_the_classifier(stack, codec, services):
+def test_split_roles_decide_with_the_classifier_in_one_hop(stack, codec, services):
     env = settings_env(stack)
     workers = [WorkerProcess.start(env, services.run_dir / f"{stack.app_id}-{role}.log", role=role)
-               for role in ("fast", "classify")]
+               for role in ("decide", "agents")]
     try:
         lines = [json.dumps({"post": {"post_id": f"r{i}", "author_id": "7", "text": text,
                                       "created_at": "2026-11-20T12:00:00Z"}}).encode()
@@ -29,8 +30,9 @@ def test_split_roles_decide_with_the_classifier(stack, codec, services):
         assert {a["post_id"]: a["route"] for a in audit} == {"r0": "enforce", "r1": "no_action"}, \
             "\n".join(w.tail() for w in workers)
         assert all(a["versions"].get("classifier") for a in audit)
-        tagged = [r["value"] for r in tail.records(stack, codec, stack.topic(topics.TAGGED), idle_timeout=0.5)]
-        assert all("+clf." in t["tagger_version"] for t in tagged) and len(tagged) == 2
+        # one hop: each decision read only its post, and nothing went through violations.v1
+        assert all([i["topic"] for i in a["inputs"]] == [stack.topic(topics.POSTS)] for a in audit)
+        assert list(tail.records(stack, codec, stack.topic(topics.TAGGED), idle_timeout=0.5)) == []
     finally:
         for w in workers:
             w.stop()

@@ -168,7 +168,7 @@ def test_redis_store_claims_atomically():
 
 
 @pytest.mark.parametrize("topic", ["actions.v1", "ncmec-reports.v1", "audit.v1", "review-decisions.v1",
-                                   "notices.v1", "escalations.v1", "classify.v1", "dead-letters.v1"])
+                                   "notices.v1", "escalations.v1", "violations.v1", "dead-letters.v1"])
 def test_replay_never_writes_to_outputs_stages_or_human_authority(produced, topic):
     """Issue 14: replay re-fed to any catalog topic but dead-letters.v1, so a forged letter could
     become an action, an NCMEC report or a senior reviewer's decision."""
