@@ -29,6 +29,7 @@ from ops.browser import ensure_chromium
 from streams import ingest, reviewers, topics
 from streams.config import Settings
 from streams.registry_import import load_seed
+from streams.review_queue import ReviewItem
 from streams.stores import key
 from streams.worker import settings_env
 
@@ -71,9 +72,9 @@ def escalated(settings, codec, worker, wait_records, services, poll):
             "author": {"account_id": SENATOR.account_id, "handle": "senator", "followers": 900_000, "verified": True,
                        "verified_type": "government"}}
     ingest.run(settings, codec, [json.dumps(line).encode()], "browser-test", progress=None)
-    (esc,) = wait_records(settings, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-b1")
+    (esc,) = wait_records(settings, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-b1", timeout=120)
     r = redis.Redis.from_url(services.redis_url)
-    poll(lambda: r.exists(key("review", esc["escalation_id"])), 30, "the escalation in the review queue")
+    poll(lambda: r.exists(key("review", esc["escalation_id"])), 60, "the escalation in the review queue")
     return esc
 
 
@@ -91,7 +92,7 @@ def console_url(settings, escalated, services, poll):
         except OSError:
             return False
     try:
-        poll(answers, 30, "modstream console to answer")
+        poll(answers, 90, "modstream console to answer")
         yield url
     finally:
         proc.terminate()
@@ -154,7 +155,9 @@ def _decide(driver, outcome: str, rationale: str) -> None:
 
 
 def test_analyst_recommends_and_a_senior_grants_the_notice_in_the_browser(
-        browser, console_url, escalated, settings, codec, wait_records, shots):
+        browser, console_url, escalated, settings, codec, wait_records, shots, services, poll):
+    import redis
+
     from selenium.webdriver.common.by import By
 
     eid = escalated["escalation_id"]
@@ -176,6 +179,8 @@ def test_analyst_recommends_and_a_senior_grants_the_notice_in_the_browser(
     _decide(browser, "notice", "part of the debate on the amnesty bill; newsworthy")
     assert "recommended a notice" in browser.find_element(By.CSS_SELECTOR, ".flash").text
     wait_records(settings, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-b1" and v["route"] == "awaiting_senior")
+    r = redis.Redis.from_url(services.redis_url)  # the agent marks the item after producing the audit record
+    poll(lambda: ReviewItem.from_json(r.get(key("review", eid))).needs_senior, 30, "the recommendation on the item")
 
     browser.get(f"{console_url}/item/{eid}")  # her own approval is refused on the server
     assert "only a senior" in browser.find_element(By.ID, "blockers").text

@@ -98,6 +98,10 @@ def test_senior_notice_decision_applies_the_three_notice_actions(stack, reviewed
     waiting = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-1" and v["route"] == "awaiting_senior")
     assert waiting and not wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-1", timeout=3)
 
+    deadline = time.monotonic() + 30  # the agent marks the item after producing the audit record
+    while "RECOMMENDED by analyst-1" not in (shown := _cli(reviewed, "review", "show", eid)).stdout:
+        assert time.monotonic() < deadline, shown.stdout + shown.stderr
+        time.sleep(0.5)
     res = _decide(reviewed, eid, "analyst-1", "--outcome", "notice", "--rationale", "I approve my own")
     assert res.returncode == 2 and "only a senior" in res.stderr
     res = _cli(reviewed, "review", "decide", eid, "--reviewer", "lead-1", "--outcome", "notice",
