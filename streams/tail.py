@@ -14,7 +14,7 @@ import time
 import uuid
 from typing import IO, Any, Iterator
 
-from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaError, KafkaException, TopicPartition
 
 from streams.codec import Codec, CodecError
 from streams.config import Settings
@@ -30,6 +30,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: broker answers that mean "not yet", not "no": leadership moving after a create or a broker restart
+_TRANSIENT = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError._TIMED_OUT,
+              KafkaError._TRANSPORT, KafkaError.UNKNOWN_TOPIC_OR_PART}
+
+
+def _high_watermark(consumer: Consumer, tp: TopicPartition, timeout: float = 30.0) -> int:
+    """The partition's end offset, waiting out retriable errors (a leader moving right after a topic
+    is created or a broker restarts answers NOT_LEADER_FOR_PARTITION for a moment)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return consumer.get_watermark_offsets(tp, timeout=10)[1]
+        except KafkaException as exc:
+            err = exc.args[0]
+            if not (err.retriable() or err.code() in _TRANSIENT) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def records(settings: Settings, codec: Codec, topic: str, *, from_end: bool = False, follow: bool = False,
             idle_timeout: float = 2.0, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Yield decoded records of every partition; without `follow`, stop at the end present at start."""
@@ -42,7 +61,7 @@ def records(settings: Settings, codec: Codec, topic: str, *, from_end: bool = Fa
                              "run `modstream topics apply` or check the name with `modstream topics list`")
         parts = sorted(meta.partitions)
         consumer.assign([TopicPartition(topic, p, OFFSET_END if from_end else OFFSET_BEGINNING) for p in parts])
-        ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in parts}
+        ends = {p: _high_watermark(consumer, TopicPartition(topic, p)) for p in parts}
         pending = {p for p in parts if ends[p] > 0 and not from_end}
         count, last = 0, time.monotonic()
         while follow or pending:
