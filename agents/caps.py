@@ -8,7 +8,8 @@ caller from Redis) and returns either the decision unchanged, or a HELD decision
 - route `human_review`, recommendation `remove` (what automation would have done);
 - every capped action type of the decision is dropped, all of them together (never half a
   decision, e.g. a suspension without the removal); uncapped ones stay, and `report_ncmec`
-  is never capped (`policy.NEVER_CAPPED`: a legal duty);
+  is never capped (`policy.NEVER_CAPPED`: a legal duty), and a decision on child sexual
+  exploitation is never held at all (`policy.NEVER_SHADOWED`);
 - no notices: nothing was done to the author yet, and reporters hear the human outcome;
 - an `Escalation` whose first reason starts with `HOLD_REASON` ("held by daily cap"), so
   the review queue files it as a `cap_hold` item (outcomes remove / no_violation only) and
@@ -21,8 +22,9 @@ human review decisions are never capped. Held decisions keep their decision id. 
 hot path reserves each decision's `reservations` in Redis before producing anything (one
 atomic script a batch, idempotent per action id) and holds the ones refused.
 
-Shadow mode (`Policy.shadow_policies`): a violation of a shadow rule changes nothing but
-the reasons. `router.decide` drops shadow violations before routing, so the decision is
+Shadow mode (a category's `state: shadow` in the policy file, `Policy.shadow_policies`; or
+a detector rule or classifier head in shadow, whose violations the tagger sources
+`shadow:...`): a violation of a shadow rule changes nothing but the reasons. `router.decide` drops shadow violations before routing, so the decision is
 exactly the one it would be without them, plus a "shadow: would ..." line per violation.
 Pure: no I/O, no clocks.
 """
@@ -34,11 +36,12 @@ from typing import Mapping
 
 from agents.effects import Decision, Escalation
 from agents.enforcement import enforcement_actions
-from agents.policy import NEVER_CAPPED, Policy
+from agents.policy import NEVER_CAPPED, NEVER_SHADOWED, Policy
 from agents.records import Post, Violation
 
 HUMAN_REVIEW = "human_review"
 HOLD_REASON = "held by daily cap"
+SHADOW_SOURCE = "shadow:"  #: source prefix of a violation found only by detector rules or classifier heads in shadow
 
 
 def capped_types(policy: Policy) -> frozenset[str]:
@@ -69,6 +72,9 @@ def apply_caps(decision: Decision, counts: Mapping[str, int], policy: Policy, *,
     measures review age from the post's time, as for public-interest escalations.
     """
     wanted = charges(decision, policy)
+    if any(v.policy in NEVER_SHADOWED for v in decision.violations if v.confidence >= policy.min_for(v.policy)
+           and not is_shadow(v, policy)):
+        return decision  # a legal duty: never held back, though its actions still count toward the caps
     over = sorted(t for t, n in wanted.items() if counts.get(t, 0) + n > policy.daily_caps[t])
     if not over:
         return decision
@@ -82,7 +88,7 @@ def apply_caps(decision: Decision, counts: Mapping[str, int], policy: Policy, *,
         *(f"kept: {a.type} is never capped" for a in kept if a.type in NEVER_CAPPED),
         *decision.reasons,
     )
-    actionable = tuple(v for v in decision.violations if v.confidence >= policy.min_confidence)
+    actionable = tuple(v for v in decision.violations if v.confidence >= policy.min_for(v.policy))
     escalation = Escalation(decision.decision_id, decision.post_id, decision.author_id, actionable, "remove",
                             reasons, decision.political, decision.policy_version, post_created_at)
     return replace(decision, route=HUMAN_REVIEW, recommendation="remove", reasons=reasons, actions=kept,
@@ -97,8 +103,13 @@ def is_cap_hold(escalation_reasons: tuple[str, ...] | list[str]) -> bool:
 def shadow_split(violations: tuple[Violation, ...], policy: Policy) -> tuple[tuple[Violation, ...],
                                                                              tuple[Violation, ...]]:
     """(live, shadow): shadow violations are reported, never acted on."""
-    live = tuple(v for v in violations if v.policy not in policy.shadow_policies)
-    return live, tuple(v for v in violations if v.policy in policy.shadow_policies)
+    live = tuple(v for v in violations if not is_shadow(v, policy))
+    return live, tuple(v for v in violations if is_shadow(v, policy))
+
+
+def is_shadow(v: Violation, policy: Policy) -> bool:
+    """Its category is in shadow mode, or only shadow rules or heads found it (agents.tagger marks those)."""
+    return v.policy in policy.shadow_policies or v.source.startswith(SHADOW_SOURCE)
 
 
 def shadow_reasons(decision_id: str, post: Post, shadow: tuple[Violation, ...], policy: Policy) -> tuple[str, ...]:

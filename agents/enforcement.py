@@ -43,7 +43,7 @@ def enforcement_actions(decision_id: str, post: Post, violations: tuple[Violatio
     ranked = sorted(violations, key=lambda v: -v.confidence)
     for v in ranked:
         cat = policy.categories[v.policy]
-        types = cat.enforcement if v.confidence >= policy.severe_confidence or not cat.mild_enforcement \
+        types = cat.enforcement if v.confidence >= policy.severe_for(v.policy) or not cat.mild_enforcement \
             else cat.mild_enforcement
         for t in types:
             chosen.setdefault(t, v)
@@ -82,12 +82,10 @@ def author_notice(decision_id: str, post: Post, violations: tuple[Violation, ...
     types = tuple(a.type for a in actions)
     facts = _facts(violations) + tuple(extra_facts)
     how = "automated systems" if automated else "a human reviewer"
-    text = (
-        f"Your post {post.post_id} broke the rule '{main.title if main else 'n/a'}' ({main.rule_url if main else ''}). "
-        f"Action taken: {', '.join(types)}. This was decided by {how} under policy version {policy.version}. "
-        f"Facts relied on: {'; '.join(facts) or 'none recorded'}. "
-        f"If you think this is a mistake, you can appeal: {policy.appeal_url}"
-    )
+    text = policy.notices["author"].format(
+        post_id=post.post_id, rule_title=main.title if main else "n/a", rule_url=main.rule_url if main else "",
+        actions=", ".join(types), decided_by=how, policy_version=policy.version,
+        facts="; ".join(facts) or "none recorded", appeal_url=policy.appeal_url)
     return Notice(
         notice_id=f"{decision_id}:author:{post.author_id}",
         decision_id=decision_id,
@@ -117,9 +115,11 @@ def reporter_notices(decision_id: str, reports: tuple[Report, ...], action_types
             continue
         title = policy.categories[r.policy].title
         if action_types:
-            outcome = f"We took action on the post you reported ({', '.join(action_types)})."
+            text = policy.notices["reporter_action"].format(report_id=r.report_id, actions=", ".join(action_types),
+                                                            appeal_url=policy.appeal_url)
         else:
-            outcome = f"We reviewed the post you reported for '{title}' and found no violation of that rule."
+            text = policy.notices["reporter_no_violation"].format(report_id=r.report_id, rule_title=title,
+                                                                  appeal_url=policy.appeal_url)
         notices[who] = Notice(
             notice_id=f"{decision_id}:reporter:{who}",
             decision_id=decision_id,
@@ -131,7 +131,7 @@ def reporter_notices(decision_id: str, reports: tuple[Report, ...], action_types
             actions=action_types,
             facts=(f"report {r.report_id} for {r.policy} received {r.created_at}",),
             automated=automated,
-            text=f"Thank you for your report {r.report_id}. {outcome} If you disagree, you can appeal: {policy.appeal_url}",
+            text=text,
             appeal=policy.appeal_url,
             contact=r.reporter_contact,
         )

@@ -13,7 +13,8 @@ Routes (policy matrix sections 1-3):
 - anything else: `enforce`.
 An edit (same post_id, new content: new ids) is decided on its content. When it comes out weaker
 than the post's standing decision (`Case.prior`), that decision stands: see `_against_standing`.
-Violations of rules in shadow mode (`Policy.shadow_policies`) are recorded and explained
+Violations of rules in shadow mode (a category in shadow, or a detector rule or classifier
+head in shadow: `agents.caps.is_shadow`) are recorded and explained
 in the reasons but never routed, acted on or notified (agents/caps.py).
 Pure and deterministic: same inputs and policy, same decision and ids. Ids include a digest of the
 post's content and `Policy.fingerprint`: an edit, or a changed threshold or shadow rule, never
@@ -68,7 +69,7 @@ def _decide(case: Case, violations: Sequence[Violation], registry: Registry, pol
     did = decision_id("post", post.post_id, content_digest(post), policy.fingerprint)
     status = political.assess(case.author, tuple(registry.get(post.author_id, ())), post.created_at, policy)
     found = tuple(violations)
-    actionable, shadow = shadow_split(tuple(v for v in found if v.confidence >= policy.min_confidence), policy)
+    actionable, shadow = shadow_split(tuple(v for v in found if v.confidence >= policy.min_for(v.policy)), policy)
     shadowed = shadow_reasons(did, post, shadow, policy)
     common = dict(decision_id=did, post_id=post.post_id, author_id=post.author_id, policy_version=policy.version,
                   violations=found, political=status)

@@ -10,6 +10,9 @@ code, that the decide agent consumes. It merges
   over its threshold (or the post's best sentence), and that sentence's context vetoes or
   lowers it (`context.sentence_context`), as do cleared rule hits on it for the same policy,
 - `post.upstream_violations` (kept; their source is preserved when they are the strongest).
+Rule states (`Policy.rule_states` per detector rule, `Policy.head_states` per classifier
+label): `off` drops the signal; `shadow` keeps it apart, merged into its own violation
+sourced `shadow:<source>`, which the router records in the reasons and never acts on.
 Pure: no I/O at call time; everything is compiled or loaded before construction returns.
 """
 
@@ -20,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
+from agents.caps import SHADOW_SOURCE
 from agents.detectors import Hit, Scan, TextDetectors, segment
 from agents.detectors.context import LOWERED, sentence_context
 from agents.hashbank import HashBank
@@ -43,6 +47,7 @@ class _Signal:
     source: str
     evidence: tuple[str, ...]
     rank: int  #: tie-break among equal confidences: upstream 0, rules 1, bank 2, classifier 3
+    shadow: bool = False  #: from a detector rule or classifier head in shadow mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,12 @@ class Tagger:
         tagger.banks = self._checked(banks)
         return tagger
 
+    def with_policy(self, policy: Policy) -> "Tagger":
+        """This tagger under another policy (a worker's reload); detectors, banks and classifier are shared."""
+        tagger = copy.copy(self)
+        tagger.policy = policy
+        return tagger
+
     def _checked(self, banks: HashBank) -> HashBank:
         unknown = sorted(banks.policies - set(self.policy.categories))
         if unknown:
@@ -102,7 +113,13 @@ class Tagger:
         """`tag` for many posts, scoring the classifier once for all posts and their sentences."""
         scans = [Scan(segment(p.text)) for p in posts]
         scores = self._score(scans)
-        return [self._merge(self._signals(post, scan, score)) for post, scan, score in zip(posts, scans, scores)]
+        out = []
+        for post, scan, score in zip(posts, scans, scores):
+            signals = self._signals(post, scan, score)
+            shadow = self._merge(s for s in signals if s.shadow)
+            out.append(self._merge(s for s in signals if not s.shadow)
+                       + [Violation(v.policy, v.confidence, v.evidence, SHADOW_SOURCE + v.source) for v in shadow])
+        return out
 
     def _score(self, scans: Sequence[Scan]) -> list[_Scores]:
         """One classifier call: each post, then its sentences when it has more than one."""
@@ -124,25 +141,28 @@ class Tagger:
 
     def _signals(self, post: Post, scan: Scan, scores: "_Scores") -> list[_Signal]:
         signals = [_Signal(v.policy, v.confidence, v.source, v.evidence, 0) for v in post.upstream_violations]
-        hits = self._detectors.detect(scan, region=post.country) if post.text else []
+        hits = [h for h in self._detectors.detect(scan, region=post.country)
+                if self.policy.rule_state(h.rule) != "off"] if post.text else []
         signals += self._text_signals(hits)
         signals += self._bank_signals(post)
         signals += self._classifier_signals(scan, scores, hits)
         return [s for s in signals if s.policy in self.policy.categories]
 
-    @staticmethod
-    def _text_signals(hits: list[Hit]) -> list[_Signal]:
-        standing = {h.policy for h in hits if not h.suppressed}
+    def _text_signals(self, hits: list[Hit]) -> list[_Signal]:
+        shadow = {h.rule for h in hits if self.policy.rule_state(h.rule) == "shadow"}
+        standing = {(h.policy, h.rule in shadow) for h in hits if not h.suppressed}
         out = [
-            _Signal(h.policy, h.confidence, h.source, (f"span {h.start}-{h.end} {_quote(h.excerpt)} ({h.rule})",), 1)
+            _Signal(h.policy, h.confidence, h.source, (f"span {h.start}-{h.end} {_quote(h.excerpt)} ({h.rule})",), 1,
+                    h.rule in shadow)
             for h in hits
             if not h.suppressed
         ]
         # Cleared matches are worth a line only next to a verdict on the same policy.
         out += [
-            _Signal(h.policy, 0.0, h.source, (f"context: {h.suppressed} suppressed span {h.start}-{h.end} ({h.rule})",), 9)
+            _Signal(h.policy, 0.0, h.source, (f"context: {h.suppressed} suppressed span {h.start}-{h.end} ({h.rule})",), 9,
+                    h.rule in shadow)
             for h in hits
-            if h.suppressed and h.policy in standing
+            if h.suppressed and (h.policy, h.rule in shadow) in standing
         ]
         return out
 
@@ -163,6 +183,9 @@ class Tagger:
         out: list[_Signal] = []
         source = f"clf.{{}}@{self._classifier.version}"
         for head, p_post in sorted(scores.post.items()):
+            state = self.policy.head_state(head)
+            if state == "off":
+                continue
             threshold = self._classifier.thresholds.get(head, 1.0)
             carriers = sorted((k for k, p in enumerate(scores.sentences) if p[head] >= threshold),
                               key=lambda k: -scores.sentences[k][head])
@@ -174,11 +197,13 @@ class Tagger:
                 where = f"sentence {k + 1} {_quote(scan.sentences.sentence(k))}"
                 veto = _cleared_by_rules(scan, hits, head, k) or sentence_context(scan, k, head)[0]
                 if veto:
-                    out.append(_Signal(head, 0.0, source.format(head), (f"context: {veto} cleared classifier p={p:.2f}, {where}",), 9))
+                    out.append(_Signal(head, 0.0, source.format(head), (f"context: {veto} cleared classifier p={p:.2f}, {where}",), 9,
+                                       state == "shadow"))
                     continue
                 lower = sentence_context(scan, k, head)[1]
                 confidence, note = (p * LOWERED, f" lowered by {lower}") if lower else (p, "")
-                signal = _Signal(head, round(confidence, 4), source.format(head), (f"classifier p={p:.2f}{note}, {where}",), 3)
+                signal = _Signal(head, round(confidence, 4), source.format(head), (f"classifier p={p:.2f}{note}, {where}",), 3,
+                                 state == "shadow")
                 if best is None or signal.confidence > best.confidence:
                     best = signal
             if best:

@@ -31,6 +31,20 @@ def _local_port(env: Mapping[str, str], service: str) -> int | None:
     return int(raw)
 
 
+#: Environment variables that set policy before the policy file existed: refused, so a stale one
+#: never looks as if it applied. One source of truth, whose digest is the policy version.
+MOVED_TO_POLICY_FILE = {
+    "MODSTREAM_FOLLOWER_THRESHOLD": "high_profile.follower_threshold",
+    "MODSTREAM_SEVERE_CONFIDENCE": "confidence.severe",
+    "MODSTREAM_MIN_CONFIDENCE": "confidence.min",
+    "MODSTREAM_SHADOW_POLICIES": "categories.<code>.state: shadow",
+    "MODSTREAM_DAILY_CAP_REMOVE": "daily_caps.remove",
+    "MODSTREAM_DAILY_CAP_SUSPEND_ACCOUNT": "daily_caps.suspend_account",
+    "MODSTREAM_REPORT_REVIEW_THRESHOLD": "reports.rereview_threshold",
+    "MODSTREAM_REPORT_WINDOW_SECONDS": "reports.window_seconds",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     kafka_bootstrap: str = "127.0.0.1:19092"  #: MODSTREAM_KAFKA_BOOTSTRAP; unset: 127.0.0.1:$MODSTREAM_LOCAL_KAFKA_PORT
@@ -47,14 +61,8 @@ class Settings:
     topic_prefix: str = ""  #: prepended to every topic name, e.g. "shadow." for replays
     partitions: int = 4  #: default partitions for data topics
     replication: int = 0  #: replication factor of new topics; 0: 3, or the broker count when fewer (streams/admin.py)
-    follower_threshold: int = 100_000
-    severe_confidence: float = 0.85
-    min_confidence: float = 0.5
-    shadow_policies: str = ""  #: comma-separated rule codes in shadow mode: recorded, never acted on
-    daily_cap_remove: int = 50_000  #: automated removals per UTC day before decisions are held for a human
-    daily_cap_suspend_account: int = 2_000  #: automated suspensions per UTC day, likewise
-    report_review_threshold: int = 5  #: distinct reporters within the window that raise a post for re-review
-    report_window_seconds: float = 3600.0
+    #: everything that changes a decision (thresholds, caps, rule states, notices): streams/policy_file.py
+    policy_file: Path = PROJECT_ROOT / "policy" / "default.yaml"
     #: decided summaries (no text): as long as appeals and legal requests can come (DSA: >= 6 months)
     decided_retention_days: int = 400
     post_text_retention_days: int = 90  #: the decided post's text (personal data), kept apart and shorter
@@ -89,6 +97,11 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
+        moved = sorted(name for name in MOVED_TO_POLICY_FILE if env.get(name))
+        if moved:
+            raise SettingsError(f"{', '.join(moved)}: these moved to the policy file "
+                                f"({', '.join(MOVED_TO_POLICY_FILE[n] for n in moved)}); unset them and edit "
+                                "the file MODSTREAM_POLICY_FILE names (policy/default.yaml by default)")
         values = {}
         for f in fields(cls):
             raw = env.get(f"MODSTREAM_{f.name.upper()}")
@@ -114,14 +127,13 @@ class Settings:
         return self.topic_prefix + spec.name
 
     def policy(self) -> Policy:
-        shadow = frozenset(c.strip() for c in self.shadow_policies.split(",") if c.strip())
+        """The policy in `policy_file`, checked; SettingsError says where the file is wrong."""
+        from streams.policy_file import PolicyFileError, load
+
         try:
-            return Policy(follower_threshold=self.follower_threshold, severe_confidence=self.severe_confidence,
-                          min_confidence=self.min_confidence, shadow_policies=shadow,
-                          daily_caps={"remove": self.daily_cap_remove,
-                                      "suspend_account": self.daily_cap_suspend_account})
-        except ValueError as exc:
-            raise SettingsError(f"policy settings (MODSTREAM_SHADOW_POLICIES / MODSTREAM_DAILY_CAP_*): {exc}") from None
+            return load(self.policy_file).policy
+        except PolicyFileError as exc:
+            raise SettingsError(f"MODSTREAM_POLICY_FILE: {exc}") from None
 
     def kafka_config(self) -> dict[str, str]:
         """librdkafka settings for confluent-kafka clients (security included)."""

@@ -19,7 +19,7 @@ Input formats (`fmt`, guessed from the file when None):
 - "csv": a header with `text` and `labels` columns; labels separated by ";" or "|", empty
   for none; an optional `tags` column, same separators.
 A post counts as tagged with a policy when the Tagger returns it with confidence at or
-above `Policy.min_confidence` (below that, violations are evidence only).
+at or above the policy's confidence floor (`Policy.min_for`; below that, violations are evidence only).
 
 Output: `EvalResult` with per-category precision/recall/F1/accuracy and TP/FP/FN/TN, exact-
 match rate, per-tag slices, and for single-label sets a gold-vs-predicted table;
@@ -168,13 +168,13 @@ def read_examples(path: Path, fmt: str | None = None) -> list[Example]:
 
 def predict(texts: Sequence[str], tagger: Tagger, *, batch: int = 256) -> list[dict[str, float]]:
     """What `tagger` tags each text with (confidence at or above the policy's floor)."""
-    floor = tagger.policy.min_confidence
+    policy = tagger.policy
     predictions: list[dict[str, float]] = []
     for start in range(0, len(texts), batch):
         chunk = texts[start:start + batch]
         posts = [Post(f"eval-{start + i}", "eval", text, "2026-01-01T00:00:00Z") for i, text in enumerate(chunk)]
         for violations in tagger.tag_batch(posts):
-            predictions.append({v.policy: v.confidence for v in violations if v.confidence >= floor})
+            predictions.append({v.policy: v.confidence for v in violations if v.confidence >= policy.min_for(v.policy)})
     return predictions
 
 

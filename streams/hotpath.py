@@ -369,7 +369,7 @@ class _Batch:
         self.deliver()  # outputs on the broker before the state that says they were decided
         written = self.wait(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries))
         # reports that came before the decision count too: raise the post if they are enough
-        self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.s.report_window_seconds))
+        self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.rt.policy.report_window_seconds))
                      for p, ok in written.items() if ok and reports[p]])
         first, last = items[0].msg, items[-1].msg
         log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
@@ -398,11 +398,11 @@ class _Batch:
     def _raise(self, candidates: list[tuple[dict[str, Any], tuple[Report, ...], int]]) -> None:
         """Emit the report-raised re-reviews due (count at or above the threshold), once per decision:
         flagged in Redis only after delivery (`process`), so a crash re-emits the same id instead of none."""
-        s = self.s
+        policy = self.rt.policy
         due = {}
         for summary, stored, count in candidates:
-            escalation = rereview(summary, stored, count, threshold=s.report_review_threshold,
-                                  window_seconds=s.report_window_seconds, policy_version=self.rt.policy.version)
+            escalation = rereview(summary, stored, count, threshold=policy.report_review_threshold,
+                                  window_seconds=policy.report_window_seconds, policy_version=policy.version)
             if escalation is not None:
                 due.setdefault(escalation.escalation_id, (escalation, count))
         if not due:
@@ -416,8 +416,9 @@ class _Batch:
 
     def _reports(self, reports: list[tuple[Message, Report]]) -> None:
         """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
-        rt, s = self.rt, self.s
-        added = self.wait(with_retry("reports.add", rt.reports.add, [r for _, r in reports], s.report_window_seconds))
+        rt = self.rt
+        added = self.wait(with_retry("reports.add", rt.reports.add, [r for _, r in reports],
+                                     rt.policy.report_window_seconds))
         fresh = [(m, r, recent) for (m, r), (new, recent) in zip(reports, added) if new]  # a reporter again counts once
 
         async def state(some: list[tuple[Message, Report, int]]):

@@ -572,21 +572,25 @@ class ProgressBar:
 
 
 def policy_from_args(settings: Settings, *, version: str | None = None, follower_threshold: int | None = None,
-                     severe_confidence: float | None = None, min_confidence: float | None = None) -> Policy:
-    """The pinned policy: live settings plus overrides. Changed thresholds without a version get a
-    derived one, so a changed decision never reuses the live decision ids (idempotency keys)."""
-    base = settings.policy()
+                     severe_confidence: float | None = None, min_confidence: float | None = None,
+                     policy_file: str | Path | None = None) -> Policy:
+    """The pinned policy: a policy file (default: the live one) plus overrides. The version follows
+    from the content (`Policy.version`), so a changed decision never reuses the live decision ids;
+    `version` sets the label, which defaults to the base label plus the overrides."""
+    from streams.policy_file import load
+
+    base = load(policy_file).policy if policy_file else settings.policy()
     overrides = {k: v for k, v in (("follower_threshold", follower_threshold), ("severe_confidence", severe_confidence),
                                    ("min_confidence", min_confidence)) if v is not None and v != getattr(base, k)}
     if version is None and overrides:
-        version = base.version + "+" + ",".join(f"{k}={v}" for k, v in sorted(overrides.items()))
-    return replace(base, **overrides, **({"version": version} if version else {}))
+        version = base.label + "-" + ",".join(f"{k}={v}" for k, v in sorted(overrides.items()))
+    return replace(base, **overrides, **({"label": version} if version else {}))
 
 
 def run(settings: Settings, codec: Codec, *, out: str, start: str | None = None, end: str | None = None,
         offsets: str | None = None, topic: str = topics.POSTS.name, policy_version: str | None = None,
         follower_threshold: int | None = None, severe_confidence: float | None = None, as_of: str | None = None,
-        designation_files: Sequence[str] = (), bank_files: Sequence[str] = (),
+        designation_files: Sequence[str] = (), bank_files: Sequence[str] = (), policy_file: str | None = None,
         stream: IO[str] | None = None) -> ReplayStats:
     """`modstream replay --from T --to T | --offsets P:S-E,... [--topics] [--policy-version] [--follower-threshold] --out`."""
     spec = topics.lookup(topic, settings.topic_prefix)
@@ -595,7 +599,7 @@ def run(settings: Settings, codec: Codec, *, out: str, start: str | None = None,
     window = Window(parse_time(start), parse_time(end)) if start and end else None
     ranges = parse_offsets(offsets, settings.topic(spec)) if offsets else None
     policy = policy_from_args(settings, version=policy_version, follower_threshold=follower_threshold,
-                              severe_confidence=severe_confidence)
+                              severe_confidence=severe_confidence, policy_file=policy_file)
     return replay(settings, codec, policy=policy, output=output_from_arg(out), window=window, ranges=ranges,
                   input_topics=(spec,), as_of=parse_time(as_of) if as_of else None,
                   designation_files=[Path(p) for p in designation_files],

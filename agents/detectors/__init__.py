@@ -8,7 +8,7 @@ Context is judged per sentence (`sentences.segment`, `context.Scan`).
 
 from __future__ import annotations
 
-from agents.detectors import abuse, cse, election, goods, hate, media, self_harm, terrorism, violence
+from agents.detectors import abuse, cse, election, goods, hate, media, pii, self_harm, terrorism, violence
 from agents.detectors.context import Scan
 from agents.detectors.pii import PiiDetector
 from agents.detectors.rules import Hit, PatternRule, RuleEngine, RuleSet
@@ -19,6 +19,8 @@ RULE_SETS: tuple[RuleSet, ...] = (
     goods.RULES, cse.RULES, media.RULES,
 )
 RULES: tuple[PatternRule, ...] = tuple(r for rs in RULE_SETS for r in rs.rules)
+#: every rule name a Hit can carry -> the policies it evidences (a policy file sets their states)
+RULE_POLICIES: dict[str, tuple[str, ...]] = {**{r.name: r.policies for r in RULES}, **{n: (pii.PI,) for n in pii.RULE_NAMES}}
 
 
 class TextDetectors:
@@ -34,4 +36,4 @@ class TextDetectors:
         return [*self._engine.run(scan), *self._pii.detect(scan, region)]
 
 
-__all__ = ["Hit", "RULES", "RULE_SETS", "Scan", "Sentences", "TextDetectors", "segment"]
+__all__ = ["Hit", "RULES", "RULE_POLICIES", "RULE_SETS", "Scan", "Sentences", "TextDetectors", "segment"]

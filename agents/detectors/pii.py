@@ -20,6 +20,7 @@ from agents.detectors.rules import HITS_PER_RULE, Hit
 
 PI = "private_info"
 SOURCE = "pii@1"
+RULE_NAMES = ("threat_expose_rule", "exposure_gov_id_rule", "exposure_personal_rule")  #: the hits' rule names
 
 #: Anchored at the start of a run of address characters, local part <= 64 and labels <= 63
 #: (RFC 5321): unanchored, a long run with no "@" is rescanned from each word in it (quadratic).

@@ -34,8 +34,11 @@ def _decide_all(s, codec, wait_records, log, n: int) -> list[dict]:
 
 def test_a_cap_holds_the_rest_and_a_redelivery_is_not_charged_twice(stack, codec, wait_records, tmp_path):
     tag = uuid.uuid4().hex[:8]
+    policy_file = tmp_path / "cap3.yaml"  # the cap lives in the policy file (issue 18)
+    policy_file.write_text(stack.policy_file.read_text().replace("  remove: 50000\n", "  remove: 3\n", 1))
     s = dataclasses.replace(stack, topic_prefix=f"cap{tag}.", app_id=f"modstream-cap{tag}", classifier=False,
-                            daily_cap_remove=3)
+                            policy_file=policy_file)
+    assert s.policy().daily_caps["remove"] == 3
     admin.apply(s)
     redis.Redis.from_url(s.redis_url).flushdb()
     lines = [json.dumps({"post": {"post_id": f"cap-{i}", "author_id": f"a{i}", "text": "I will kill you",

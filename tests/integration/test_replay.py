@@ -13,6 +13,7 @@ import json
 import time
 import uuid
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -30,7 +31,7 @@ from streams.replay import (Context, OutFile, ProgressBar, ShadowTopics, Window,
 pytestmark = pytest.mark.integration
 
 N_POSTS = 400
-STRICT = Policy(version="2026.11.1-fth10m", follower_threshold=10_000_000)
+STRICT = Policy(label="2026.11.1-fth10m", follower_threshold=10_000_000)
 
 
 def _now() -> datetime:
@@ -205,7 +206,9 @@ def test_cli_helpers():
     with pytest.raises(ValueError, match="PARTITION:START-END"):
         parse_offsets("0-10", "posts")
     p = policy_from_args(Settings(), follower_threshold=10_000_000)
-    assert p.follower_threshold == 10_000_000 and p.version.endswith("+follower_threshold=10000000")
+    # the version follows from the content; the label says what was overridden
+    assert p.follower_threshold == 10_000_000 and p.label.endswith("-follower_threshold=10000000")
+    assert p.version != Settings().policy().version and p.version == replace(STRICT, label=p.label).version
     assert policy_from_args(Settings()).version == Settings().policy().version
 
 
@@ -241,7 +244,7 @@ def test_cli_entry_functions(stack, codec, live, replays, tmp_path):
     stats = replay_mod.run(stack, codec, out=str(tmp_path / "cli.jsonl"),
                            offsets=",".join(str(r) for r in replays["a"].ranges), follower_threshold=10_000_000,
                            stream=err)
-    assert stats.decided == N_POSTS and stats.policy_version.endswith("+follower_threshold=10000000")
+    assert stats.decided == N_POSTS and "-follower_threshold=10000000+" in stats.policy_version
     assert err.getvalue().splitlines()[-1].startswith(f"replay: {N_POSTS}/{N_POSTS} records")
     d = audit_diff.run(stack, codec, replayed=str(tmp_path / "cli.jsonl"))
     strict = diff(live["audit"], read_replayed(stack, codec, str(replays["dir"] / "strict.jsonl")))

@@ -59,11 +59,13 @@ def test_one_type_over_holds_every_capped_action_of_the_decision():
     assert "remove" not in held.reasons[0]
 
 
-def test_ncmec_report_is_never_capped():
+def test_child_sexual_exploitation_is_never_held_by_a_cap():
+    # issue 18: CSE is never capped (a legal duty), not only its NCMEC report: the whole decision stands
     d = decided(("child_sexual_exploitation",), media=[Media("m", "image", md5="0" * 32)])
-    held = apply_caps(d, {"remove": 10**9, "suspend_account": 10**9}, POLICY, post_created_at=T0)
-    assert [a.type for a in held.actions] == ["report_ncmec"] and held.ncmec == d.ncmec
-    assert any("report_ncmec is never capped" in r for r in held.reasons)
+    over = apply_caps(d, {"remove": 10**9, "suspend_account": 10**9}, POLICY, post_created_at=T0)
+    assert over == d and [a.type for a in over.actions] == ["remove", "suspend_account", "report_ncmec"]
+    assert over.route == "enforce" and over.ncmec == d.ncmec and over.notices
+    assert charges(over, POLICY) == {"remove": 1, "suspend_account": 1}  # it still counts toward the caps
 
 
 def test_report_ncmec_cannot_be_configured_as_capped():

@@ -44,7 +44,7 @@ def test_a_changed_threshold_shadow_rule_or_cap_changes_the_fingerprint_and_the_
     assert Policy().fingerprint == live.fingerprint and len(live.fingerprint) == 16
     changed = (Policy(follower_threshold=5), Policy(severe_confidence=0.9), Policy(min_confidence=0.6),
                Policy(shadow_policies=frozenset({"abuse_harassment"})), Policy(daily_caps={"remove": 1}),
-               replace(live, version="other"))
+               replace(live, label="other"))
     prints = {p.fingerprint for p in changed}
     assert len(prints) == len(changed) and live.fingerprint not in prints
     base = decided("I will kill you", live).decision_id

@@ -148,7 +148,7 @@ def test_reporters_with_and_without_accounts_hear_once_each():
 def test_decisions_are_deterministic():
     c = case("I will kill you", author=account("1", 10, False), reports=[Report("r1", "p1", "violence", T0, "9")])
     assert decide(c, [v("violence")], REGISTRY, POLICY) == decide(c, [v("violence")], REGISTRY, POLICY)
-    other = Policy(version="other")
+    other = Policy(label="other")
     assert decide(c, [v("violence")], REGISTRY, other).decision_id != decide(c, [v("violence")], REGISTRY,
                                                                               POLICY).decision_id
 

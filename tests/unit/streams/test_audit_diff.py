@@ -39,7 +39,7 @@ def test_same_policy_has_no_changes_and_no_id_mismatches():
 
 
 def test_threshold_change_reports_exactly_the_official_post_with_both_sides():
-    strict = Policy(version="test-strict", follower_threshold=10_000_000)
+    strict = Policy(label="test-strict", follower_threshold=10_000_000)
     d = diff(_side(Policy()), _side(strict))
     assert [c.post_id for c in d.changed] == ["p1"]
     (c,) = d.changed
@@ -49,7 +49,7 @@ def test_threshold_change_reports_exactly_the_official_post_with_both_sides():
     assert any("PIE-eligible" in r for r in c.before.reasons) and any("not PIE-eligible" in r for r in c.after.reasons)
     assert d.routes_after == {"enforce": 2, "no_action": 1}
     assert d.id_mismatches == ()  # other version: ids differ by design, not a mismatch
-    assert d.policy_versions == ((Policy().version,), ("test-strict",))
+    assert d.policy_versions == ((Policy().version,), (strict.version,)) and strict.version.startswith("test-strict+")
     text = format_diff(d)
     assert "p1: public_interest_review -> enforce" in text and "1 decided differently" in text
     body = d.to_dict()

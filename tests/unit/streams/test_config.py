@@ -8,10 +8,23 @@ from streams.topics import POSTS
 
 def test_env_overrides_with_types():
     s = Settings.from_env({"MODSTREAM_KAFKA_BOOTSTRAP": "k:9", "MODSTREAM_PARTITIONS": "8",
-                           "MODSTREAM_SEVERE_CONFIDENCE": "0.9", "MODSTREAM_SCHEMA_DIR": "/x",
+                           "MODSTREAM_POLICY_FILE": "/p.yaml", "MODSTREAM_SCHEMA_DIR": "/x",
                            "MODSTREAM_TOPIC_PREFIX": "shadow."})
-    assert (s.kafka_bootstrap, s.partitions, s.severe_confidence, s.schema_dir) == ("k:9", 8, 0.9, Path("/x"))
+    assert (s.kafka_bootstrap, s.partitions, s.policy_file, s.schema_dir) == ("k:9", 8, Path("/p.yaml"), Path("/x"))
     assert s.topic(POSTS) == "shadow.posts.v1"
+
+
+def test_policy_variables_moved_to_the_policy_file_are_refused_not_ignored():
+    # issue 18: thresholds live in the policy file; a stale variable must not look as if it applied
+    with pytest.raises(SettingsError, match="MODSTREAM_SEVERE_CONFIDENCE.*confidence.severe"):
+        Settings.from_env({"MODSTREAM_SEVERE_CONFIDENCE": "0.9"})
+
+
+def test_a_broken_policy_file_is_a_settings_error_naming_the_line(tmp_path):
+    bad = tmp_path / "p.yaml"
+    bad.write_text("label: x\nconfidence: {min: 2}\n")
+    with pytest.raises(SettingsError, match="MODSTREAM_POLICY_FILE: p.yaml: line 2: confidence.min: 2.0 is outside"):
+        Settings(policy_file=bad).policy()
 
 
 def test_bad_value_names_the_variable():
