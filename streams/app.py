@@ -20,7 +20,10 @@ from agents.policy import Policy
 from agents.tagger import TAGGER_VERSION, Tagger
 from streams import metrics, stores
 from streams.codec import Codec
-from streams.config import Settings
+from streams.config import Settings, SettingsError
+from streams.policy_file import PolicyFile, PolicyFileError
+from streams.policy_file import load as load_policy
+from streams.policy_versions import publish as publish_policy
 from streams.logs import faust_logging_config
 from streams.banks import BankCache, RedisBankStore
 from streams.review_queue import RedisReviewQueue
@@ -44,6 +47,41 @@ class Runtime:
     queue: RedisReviewQueue
     caps: stores.RedisDailyCaps
     banks: BankCache
+    policy_text: str = ""  #: the file `policy` was read from, as published to policy-versions.v1
+
+    def reload_policy(self) -> PolicyFile | None:
+        """Read the policy file again (SIGHUP) and switch to it; None when the version is unchanged.
+
+        Raises PolicyFileError for a file that is not valid (the worker keeps its policy), or
+        RuntimeError when the new version could not be recorded (it keeps its policy, too: no
+        decision may carry a version that `modstream policy show` cannot rebuild).
+        """
+        pf = load_policy(self.settings.policy_file)
+        if pf.policy.version == self.policy.version:
+            return None
+        publish_policy(self.settings, self.codec, pf)
+        self.use_policy(pf)
+        return pf
+
+    def reload_logged(self) -> None:
+        """SIGHUP: switch to the policy file's current version, or keep the old one and log why."""
+        before = self.policy.version
+        try:
+            loaded = self.reload_policy()
+        except (PolicyFileError, RuntimeError) as exc:
+            log.warning("policy_reload_refused", version=before, reason=str(exc)[:500])
+            return
+        if loaded is None:
+            log.info("policy_unchanged", version=before)
+        else:
+            log.info("policy_switched", from_version=before, to_version=loaded.policy.version)
+
+    def use_policy(self, pf: PolicyFile) -> None:
+        """Switch in one step, between batches: the taggers follow (rule and classifier-head states)."""
+        self.policy, self.policy_text = pf.policy, pf.text
+        self.tagger = self.tagger.with_policy(pf.policy)
+        if self.full_tagger is not None:
+            self.full_tagger = self.full_tagger.with_policy(pf.policy)
 
     async def refresh_banks(self) -> None:
         """Pick up changed hash banks (checked every `bank_refresh_seconds`)."""
@@ -55,7 +93,12 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> "Runtime":
-        policy = settings.policy()
+        """Everything a worker needs, the policy file included (SettingsError when it is not valid)."""
+        try:
+            pf = load_policy(settings.policy_file)
+        except PolicyFileError as exc:
+            raise SettingsError(f"MODSTREAM_POLICY_FILE: {exc}") from None
+        policy = pf.policy
         redis = stores.connect(settings.redis_url)
         classifier = TextClassifier.load() if settings.classifier else None
         metrics.CLASSIFIER.info({"version": classifier.version if classifier else "off"})
@@ -70,7 +113,12 @@ class Runtime:
             queue=RedisReviewQueue(redis),
             caps=stores.RedisDailyCaps(redis),
             banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),
+            policy_text=pf.text,
         )
+
+    def publish_policy(self) -> None:
+        """Record the policy in force on policy-versions.v1 (at start, before the first decision)."""
+        publish_policy(self.settings, self.codec, PolicyFile(self.policy, self.policy_text, str(self.settings.policy_file)))
 
     @property
     def versions(self) -> dict[str, str]:

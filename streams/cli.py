@@ -330,11 +330,22 @@ def _stop_demo_worker(run_dir: Path) -> None:
 
 
 def cmd_policy(args, settings: Settings) -> int:
-    policy = settings.policy()
-    print(f"policy version {policy.version}; high profile: verified and more than {policy.follower_threshold:,} followers")
-    for c in policy.categories.values():
-        print(f"{c.code:28} PIE {c.pie:12} enforce: {', '.join(c.enforcement)}"
-              + (f" (lower severity: {', '.join(c.mild_enforcement)})" if c.mild_enforcement else ""))
+    from streams import policy_cmd
+    from streams.policy_file import PolicyFileError
+
+    try:
+        if args.action == "check":
+            print(policy_cmd.check(settings, args.file))
+        elif args.action == "dry-run":
+            run = policy_cmd.dry_run(settings, _codec(settings), args.file, args.start, args.end, prefix=args.prefix,
+                                     bank_files=tuple(args.banks or ()))
+            print(json.dumps(run.diff.to_dict()) if args.json else run.report(samples=args.samples))
+        else:
+            text = policy_cmd.show(settings, _codec(settings), args.version, listed=args.list)
+            print(text, end="" if text.endswith("\n") else "\n")
+    except (PolicyFileError, SettingsError, KeyError) as exc:
+        print(f"policy: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -531,7 +542,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a Redis Cluster of 3 masters with a replica each (URL redis+cluster://127.0.0.1:PORT)")
     s.set_defaults(fn=cmd_local)
 
-    s = sub.add_parser("policy", help="print the policy matrix in force")
+    s = sub.add_parser("policy", help="the policy file: check a change, dry-run it on history, show any version")
+    pl = s.add_subparsers(dest="action", required=True)
+    r = pl.add_parser("check", help="validate a policy file and say what it changes against the live one")
+    r.add_argument("file")
+    r = pl.add_parser("dry-run", help="replay a window under a policy file into a shadow prefix and diff the audit")
+    r.add_argument("file")
+    r.add_argument("--from", dest="start", required=True, help="window start, RFC 3339 (broker time on posts.v1)")
+    r.add_argument("--to", dest="end", required=True, help="window end (exclusive)")
+    r.add_argument("--prefix", help="shadow topic prefix (default: dryrun-<fingerprint>-<random>.)")
+    r.add_argument("--banks", action="append", help="hash bank files the live workers used")
+    r.add_argument("--samples", type=int, default=3, help="sample posts per changed bucket")
+    r.add_argument("--json", action="store_true", help="the audit diff as JSON")
+    r = pl.add_parser("show", help="the live policy; --list: every recorded version; --version V: its file text")
+    r.add_argument("--version", help="a recorded version (or a unique prefix of it or of its fingerprint)")
+    r.add_argument("--list", action="store_true", help="every version workers have decided under")
     s.set_defaults(fn=cmd_policy)
 
     s = sub.add_parser("registry", help="import the political account registry, or explain one account")

@@ -15,6 +15,10 @@ carries every post's violations, and its inputs name the post read.
 
 Runs in a process of its own (`serve`), with its own consumer group (`group_id`); faust
 agents handle the low-rate topics (accounts, appeals, reviews, legal) beside it.
+
+Policy: the file `Settings.policy_file`, recorded on policy-versions.v1 at start. SIGHUP
+re-reads it between batches, so every batch is decided under one version; the switch (or
+the refusal of a broken file, which keeps the old version) is logged.
 """
 
 from __future__ import annotations
@@ -106,12 +110,17 @@ def _where(msg: Message, key: str) -> dict[str, Any]:
     return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": key}
 
 
-def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None] | None = None) -> None:
-    """The decide loop, until `stop` is set. Its watchdog calls `restart` when the loop is stuck."""
+def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None] | None = None,
+        reload: threading.Event | None = None) -> None:
+    """The decide loop, until `stop` is set. Its watchdog calls `restart` when the loop is stuck.
+    `reload` set (SIGHUP): read the policy file again before the next batch, so every batch is
+    decided under one policy version."""
     s = settings
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     rt = Runtime.build(s)  # its own Redis client, bound to this loop
+    rt.publish_policy()  # recorded before any decision carries its version
+    log.info("policy_loaded", version=rt.policy.version, source=s.policy_file.name)
     batch = _Batch(s, rt, loop.run_until_complete)
     if s.registry_seed.exists():  # officials are known before the first decision
         n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
@@ -128,6 +137,9 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
     log.info("hot_path_started", topics=names, group=group_id(s), batch=BATCH)
     try:
         while not stop.is_set():
+            if reload is not None and reload.is_set():
+                reload.clear()
+                rt.reload_logged()
             msgs = consumer.consume(BATCH, WAIT)
             if msgs:
                 _commit(consumer, batch.process(msgs))
@@ -143,10 +155,11 @@ def serve(settings: Settings, restart: Callable[[str], None] | None = None) -> N
     """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
     or the child process a worker starts for it (a process of its own: sharing the faust
     worker's interpreter, it lost a third of its speed to the GIL)."""
-    stop = threading.Event()
+    stop, reload = threading.Event(), threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run(settings, stop, restart)
+    signal.signal(signal.SIGHUP, lambda *_: reload.set())
+    run(settings, stop, restart, reload)
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:

@@ -229,7 +229,7 @@ def load(path: Path | str) -> PolicyFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PolicyFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return PolicyFile(parse(text, path.name), text, str(path))
+    return PolicyFile(parse(text, str(path)), text, str(path))
 
 
 def dump(policy: Policy, header: str = "") -> str:

@@ -87,6 +87,10 @@ CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec("audit.v1", "modstream.AuditRecord", "post_id",
               "Every decision with inputs, versions and effects.", "hot path, review and legal agents",
               "auditors, modstream replay / audit diff", retention_ms=-1),
+    TopicSpec("policy-versions.v1", "modstream.PolicyVersion", "version",
+              "Every policy version workers decided under, with its file text (compacted: one per version, kept).",
+              "workers, at start and on SIGHUP", "modstream policy show / check", partitions=1, retention_ms=-1,
+              compacted=True),
     TopicSpec("dead-letters.v1", "modstream.DeadLetter", "source",
               "Input that could not be processed, with original bytes and the reason.",
               "ingest and every agent", "operators, modstream dlq", partitions=1, retention_ms=30 * DAY_MS),
@@ -100,6 +104,7 @@ PATCHES, ACCOUNT_STATUS, DELETIONS = (BY_NAME[n] for n in (
     "account-patches.v1", "account-status.v1", "post-deletions.v1"))
 TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
     "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
+POLICY_VERSIONS = BY_NAME["policy-versions.v1"]
 
 #: Inputs whose agents dead-letter what they cannot take and read a re-fed record as new input:
 #: the only topics `modstream dlq replay` writes to. Never an output (actions, notices, audit,

@@ -27,6 +27,7 @@ def run(settings: Settings, role: str = "all") -> None:
     reports, escalations) runs in a child process beside the faust agents, or alone in this
     one (`decide`). The hot path tags with the learned classifier in-process (unless
     MODSTREAM_CLASSIFIER=false): there is no separate classify role any more.
+    SIGHUP re-reads the policy file (`Settings.policy_file`) in both.
     """
     from streams import hotpath
     from streams.bindings import HOT, ROLES
@@ -52,9 +53,19 @@ def run(settings: Settings, role: str = "all") -> None:
     app = create_app(replace(settings, replication=resolved_replication(settings)),  # faust's own topics
                      client_id=watch.client_id)
     app.sensors.add(metrics.faust_sensor())
-    bind(app, Runtime.build(settings), ROLES[role])
+    rt = Runtime.build(settings)
+    rt.publish_policy()
+    bind(app, rt, ROLES[role])
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), logging_config=app.conf.logging_config)
     hot = _HotPathChild.start(settings) if "route" in ROLES[role] else None
+
+    def hup(*_: object) -> None:
+        """SIGHUP: the hot path child reloads before its next batch, the faust agents between events."""
+        if hot is not None and hot.proc.pid:
+            os.kill(hot.proc.pid, signal.SIGHUP)
+        worker.loop.call_soon_threadsafe(rt.reload_logged)
+
+    signal.signal(signal.SIGHUP, hup)
     try:
         worker.execute_from_commandline()
     finally:
