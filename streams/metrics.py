@@ -70,7 +70,10 @@ def faust_sensor():
 
 
 def violation_source(source: str) -> str:
-    """Bounded kind of a violation's source: rules, classifier, bank or upstream."""
+    """Bounded kind of a violation's source: rules, classifier, bank, shadow (a rule or head in shadow
+    mode, agents.tagger) or upstream."""
+    if source.startswith("shadow:"):
+        return "shadow"
     if source.startswith("hashbank@"):
         return "bank"
     if source.startswith("clf."):

@@ -89,7 +89,7 @@ def test_prometheus_counts_what_audit_holds(stack, codec, services, prometheus, 
         assert value(prometheus, "histogram_quantile(0.99, sum(rate(modstream_decision_latency_seconds_bucket[1m])) by (le))") < 60
         assert value(prometheus, 'count(modstream_classifier_info{version="off"})') >= 1
         assert value(prometheus, 'count(modstream_review_queue_depth{kind="public_interest"})') >= 1
-        assert value(prometheus, 'max(modstream_cap_limit{action="remove"})') == s.daily_cap_remove
+        assert value(prometheus, 'max(modstream_cap_limit{action="remove"})') == s.policy().daily_caps["remove"]
         assert value(prometheus, 'max(modstream_cap_used{action="remove"})') >= 30  # the threats' removals
         for role, address in endpoints(prometheus.targets_dir).items():  # the hot path and the faust agents
             status, ready = get(f"http://{address}/readyz")
