@@ -117,6 +117,7 @@ def test_dry_run_of_a_stricter_harassment_threshold_finds_exactly_the_changed_po
     assert d.actions_after["reduce_visibility"] - d.actions_before.get("reduce_visibility", 0) == len(expected)
     assert run.categories["abuse_harassment"][0] >= len(expected)
     report = run.report()
+    print(f"\n{report}")
     assert f"{len(expected)} decided differently" in report and f"{len(expected)} post(s): enforce [remove]" in report
     assert run.prefix.startswith("dryrun-") and run.prefix != settings.topic_prefix
     # the live topics are untouched by the dry run
