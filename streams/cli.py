@@ -223,7 +223,8 @@ def cmd_replay(args, settings: Settings) -> int:
     stats = replay.run(settings, _codec(settings), out=args.out, start=args.start, end=args.end, offsets=args.offsets,
                        topic=args.topic, policy_version=args.policy_version,
                        follower_threshold=args.follower_threshold, severe_confidence=args.severe_confidence,
-                       as_of=args.as_of, designation_files=args.designations or (), bank_files=args.banks or ())
+                       as_of=args.as_of, designation_files=args.designations or (), bank_files=args.banks or (),
+                       policy_file=args.policy_file)
     print(stats.summary(), file=sys.stderr)
     return 0
 
@@ -482,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--to", dest="end", help="window end (exclusive)")
     s.add_argument("--offsets", help="instead of a window: P:START-END,... per partition")
     s.add_argument("--topic", default=topics.POSTS.name, help="input topic (default: %(default)s)")
-    s.add_argument("--policy-version", help="pin a policy version (derived from the overrides when omitted)")
+    s.add_argument("--policy-file", help="replay under this policy file (default: the live one)")
+    s.add_argument("--policy-version", help="the policy's label (derived from the overrides when omitted)")
     s.add_argument("--follower-threshold", type=int)
     s.add_argument("--severe-confidence", type=float)
     s.add_argument("--as-of", help="registry and reports as of this time (default: the window end)")
@@ -543,7 +545,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_local)
 
     s = sub.add_parser("policy", help="the policy file: check a change, dry-run it on history, show any version")
-    pl = s.add_subparsers(dest="action", required=True)
+    pl = s.add_subparsers(dest="action")  # none: show the live policy, as `modstream policy` always did
+    s.set_defaults(action="show", version=None, list=False)
     r = pl.add_parser("check", help="validate a policy file and say what it changes against the live one")
     r.add_argument("file")
     r = pl.add_parser("dry-run", help="replay a window under a policy file into a shadow prefix and diff the audit")

@@ -186,7 +186,7 @@ def show(settings: Settings, codec: Codec, version: str | None = None, *, listed
 
     if version is None and not listed:
         p = settings.policy()
-        lines = [f"live policy {p.version} ({settings.policy_file}); high profile: verified and more than "
+        lines = [f"policy version {p.version} ({settings.policy_file}); high profile: verified and more than "
                  f"{p.follower_threshold:,} followers"]
         for c in p.categories.values():
             lines.append(f"{c.code:28} PIE {c.pie:12} enforce: {', '.join(c.enforcement)}"
