@@ -77,11 +77,9 @@ class Runtime:
             log.info("policy_switched", from_version=before, to_version=loaded.policy.version)
 
     def use_policy(self, pf: PolicyFile) -> None:
-        """Switch in one step, between batches: the taggers follow (rule and classifier-head states)."""
+        """Switch in one step, between batches: the tagger follows (rule and classifier-head states)."""
         self.policy, self.policy_text = pf.policy, pf.text
         self.tagger = self.tagger.with_policy(pf.policy)
-        if self.full_tagger is not None:
-            self.full_tagger = self.full_tagger.with_policy(pf.policy)
 
     async def refresh_banks(self) -> None:
         """Pick up changed hash banks (checked every `bank_refresh_seconds`)."""
