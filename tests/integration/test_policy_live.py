@@ -32,7 +32,12 @@ from streams.worker import WorkerProcess, settings_env
 pytestmark = pytest.mark.integration
 
 N_POSTS = 300
-STRICT_HARASSMENT = 0.95
+STRICT_HARASSMENT = 0.99
+#: insults that the classifier scores from well below to above the stricter threshold (the sample's own
+#: harassment posts score ~1.0 or come with another removing violation), by ordinary sample accounts
+INSULTS = ("what a clown you are", "shut up loser", "your takes are garbage and so are you", "you are an idiot",
+           "you are such a loser lol")
+N_EXTRA = 2 * len(INSULTS)
 
 
 def _strict_text(text: str) -> str:
@@ -72,6 +77,10 @@ def _audits(settings: Settings, codec) -> list[dict]:
 
 def _ingest(settings: Settings, codec, run: str, n: int) -> None:
     lines = list(sample.generate(n, load_seed(settings.registry_seed), malformed=0, run=run))
+    lines += [json.dumps({"post": {"post_id": f"{run}insult-{i}", "author_id": f"9{i:07d}", "text": text,
+                                   "created_at": "2026-11-20T12:30:00Z", "lang": "en", "country": "US",
+                                   "mentions": [], "media": []}})
+              for i, text in enumerate(INSULTS * 2)]
     ingest.run(settings, codec, (line.encode() for line in lines), "sample", progress=None)
 
 
@@ -83,7 +92,7 @@ def live(settings: Settings, codec, hup_worker, poll) -> dict:
     started = datetime.now(timezone.utc) - timedelta(seconds=1)
     _ingest(settings, codec, "", N_POSTS)
     ended = datetime.now(timezone.utc) + timedelta(seconds=1)
-    poll(lambda: len(_audits(settings, codec)) >= N_POSTS, 240,
+    poll(lambda: len(_audits(settings, codec)) >= N_POSTS + N_EXTRA, 240,
          f"{N_POSTS} live decisions; worker log:\n{hup_worker.tail()}", interval=2.0)
     return {"start": started.isoformat(), "end": ended.isoformat(), "audit": _audits(settings, codec)}
 
@@ -110,7 +119,7 @@ def test_dry_run_of_a_stricter_harassment_threshold_finds_exactly_the_changed_po
 
     run = policy_cmd.dry_run(settings, codec, str(files["strict"]), live["start"], live["end"])
     d = run.diff
-    assert d.matched == N_POSTS and d.only_recorded == d.only_replayed == ()
+    assert d.matched == N_POSTS + N_EXTRA and d.only_recorded == d.only_replayed == ()
     assert {c.post_id for c in d.changed} == expected
     assert set(run.buckets()) == {"enforce [remove] -> enforce [reduce_visibility]"}
     assert all(c.after.policy_version == strict.version != c.before.policy_version for c in d.changed)
@@ -127,7 +136,7 @@ def test_dry_run_of_a_stricter_harassment_threshold_finds_exactly_the_changed_po
 def test_check_says_what_the_file_changes(settings, files):
     out = policy_cmd.check(settings, str(files["strict"]))
     assert "2 change(s)" in out and "label: 2026.11.1 -> strict-harassment" in out
-    assert "abuse_harassment: severe threshold: the default (0.85) -> 0.95" in out
+    assert f"abuse_harassment: severe threshold: the default (0.85) -> {STRICT_HARASSMENT}" in out
 
 
 def test_a_worker_given_the_new_file_by_sighup_decides_the_next_batch_under_it(settings, codec, live, files,
@@ -142,10 +151,10 @@ def test_a_worker_given_the_new_file_by_sighup_decides_the_next_batch_under_it(s
     assert all((e["from_version"], e["to_version"]) == (old.version, new.version) for e in switched)
 
     _ingest(settings, codec, "after-", 200)
-    poll(lambda: len(_audits(settings, codec)) >= N_POSTS + 200, 240,
+    poll(lambda: len(_audits(settings, codec)) >= N_POSTS + 200 + 2 * N_EXTRA, 240,
          f"200 more decisions; worker log:\n{hup_worker.tail()}", interval=2.0)
     after = [a for a in _audits(settings, codec) if a["post_id"].startswith("after-")]
-    assert len(after) == 200 and {a["policy_version"] for a in after} == {new.version}
+    assert len(after) == 200 + N_EXTRA and {a["policy_version"] for a in after} == {new.version}
     assert {a["versions"]["policy"] for a in after} == {new.version}
     mild = [a for a in after if a["route"] == "enforce" and not _removes(a, new) and _removes(a, old)]
     assert mild and all(not any(i.endswith(":remove") for i in a["action_ids"]) for a in mild)
@@ -173,7 +182,7 @@ def test_a_broken_file_by_sighup_is_refused_and_the_worker_keeps_its_version(set
                for e in refused)
     before = len(_audits(settings, codec))
     _ingest(settings, codec, "broken-", 20)
-    poll(lambda: len(_audits(settings, codec)) >= before + 20, 120, "20 more decisions", interval=1.0)
+    poll(lambda: len(_audits(settings, codec)) >= before + 20 + N_EXTRA, 120, "20 more decisions", interval=1.0)
     late = [a for a in _audits(settings, codec) if a["post_id"].startswith("broken-")]
-    assert len(late) == 20 and {a["policy_version"] for a in late} == {kept.version}
+    assert len(late) == 20 + N_EXTRA and {a["policy_version"] for a in late} == {kept.version}
     assert hup_worker.alive()
