@@ -45,15 +45,23 @@ def live(stack: Settings, codec, worker, poll) -> dict:
     client = redis.Redis.from_url(stack.redis_url)
     poll(lambda: client.exists(stores.key("desig", seed[0].account_id)), 120, "the worker's registry seed")
     lines = list(sample.generate(N_POSTS, seed, malformed=0))
+    parsed = [json.loads(line) for line in lines]
+    accounts = {d["account"]["account_id"]: d["account"] for d in parsed if "account" in d}
     started = _now() - timedelta(seconds=1)
-    ingest.run(stack, codec, (line.encode() for line in lines), "sample", progress=None)
+    # Authors' snapshots first, stored before their posts arrive: live then decides every post with
+    # the profile replay uses (otherwise a post can beat its author's snapshot to Redis, and live and
+    # replay legitimately disagree about a profile live never saw).
+    ingest.run(stack, codec, (line.encode() for line, d in zip(lines, parsed) if "account" in d), "sample",
+               progress=None)
+    poll(lambda: client.exists(*[stores.key("acct", a) for a in accounts]) == len(accounts), 120,
+         "every sample account in the registry")
+    ingest.run(stack, codec, (line.encode() for line, d in zip(lines, parsed) if "account" not in d), "sample",
+               progress=None)
     ended = _now() + timedelta(seconds=1)
     audit_topic = stack.topic(topics.AUDIT)
     poll(lambda: len(list(tail.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
          f"{N_POSTS} live decisions; worker log:\n{worker.tail()}", interval=2.0)
     time.sleep(1.0)  # let the last late-report notices land too
-    parsed = [json.loads(line) for line in lines]
-    accounts = {d["account"]["account_id"]: d["account"] for d in parsed if "account" in d}
     countries = {d["post"]["post_id"]: d["post"]["country"] for d in parsed if "post" in d}
     return {"window": Window(started, ended), "accounts": accounts, "countries": countries,
             "audit": read_audit(stack, codec, audit_topic)}
