@@ -1,6 +1,6 @@
 """Effects as data: what a decision asks the world to do.
 
-Agents return a `Decision`; only `streams/apply.py` turns it into records on the action,
+Agents return a `Decision`; only `streams/engine/apply.py` turns it into records on the action,
 notice, escalation and audit topics. Every effect carries its rule, the policy version
 and an idempotency key derived from the decision, so a redelivered input produces the
 same keys and downstream consumers drop the repeat.

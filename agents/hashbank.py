@@ -2,7 +2,7 @@
 
 A bank is a named set of hashes that all stand for one policy code (say "cse-demo" ->
 child_sexual_exploitation). `HashBank` is an immutable snapshot of every bank, built once
-(from a file or the Redis store, see `streams.banks`) and shared by the tag agent:
+(from a file or the Redis store, see `streams.infra.banks`) and shared by the tag agent:
 - MD5: exact match of the file bytes' digest; confidence 1.0.
 - PDQ: Hamming distance between 256-bit perceptual hashes; a match is a distance at or
   below `PDQ_THRESHOLD` (31, the PDQ reference match threshold). Confidence falls

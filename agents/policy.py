@@ -1,6 +1,6 @@
 """The policy matrix as data: what decides, and the invariants no policy file may break.
 
-Operators change policy in a file (`policy/default.yaml`, read by streams/policy_file.py);
+Operators change policy in a file (`policy/default.yaml`, read by streams/infra/policy_file.py);
 the defaults here are the same matrix, for code and tests that build a `Policy` directly.
 `Policy.version` is the human label plus `Policy.fingerprint`, a digest of everything that
 changes a decision, so a changed threshold is a new version, and a new decision id, everywhere. Invariants are checked in `Policy.__post_init__`, whatever built it:
@@ -188,7 +188,7 @@ class Policy:
         return self.head_states.get(label, "live")
 
     def document(self) -> dict[str, Any]:
-        """The policy as the file holds it (streams/policy_file.py): plain data, live states omitted."""
+        """The policy as the file holds it (streams/infra/policy_file.py): plain data, live states omitted."""
         def category(c: Category) -> dict[str, Any]:
             d = {"title": c.title, "rule_url": c.rule_url, "public_interest": c.pie,
                  "review_starts_from": c.default_recommendation, "enforcement": list(c.enforcement),

@@ -49,7 +49,7 @@ def rereview(summary: Mapping[str, Any], reports: Sequence[Report], distinct_in_
 
     `summary`: the post's decided summary (agents.review.decision_summary plus post_text/created_at).
     Raised once per decision: the escalation id derives from the decision, and the caller keeps a
-    raised flag (streams/stores.py) so later reports do not raise it again.
+    raised flag (streams/infra/stores.py) so later reports do not raise it again.
     """
     if distinct_in_window < threshold or summary.get("decided_by", "automation") != "automation":
         return None

@@ -4,7 +4,7 @@ Input: a ReviewDecision (review-decisions.v1) and what its review-queue item hol
 - an Escalation (a public-interest review, or a daily-cap hold from agents/caps.py) and the
   reports pending on the post: `review_escalation`;
 - an Appeal and the summary of the appealed decision (`Appealed`): `review_appeal`.
-Output: one Decision for streams/apply.py (actions.v1, notices.v1, audit.v1 with kind
+Output: one Decision for streams/engine/apply.py (actions.v1, notices.v1, audit.v1 with kind
 `KIND_REVIEW` or `KIND_APPEAL`, decided_by the reviewer). Every action is automated=False.
 Ids: decision_id("review", review_id) and decision_id("appeal", review_id).
 
@@ -23,7 +23,7 @@ the reviewer's reasons; the author too, when someone else appealed and the post 
 A decision that has errors is never applied.
 
 Who may decide what (`Reviewer`, `authority_problems`): reviewers are authenticated people
-with roles (streams/reviewers.py reads the operator's roster; no client sets a role). An
+with roles (streams/infra/reviewers.py reads the operator's roster; no client sets a role). An
 analyst recommends; a senior or lead decides, and never an item they recommended on;
 an appeal goes to someone who took no part in the appealed decision; `automation` and
 other reserved or malformed ids are never reviewers.

@@ -50,7 +50,7 @@ def decide(case: Case, violations: Sequence[Violation], registry: Registry, poli
 def _against_standing(decision: Decision, prior: Mapping[str, Any] | None) -> Decision:
     """An edit decided weaker than the post's standing decision (e.g. a benign edit of a removed post):
     that decision stands. The edit emits nothing that lifts it (only an appeal does), and its reporters
-    are not told "no violation" about a post that is down; streams/stores.py keeps the standing summary."""
+    are not told "no violation" about a post that is down; streams/infra/stores.py keeps the standing summary."""
     if not prior or prior.get("decision_id") == decision.decision_id:
         return decision
     before = prior.get("standing")

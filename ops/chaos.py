@@ -7,8 +7,8 @@ cannot disturb a demo or another test session, runs the scenarios and prints a t
 
     scenario  events in  decisions out  duplicates  missing  conflicts  recovery s  ...
 
-Every scenario feeds sample posts (streams.sample: benign, violating, political accounts
-from the shipped registry seed, reports) through `streams.ingest`, runs real
+Every scenario feeds sample posts (streams.commands.sample: benign, violating, political accounts
+from the shipped registry seed, reports) through `streams.commands.ingest`, runs real
 `modstream worker` subprocesses, injects one fault and then reads audit.v1 and actions.v1
 back. The processing guarantee is at-least-once with idempotent outputs, so raw
 duplicates are allowed; the checks are on what a downstream consumer sees after it drops
@@ -26,7 +26,7 @@ until decisions flow again (audit.v1 grows).
 Workers run with `BROKER_SESSION_TIMEOUT=10` (faust reads it from the environment; its
 default is 60 s): after a kill -9 the group coordinator waits for the dead member's session
 to expire before it hands its partitions to anyone, so with the default a kill -9 costs
-about a minute of recovery. The watchdog (streams/liveness.py) gets `WATCHDOG_SECONDS` (30)
+about a minute of recovery. The watchdog (streams/infra/liveness.py) gets `WATCHDOG_SECONDS` (30)
 instead of its 180 s default, so a consumer stuck after a broker restart (issue 14: faust's
 aiokafka consumer marks its coordinator dead and never fetches again) is restarted within a
 scenario's drain budget; the notes count such restarts (`watchdog_restart` in the worker log).
@@ -54,13 +54,15 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPar
 from confluent_kafka.admin import AdminClient
 
 from ops import local
-from streams import admin, hotpath, ingest, sample, slots, topics
-from streams.bench import _proc_mb, _tree
-from streams.codec import Codec
-from streams.config import Settings
-from streams.registry_import import load_seed
-from streams.slots import key
-from streams.worker import WorkerProcess, settings_env
+from streams.commands import ingest, sample
+from streams.infra import admin, slots, topics
+from streams.drivers import hotpath
+from streams.commands.bench import _proc_mb, _tree
+from streams.infra.codec import Codec
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
+from streams.infra.slots import key
+from streams.drivers.worker import WorkerProcess, settings_env
 
 KAFKA_PORT = int(os.environ.get("MODSTREAM_CHAOS_KAFKA_PORT", "19392"))
 REDIS_PORT = int(os.environ.get("MODSTREAM_CHAOS_REDIS_PORT", "16679"))

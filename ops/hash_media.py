@@ -24,7 +24,7 @@ import pdqhash
 from PIL import Image, ImageDraw
 
 from agents.policy import CATEGORIES
-from streams.banks import BankEntry, write_entries
+from streams.infra.banks import BankEntry, write_entries
 
 MIN_QUALITY = 50  #: below this PDQ flags its own hash as unreliable (reference recommendation)
 

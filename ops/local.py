@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from streams.logs import redact_url
+from streams.infra.logs import redact_url
 
 KAFKA_VERSION = "3.9.1"
 OPS_DIR = Path(__file__).resolve().parent
@@ -227,7 +227,7 @@ def redis_answers(url: str, timeout: float = 2.0) -> bool:
     try:
         import redis
 
-        from streams.slots import connect_sync
+        from streams.infra.slots import connect_sync
     except ImportError:
         raise LocalServiceError("python package redis is missing; `pip install redis`") from None
     try:
@@ -524,7 +524,7 @@ class LocalRedis(_Service):
 class LocalRedisCluster:
     """A Redis Cluster on 127.0.0.1: `masters` masters with one replica each (Debian's redis-server in
     cluster mode, joined once by `redis-cli --cluster create`), node i on base_port + i - 1, in
-    run_dir/redis-i. Clients reach it as `redis+cluster://127.0.0.1:<base_port>` (streams/slots.py)."""
+    run_dir/redis-i. Clients reach it as `redis+cluster://127.0.0.1:<base_port>` (streams/infra/slots.py)."""
 
     run_dir: Path
     masters: int = 3

@@ -4,7 +4,7 @@ Training-only dependencies: scikit-learn (and numpy, scipy). Usage (from the rep
 
     python -m ops.train_classifier [--data ../shared/data/dev-text] [--out models/text-clf.npz]
 
-Data: every public set `streams.public_sets` reads (its docstring is the label mapping per
+Data: every public set `streams.commands.public_sets` reads (its docstring is the label mapping per
 set), minus EXCLUDE.sha256, plus the examples written for this project in
 `models/own-train.jsonl` (self-harm promotion vs support and recovery, threats vs hyperbole:
 the public sets barely cover them). Own evaluation examples live apart in
@@ -34,7 +34,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from agents.classifier import BITS, TextClassifier, featurise, row_scale
-from streams.public_sets import DEFAULT_DIR, HEADS, Row, hashed_split, load
+from streams.commands.public_sets import DEFAULT_DIR, HEADS, Row, hashed_split, load
 
 VERSION = "2026.12.1"
 C = 4.0

@@ -2,7 +2,7 @@
 
 Every page but sign-in needs a session (streams/console/sessions.py); every form carries the
 session's CSRF token; who may decide what is the queue's and agents.review's rule, given the
-`Reviewer` that streams/reviewers.py signed in (roles re-read from the roster on each request).
+`Reviewer` that streams/infra/reviewers.py signed in (roles re-read from the roster on each request).
 A decision is produced to review-decisions.v1 like `modstream review decide`; the review
 agent applies it. Nothing here decides anything the CLI could not.
 """
@@ -26,13 +26,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from agents.review import Reviewer, authority_problems
-from streams import stores
+from streams.infra import clients, stores
 from streams.console import pages
 from streams.console.sessions import Session, SessionStore, csrf_ok
-from streams.config import Settings
-from streams.review_cli import Send, decide_item
-from streams.review_queue import KINDS, RedisReviewQueue, ReviewQueueError
-from streams.reviewers import AuthError, Roster
+from streams.infra.config import Settings
+from streams.commands.review_cli import Send, decide_item
+from streams.infra.review_queue import KINDS, RedisReviewQueue, ReviewQueueError
+from streams.infra.reviewers import AuthError, Roster
 
 HERE = Path(__file__).parent
 COOKIE = "ms_console"
@@ -271,13 +271,13 @@ def _safe_next(path: str) -> str:
 
 def create(settings: Settings) -> Starlette:
     """The console with real Redis, the roster file and a producer to review-decisions.v1."""
-    from streams import ingest, topics
-    from streams.codec import Codec
+    from streams.infra import topics
+    from streams.infra.codec import Codec
     from streams.console import history
 
     client = stores.connect(settings.redis_url)
     codec = Codec.from_dir(settings.schema_dir, registry_url=settings.schema_registry_url or None)
-    producer = ingest.producer(settings)
+    producer = clients.producer(settings)
 
     async def send(key: str, value: dict) -> None:
         producer.produce(settings.topic(topics.REVIEWS), key=key.encode(),

@@ -15,9 +15,9 @@ from typing import Any, Iterator
 
 from confluent_kafka import Consumer, TopicPartition
 
-from streams import topics
-from streams.codec import Codec, CodecError
-from streams.config import Settings
+from streams.infra import topics
+from streams.infra.codec import Codec, CodecError
+from streams.infra.config import Settings
 
 MAX_SCAN = 20_000  #: records per partition, from the end
 DEADLINE_SECONDS = 10.0

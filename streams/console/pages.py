@@ -14,8 +14,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from agents.records import Report
 from agents.review import Appealed, Reviewer
-from streams.review_cli import format_age
-from streams.review_queue import KINDS, ReviewItem
+from streams.commands.review_cli import format_age
+from streams.infra.review_queue import KINDS, ReviewItem
 
 KIND_TITLES = {"public_interest": "Public interest", "cap_hold": "Daily-cap hold", "reported": "Report re-review",
                "appeal": "Appeal"}

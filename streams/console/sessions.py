@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from streams.stores import key
+from streams.infra.stores import key
 
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 900

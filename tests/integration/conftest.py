@@ -18,10 +18,10 @@ import pytest
 import redis
 
 from ops import local
-from streams import admin, slots, tail
-from streams.codec import Codec
-from streams.config import Settings
-from streams.worker import WorkerProcess, settings_env
+from streams.infra import admin, clients, slots
+from streams.infra.codec import Codec
+from streams.infra.config import Settings
+from streams.drivers.worker import WorkerProcess, settings_env
 
 # ports of the test session's own services (override to run two test sessions side by side)
 KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_PORT", "19192"))
@@ -118,7 +118,7 @@ def _wait_records(settings: Settings, codec: Codec, spec, pred: Callable[[dict],
     """Values on `spec`'s topic matching `pred`, read from the start until there are `n` (or time is up)."""
     deadline = time.monotonic() + timeout
     while True:
-        got = [r["value"] for r in tail.records(settings, codec, settings.topic(spec), idle_timeout=0.5)
+        got = [r["value"] for r in clients.records(settings, codec, settings.topic(spec), idle_timeout=0.5)
                if pred(r["value"])]
         if len(got) >= n or time.monotonic() > deadline:
             return got

@@ -13,8 +13,9 @@ from collections import Counter
 import pytest
 from confluent_kafka import Producer
 
-from streams import dlq, tail, topics
-from streams.codec import example_record
+from streams.commands import dlq
+from streams.infra import clients, topics
+from streams.infra.codec import example_record
 
 pytestmark = pytest.mark.integration
 T0 = "2026-11-20T12:00:00Z"
@@ -94,7 +95,7 @@ def test_every_good_post_is_decided_once_and_every_bad_record_is_one_dead_letter
     good, bad = produced
     deadline = time.monotonic() + 600
     while True:
-        decided = Counter(r["value"]["post_id"] for r in tail.records(
+        decided = Counter(r["value"]["post_id"] for r in clients.records(
             stack, codec, stack.topic(topics.AUDIT), idle_timeout=1.0))
         letters = Counter(x.value["original_key"] for x in dlq.read_letters(stack, codec))
         if (good <= decided.keys() and bad <= letters.keys()) or time.monotonic() > deadline:

@@ -14,8 +14,8 @@ import pytest
 
 from agents.hashbank import HashBank
 from agents.records import Media
-from streams import stores
-from streams.banks import BankCache, BankEntry, RedisBankStore, describe, load_file, read_file, to_banks
+from streams.infra import stores
+from streams.infra.banks import BankCache, BankEntry, RedisBankStore, describe, load_file, read_file, to_banks
 
 pytestmark = pytest.mark.integration
 

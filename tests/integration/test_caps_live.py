@@ -14,8 +14,8 @@ import uuid
 import pytest
 import redis
 
-from streams import admin, stores, topics
-from streams.worker import WorkerProcess, settings_env
+from streams.infra import admin, stores, topics
+from streams.drivers.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 T0 = "2026-11-20T12:00:00Z"
@@ -47,7 +47,7 @@ def test_a_cap_holds_the_rest_and_a_redelivery_is_not_charged_twice(stack, codec
                                     "followers": 5, "verified": False, "verified_type": "none", "labels": []}})
              for i in range(N)]
     (tmp_path / "threats.jsonl").write_text("\n".join(lines) + "\n")
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(tmp_path / "threats.jsonl")],
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "ingest", str(tmp_path / "threats.jsonl")],
                          env=settings_env(s) | {"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
 

@@ -20,9 +20,9 @@ from agents.policy import Policy
 from agents.records import Account, Case, Designation, Post, Report, Violation
 from agents.router import decide
 from confluent_kafka import KafkaException
-from streams import reviewers, stores, tail, topics
+from streams.infra import clients, reviewers, stores, topics
 from streams.console import app as console
-from streams.review_queue import RedisReviewQueue
+from streams.infra.review_queue import RedisReviewQueue
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +65,7 @@ def ready(settings, codec, poll):
     """The new topics have leaders (a fresh broker takes a moment): reading them works."""
     def readable():
         try:
-            return list(tail.records(settings, codec, settings.topic(topics.REVIEWS), idle_timeout=0.2)) is not None
+            return list(clients.records(settings, codec, settings.topic(topics.REVIEWS), idle_timeout=0.2)) is not None
         except KafkaException:
             return False
     poll(readable, 60, "review-decisions.v1 to have a leader")

@@ -26,12 +26,13 @@ from pathlib import Path
 import pytest
 
 from ops.browser import ensure_chromium
-from streams import ingest, reviewers, topics
-from streams.config import Settings
-from streams.registry_import import load_seed
-from streams.review_queue import ReviewItem
-from streams.stores import key
-from streams.worker import settings_env
+from streams.commands import ingest
+from streams.infra import reviewers, topics
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
+from streams.infra.review_queue import ReviewItem
+from streams.infra.stores import key
+from streams.drivers.worker import settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +82,7 @@ def escalated(settings, codec, worker, wait_records, services, poll):
 @pytest.fixture(scope="module")
 def console_url(settings, escalated, services, poll):
     log = open(services.run_dir / f"console-{settings.app_id}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "console"], env=settings_env(settings),
+    proc = subprocess.Popen([sys.executable, "-m", "streams.commands.cli", "console"], env=settings_env(settings),
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{settings.console_port}"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from streams import banks, ingest, stores, topics
-
+from streams.infra import banks, stores, topics
+from streams.commands import ingest
 pytestmark = pytest.mark.integration
 
 BANK_FILE = Path(__file__).parent.parent / "fixtures" / "banks" / "demo-banks.csv"

@@ -1,7 +1,7 @@
 """Bad input on the real broker: every kind lands on dead-letters.v1 with its original bytes,
 the reason and where it came from, both at ingest and when garbage is produced straight onto
 posts.v1 (bypassing ingest); the good records around it are still decided; and
-`streams.dlq.replay` re-feeds letters once.
+`streams.commands.dlq.replay` re-feeds letters once.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from confluent_kafka import Producer
 
-from streams import dlq, ingest, tail, topics
-from streams.codec import example_record
-from streams.config import Settings
-from streams.deadletter import dead_letter
-from streams.topics import KEEP_ORIGINAL_BYTES
+from streams.commands import dlq, ingest
+from streams.infra import clients, topics
+from streams.infra.codec import example_record
+from streams.infra.config import Settings
+from streams.engine.deadletter import dead_letter
+from streams.infra.topics import KEEP_ORIGINAL_BYTES
 
 pytestmark = pytest.mark.integration
 T0 = "2026-11-20T12:00:00Z"
@@ -55,7 +56,7 @@ def _decided(settings: Settings, codec, post_ids: set[str], timeout: float = 90.
     deadline = time.monotonic() + timeout
     while True:
         seen: dict[str, list[dict]] = {}
-        for rec in tail.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5):
+        for rec in clients.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5):
             seen.setdefault(rec["value"]["post_id"], []).append(rec["value"])
         if post_ids <= seen.keys() or time.monotonic() > deadline:
             return seen
@@ -206,8 +207,7 @@ def test_unreadable_state_in_redis_dead_letters_the_post_not_the_hot_path(stack,
     post whose state it is becomes a dead letter, and the posts beside it are decided."""
     import redis
 
-    from streams import stores
-
+    from streams.infra import stores
     redis.Redis.from_url(stack.redis_url).set(stores.key("acct", "corrupt-author"), "{not json")
     bad = codec.encode(topics.POSTS.schema, {**codec.decode(good_post(codec, "x"))[1], "post_id": "dl-corrupt-state",
                                              "author_id": "corrupt-author"})

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from streams import stores, topics
-from streams.config import Settings
-from streams.worker import settings_env
+from streams.infra import stores, topics
+from streams.infra.config import Settings
+from streams.drivers.worker import settings_env
 
 pytestmark = pytest.mark.integration
 T0 = "2026-11-20T12:00:00Z"
@@ -30,7 +30,7 @@ def _line(pid: str, author: str, text: str, bio: str = "", reports=()) -> str:
 
 def _ingest(stack: Settings, path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n")
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(path)],
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "ingest", str(path)],
                          env=settings_env(stack) | {"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0, res.stderr

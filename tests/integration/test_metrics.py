@@ -17,8 +17,9 @@ import pytest
 
 from ops import local
 from ops.local_prometheus import LocalPrometheus
-from streams import ingest, tail, topics
-from streams.worker import WorkerProcess, settings_env
+from streams.commands import ingest
+from streams.infra import clients, topics
+from streams.drivers.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -75,7 +76,7 @@ def test_prometheus_counts_what_audit_holds(stack, codec, services, prometheus, 
         ingest.run(s, codec, lines, "metrics", progress=None)
 
         def audit() -> int:
-            return len({r["value"]["post_id"] for r in tail.records(s, codec, s.topic(topics.AUDIT), idle_timeout=0.5)})
+            return len({r["value"]["post_id"] for r in clients.records(s, codec, s.topic(topics.AUDIT), idle_timeout=0.5)})
 
         poll(lambda: audit() == 120, 120, "120 decisions on audit.v1")
         decided = poll(lambda: value(prometheus, "sum(modstream_posts_decided_total)") == audit() or None, 60,
@@ -151,9 +152,9 @@ def test_review_queue_and_caps_are_read_from_redis(services):
     from agents.policy import Policy
     from agents.records import Account, Case, Designation, Post, Violation
     from agents.router import decide
-    from streams import stores
-    from streams.metrics import StateCollector
-    from streams.review_queue import RedisReviewQueue
+    from streams.infra import stores
+    from streams.infra.metrics import StateCollector
+    from streams.infra.review_queue import RedisReviewQueue
 
     url = services.redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own
     redis_lib.Redis.from_url(url).flushdb()

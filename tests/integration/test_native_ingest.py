@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from streams import ingest, stores, tail, topics
-from streams.worker import settings_env
+from streams.commands import ingest
+from streams.infra import clients, stores, topics
+from streams.drivers.worker import settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -20,12 +21,12 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def _ingest(stack, fmt: str, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "streams.cli", "ingest", "--format", fmt, str(path)],
+    return subprocess.run([sys.executable, "-m", "streams.commands.cli", "ingest", "--format", fmt, str(path)],
                           env=settings_env(stack), capture_output=True, text=True, timeout=60)
 
 
 def _tail(stack, spec) -> list[dict]:
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "tail", spec.name], env=settings_env(stack),
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "tail", spec.name], env=settings_env(stack),
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     return [json.loads(line)["value"] for line in res.stdout.splitlines()]
@@ -90,7 +91,7 @@ def test_a_post_deleted_before_it_is_decided_needs_no_action(stack, codec, worke
     ingest.run(stack, codec, [json.dumps(post).encode()], "t", progress=None)
     deadline, audit = time.monotonic() + 60, []
     while not audit and time.monotonic() < deadline:
-        audit = [r["value"] for r in tail.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)
+        audit = [r["value"] for r in clients.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)
                  if r["value"]["post_id"] == post["post"]["post_id"]]
         time.sleep(0.5)
     assert audit and audit[0]["route"] == "no_action" and not audit[0]["action_ids"]

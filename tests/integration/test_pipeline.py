@@ -13,10 +13,10 @@ import sys
 import pytest
 
 from ops import local
-from streams import topics
-from streams.config import Settings
-from streams.registry_import import load_seed
-from streams.worker import settings_env
+from streams.infra import topics
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
+from streams.drivers.worker import settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,7 @@ LINES = [
 def flowed(stack: Settings, codec, worker, wait_records, tmp_path_factory) -> dict[str, list[dict]]:
     path = tmp_path_factory.mktemp("ingest") / "firehose.jsonl"
     path.write_text("\n".join(LINES) + "\n")
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(path)], env=settings_env(stack) | {
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "ingest", str(path)], env=settings_env(stack) | {
         "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "3 posts" in res.stderr and "2 to dead-letters" in res.stderr, res.stderr
@@ -118,7 +118,7 @@ def test_malformed_lines_land_on_dead_letters_with_reason_and_bytes(flowed):
 
 
 def test_tail_cli_prints_actions(stack, flowed):
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "tail", "actions.v1"], env=settings_env(stack),
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "tail", "actions.v1"], env=settings_env(stack),
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     printed = [json.loads(line) for line in res.stdout.splitlines()]

@@ -23,11 +23,12 @@ import pytest
 import redis
 
 from agents.policy import Policy
-from streams import ingest, policy_cmd, policy_versions, sample, stores, tail, topics
-from streams.config import Settings
-from streams.policy_file import load
-from streams.registry_import import load_seed
-from streams.worker import WorkerProcess, settings_env
+from streams.commands import ingest, policy_cmd, sample
+from streams.infra import clients, policy_versions, stores, topics
+from streams.infra.config import Settings
+from streams.infra.policy_file import load
+from streams.infra.registry_import import load_seed
+from streams.drivers.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +72,7 @@ def hup_worker(settings: Settings, services) -> Iterator[WorkerProcess]:
 
 
 def _audits(settings: Settings, codec) -> list[dict]:
-    return [r["value"] for r in tail.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5)
+    return [r["value"] for r in clients.records(settings, codec, settings.topic(topics.AUDIT), idle_timeout=0.5)
             if "value" in r]
 
 
@@ -158,7 +159,7 @@ def test_a_worker_given_the_new_file_by_sighup_decides_the_next_batch_under_it(s
     assert {a["versions"]["policy"] for a in after} == {new.version}
     mild = [a for a in after if a["route"] == "enforce" and not _removes(a, new) and _removes(a, old)]
     assert mild and all(not any(i.endswith(":remove") for i in a["action_ids"]) for a in mild)
-    actions = [r["value"] for r in tail.records(settings, codec, settings.topic(topics.ACTIONS), idle_timeout=0.5)
+    actions = [r["value"] for r in clients.records(settings, codec, settings.topic(topics.ACTIONS), idle_timeout=0.5)
                if r["value"]["post_id"].startswith("after-")]
     assert actions and {a["policy_version"] for a in actions} == {new.version}
 

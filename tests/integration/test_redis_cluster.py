@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from streams import slots, stores
-from streams.banks import RedisBankStore, load_file
-from streams.review_queue import RedisReviewQueue
+from streams.infra import slots, stores
+from streams.infra.banks import RedisBankStore, load_file
+from streams.infra.review_queue import RedisReviewQueue
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -79,7 +79,7 @@ def test_review_queue_claims_race_under_watch_multi_on_the_cluster(redis_cluster
     from agents.policy import Policy
     from agents.records import Account, Case, Designation, Post, Violation
     from agents.router import decide
-    from streams.review_queue import ReviewQueueError
+    from streams.infra.review_queue import ReviewQueueError
 
     senator = Designation("100", "elected_or_appointed_official", "US Senate", "national", "US-VT", "registry:test",
                           valid_from="2025-01-03", valid_until="2031-01-03", person="A Senator")

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from agents.records import Account
-from streams import ingest, stores, topics
-
+from streams.commands import ingest
+from streams.infra import stores, topics
 pytestmark = pytest.mark.integration
 
 OFFICIAL = "900000001"  # designated below; not in the shipped seed
@@ -76,7 +76,7 @@ def test_an_older_snapshot_never_overwrites_a_newer_one(stack):
 
 
 def test_the_worker_loads_the_shipped_seed(stack, worker):
-    from streams.registry_import import load_seed
+    from streams.infra.registry_import import load_seed
 
     seed = load_seed(stack.registry_seed)
 

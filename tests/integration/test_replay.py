@@ -21,11 +21,12 @@ import redis
 
 from agents.classifier import TextClassifier
 from agents.policy import Policy
-from streams import ingest, sample, stores, tail, topics, transparency
-from streams.audit_diff import diff, format_diff, read_audit, read_replayed
-from streams.config import Settings
-from streams.registry_import import load_seed
-from streams.replay import (Context, OutFile, ProgressBar, ShadowTopics, Window, parse_offsets, policy_from_args,
+from streams.commands import ingest, sample, transparency
+from streams.infra import clients, stores, topics
+from streams.commands.audit_diff import diff, format_diff, read_audit, read_replayed
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
+from streams.drivers.replay import (Context, OutFile, ProgressBar, ShadowTopics, Window, parse_offsets, policy_from_args,
                             read_ranges, replay, resolve_window)
 
 pytestmark = pytest.mark.integration
@@ -59,7 +60,7 @@ def live(stack: Settings, codec, worker, poll) -> dict:
                progress=None)
     ended = _now() + timedelta(seconds=1)
     audit_topic = stack.topic(topics.AUDIT)
-    poll(lambda: len(list(tail.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
+    poll(lambda: len(list(clients.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
          f"{N_POSTS} live decisions; worker log:\n{worker.tail()}", interval=2.0)
     time.sleep(1.0)  # let the last late-report notices land too
     countries = {d["post"]["post_id"]: d["post"]["country"] for d in parsed if "post" in d}
@@ -185,7 +186,7 @@ def test_transparency_report_from_live_actions(stack, codec, live, tmp_path_fact
     window = Window(live["window"].start, _now() + timedelta(seconds=1))
     rep = transparency.collect(stack, codec, window)
     live_actions = {r["value"]["action_id"]: r["value"]
-                    for r in tail.records(stack, codec, stack.topic(topics.ACTIONS))}
+                    for r in clients.records(stack, codec, stack.topic(topics.ACTIONS))}
     assert rep.total == len(live_actions) > 0
     by_country = Counter(live["countries"][a["post_id"]] or "unknown" for a in live_actions.values())
     assert rep.by_country == dict(by_country)  # every post found through the audit trail
@@ -245,9 +246,8 @@ def test_progress_bar_in_place_on_a_tty_and_lines_otherwise():
 def test_cli_entry_functions(stack, codec, live, replays, tmp_path):
     import io
 
-    from streams import audit_diff
-    from streams import replay as replay_mod
-
+    from streams.commands import audit_diff
+    from streams.drivers import replay as replay_mod
     err = io.StringIO()
     stats = replay_mod.run(stack, codec, out=str(tmp_path / "cli.jsonl"),
                            offsets=",".join(str(r) for r in replays["a"].ranges), follower_threshold=10_000_000,

@@ -19,10 +19,11 @@ from dataclasses import replace
 import pytest
 
 from confluent_kafka import Producer
-from streams import ingest, reviewers, topics
-from streams.config import Settings
-from streams.registry_import import load_seed
-from streams.worker import settings_env
+from streams.commands import ingest
+from streams.infra import reviewers, topics
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
+from streams.drivers.worker import settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +52,7 @@ def _cli(settings: Settings, *args: str, password: str | None = None) -> subproc
     env = settings_env(settings)
     if password is not None:
         env["MODSTREAM_REVIEWER_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "streams.commands.cli", *args], env=env,
                           capture_output=True, text=True, timeout=60)
 
 

@@ -1,6 +1,6 @@
 """Security settings reach every client; secrets, post text and personal data stay out of logs.
 
-- SASL/SSL settings reach faust (streams.app._credentials) and the confluent clients;
+- SASL/SSL settings reach faust (streams.drivers.faust_app._credentials) and the confluent clients;
 - a worker and ingest run with a fake SASL password in their environment: it appears in
   no log line, also when authentication fails;
 - post text and a reporter's e-mail address of a real run are not in the worker log;
@@ -24,10 +24,10 @@ import pytest
 
 from agents.records import Account
 from ops import local
-from streams import stores, tail, topics
-from streams.app import _credentials
-from streams.config import Settings
-from streams.worker import WorkerProcess, settings_env
+from streams.infra import clients, stores, topics
+from streams.drivers.faust_app import _credentials
+from streams.infra.config import Settings
+from streams.drivers.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -76,12 +76,12 @@ def test_a_run_logs_no_secret_no_post_text_no_reporter_email(stack, codec, servi
     try:
         path = tmp_path / "firehose.jsonl"
         path.write_text(_lines() + "this line is not json " + EMAIL + "\n")
-        res = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(path)], env={**os.environ, **env},
+        res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "ingest", str(path)], env={**os.environ, **env},
                              capture_output=True, text=True, timeout=60)
         assert res.returncode == 0, res.stderr
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            got = [r for r in tail.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)
+            got = [r for r in clients.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)
                    if r["value"]["post_id"] == "sec-1"]
             if got:
                 break
@@ -108,7 +108,7 @@ def test_failed_authentication_does_not_log_the_password(stack, tmp_path):
         time.sleep(12)
     finally:
         w.stop(timeout=15)
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "topics", "list"], env={**os.environ, **env},
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "topics", "list"], env={**os.environ, **env},
                          capture_output=True, text=True, timeout=60)
     log = w.log_path.read_text(errors="replace")
     assert log.strip(), "the worker wrote no log at all"

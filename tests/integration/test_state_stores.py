@@ -9,8 +9,7 @@ import uuid
 import pytest
 
 from agents.records import Report
-from streams import slots, stores
-
+from streams.infra import slots, stores
 pytestmark = pytest.mark.integration
 DAY = stores.DAY
 RETENTION = stores.Retention(decided_seconds=400 * DAY, text_seconds=30 * DAY, reports_seconds=60 * DAY)
@@ -131,7 +130,7 @@ def test_a_patch_racing_a_full_snapshot_merges_into_it_instead_of_overwriting(se
     import json
 
     from agents.records import Account
-    from streams.formats.common import AccountUpdate
+    from streams.infra.formats.common import AccountUpdate
 
     aid = f"acct-{uuid.uuid4().hex[:8]}"
     stored = Account(aid, handle="old", followers=10, observed_at="2026-11-20T12:00:00Z")

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from confluent_kafka.admin import AdminClient
 
-from streams import admin, topics
-from streams.config import Settings
+from streams.infra import admin, topics
+from streams.infra.config import Settings
 
 pytestmark = pytest.mark.integration
 

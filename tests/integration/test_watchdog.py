@@ -12,8 +12,8 @@ import pytest
 from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from streams import liveness, logs
-from streams.liveness import Liveness, Watchdog
+from streams.infra import liveness, logs
+from streams.infra.liveness import Liveness, Watchdog
 
 pytestmark = pytest.mark.integration
 

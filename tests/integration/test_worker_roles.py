@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from streams import ingest, tail, topics
-from streams.worker import WorkerProcess, settings_env
+from streams.commands import ingest
+from streams.infra import clients, topics
+from streams.drivers.worker import WorkerProcess, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -25,14 +26,14 @@ def test_split_roles_decide_with_the_classifier_in_one_hop(stack, codec, service
         ingest.run(stack, codec, lines, "roles", progress=None)
         deadline, audit = time.monotonic() + 90, []
         while len(audit) < 2 and time.monotonic() < deadline:
-            audit = [r["value"] for r in tail.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)]
+            audit = [r["value"] for r in clients.records(stack, codec, stack.topic(topics.AUDIT), idle_timeout=0.5)]
             time.sleep(0.5)
         assert {a["post_id"]: a["route"] for a in audit} == {"r0": "enforce", "r1": "no_action"}, \
             "\n".join(w.tail() for w in workers)
         assert all(a["versions"].get("classifier") for a in audit)
         # one hop: each decision read only its post, and nothing went through violations.v1
         assert all([i["topic"] for i in a["inputs"]] == [stack.topic(topics.POSTS)] for a in audit)
-        assert list(tail.records(stack, codec, stack.topic(topics.TAGGED), idle_timeout=0.5)) == []
+        assert list(clients.records(stack, codec, stack.topic(topics.TAGGED), idle_timeout=0.5)) == []
     finally:
         for w in workers:
             w.stop()

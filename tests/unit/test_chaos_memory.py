@@ -10,7 +10,7 @@ import sys
 import time
 
 from ops import chaos
-from streams.bench import _proc_mb
+from streams.commands.bench import _proc_mb
 
 CHILD = "import time; x = bytearray(80 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); time.sleep(60)"
 PARENT = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {CHILD!r}]); time.sleep(60)"

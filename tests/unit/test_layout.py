@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streams.codec import Codec
-from streams.config import PROJECT_ROOT
-from streams.topics import CATALOG
+from streams.infra.codec import Codec
+from streams.infra.config import PROJECT_ROOT
+from streams.infra.topics import CATALOG
 
 FORBIDDEN_IN_AGENTS = {"faust", "confluent_kafka", "redis", "aiokafka", "mode"}
 
@@ -70,3 +70,33 @@ def test_docker_compose_config_validates():
     res = subprocess.run(["docker", "compose", "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config", "-q"],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+#: what each streams/ group may import from the others (issue 17): infrastructure stands alone,
+#: the engine on it, drivers on both, commands and the console on anything.
+ALLOWED_BELOW = {
+    "infra": {"infra"},
+    "engine": {"infra", "engine"},
+}
+
+
+def _streams_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    groups = set()
+    for node in ast.walk(tree):
+        mods = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
+        groups |= {m.split(".")[1] for m in mods if m.startswith("streams.") and m.count(".") >= 1}
+    return groups
+
+
+@pytest.mark.parametrize("group", sorted(ALLOWED_BELOW))
+def test_streams_groups_import_only_what_is_below_them(group):
+    offenders = {str(p.relative_to(PROJECT_ROOT)): sorted(_streams_imports(p) - ALLOWED_BELOW[group])
+                 for p in (PROJECT_ROOT / "streams" / group).rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_every_streams_module_sits_in_a_group():
+    loose = [p.name for p in (PROJECT_ROOT / "streams").glob("*.py") if p.name != "__init__.py"]
+    assert loose == []

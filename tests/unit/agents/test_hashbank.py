@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageEnhance
 from agents.hashbank import PDQ_THRESHOLD, Bank, BankMatch, HashBank, pdq_confidence
 from agents.records import Media
 from ops.hash_media import hash_file, main as hash_media_main, pdq_hex, synthetic_image
-from streams.banks import BankFileError, read_file, to_banks
+from streams.infra.banks import BankFileError, read_file, to_banks
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "banks" / "demo-banks.csv"
 SEEDS = range(8)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from agents.policy import Policy
 from agents.records import Account, Case, Post, Violation
 from agents.router import decide
-from streams.audit_diff import diff, format_diff
-from streams.decide import index
-from streams.registry_import import load_seed
-from streams.config import Settings
+from streams.commands.audit_diff import diff, format_diff
+from streams.drivers.decide import index
+from streams.infra.registry_import import load_seed
+from streams.infra.config import Settings
 
 SEED = load_seed(Settings().registry_seed)
 OFFICIAL = SEED[0].account_id

@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from streams import logs
-from streams.app import Runtime, create_app
-from streams.bindings import HOT, ROLES, bind
-from streams.config import Settings
+from streams.infra import logs
+from streams.drivers.faust_app import Runtime, create_app
+from streams.drivers.faust_agents import HOT, ROLES, bind
+from streams.infra.config import Settings
 
 
 @pytest.mark.parametrize("classifier", [True, False])

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from streams.budget import OverBudget, budget
+from streams.engine.budget import OverBudget, budget
 
 
 def test_a_busy_loop_over_the_budget_is_interrupted():

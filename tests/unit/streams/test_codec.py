@@ -1,4 +1,4 @@
-"""streams.codec: wire layout, errors, schema resolution and registry framing."""
+"""streams.infra.codec: wire layout, errors, schema resolution and registry framing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from fastavro.schema import to_parsing_canonical_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.codec import Codec, CodecError, example_record, fingerprint64, freeze, parse_writer
+from streams.infra.codec import Codec, CodecError, example_record, fingerprint64, freeze, parse_writer
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 CODEC = Codec.from_dir(SCHEMAS)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.config import Settings, SettingsError
-from streams.topics import POSTS
+from streams.infra.config import Settings, SettingsError
+from streams.infra.topics import POSTS
 
 
 def test_env_overrides_with_types():

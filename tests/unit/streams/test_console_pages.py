@@ -9,7 +9,7 @@ import pytest
 from agents.records import Report
 from agents.review import Reviewer
 from streams.console import pages
-from streams.review_queue import ReviewItem
+from streams.infra.review_queue import ReviewItem
 
 TEXT = "Immigrants are vermin, and the Senate must vote no"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from streams import topics
-from streams.codec import Codec
-from streams.deadletter import dead_letter, is_truncated
-from streams.topics import KEEP_ORIGINAL_BYTES, MAX_MESSAGE_BYTES
+from streams.infra import topics
+from streams.infra.codec import Codec
+from streams.engine.deadletter import dead_letter, is_truncated
+from streams.infra.topics import KEEP_ORIGINAL_BYTES, MAX_MESSAGE_BYTES
 
 CODEC = Codec.from_dir(Path(__file__).resolve().parents[3] / "schemas")
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from agents.tagger import Tagger
-from streams import decide
-from streams.config import Settings
-from streams.registry_import import load_seed
+from streams.drivers import decide
+from streams.infra.config import Settings
+from streams.infra.registry_import import load_seed
 
 SETTINGS = Settings()
 POLICY = SETTINGS.policy()
@@ -60,7 +60,7 @@ def test_one_output_per_line_in_order_and_errors_name_the_line():
 
 
 def test_cli_reads_stdin_and_writes_stdout():
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "decide"], input=_line("1", 10, "I will kill you"),
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "decide"], input=_line("1", 10, "I will kill you"),
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     (out,) = [json.loads(x) for x in res.stdout.splitlines()]
@@ -106,7 +106,7 @@ def test_adversarial_lines_each_get_one_answer_and_the_run_goes_on():
 
 def test_cli_answers_every_adversarial_line_and_exits_0():
     lines = [line for _ in range(40) for line, _ in ADVERSARIAL.values()]
-    res = subprocess.run([sys.executable, "-m", "streams.cli", "decide", "--no-classifier"], input=b"\n".join(lines) + b"\n",
+    res = subprocess.run([sys.executable, "-m", "streams.commands.cli", "decide", "--no-classifier"], input=b"\n".join(lines) + b"\n",
                          capture_output=True, timeout=600)
     assert res.returncode == 0, res.stderr[-2000:]
     out = res.stdout.decode("utf-8").splitlines()

@@ -1,4 +1,4 @@
-"""streams.dlq without a broker: filters, once-only replay, where each kind of letter goes."""
+"""streams.commands.dlq without a broker: filters, once-only replay, where each kind of letter goes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from streams import dlq, ingest, topics
-from streams.codec import Codec, example_record
-from streams.config import Settings
-from streams.deadletter import dead_letter
+from streams.commands import dlq, ingest
+from streams.infra import clients, topics
+from streams.infra.codec import Codec, example_record
+from streams.infra.config import Settings
+from streams.engine.deadletter import dead_letter
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 CODEC = Codec.from_dir(SCHEMAS)
@@ -44,7 +45,8 @@ def produced(monkeypatch: pytest.MonkeyPatch) -> list[FakeProducer]:
         made.append(FakeProducer())
         return made[-1]
 
-    monkeypatch.setattr(ingest, "producer", factory)
+    monkeypatch.setattr(ingest, "producer", factory)  # the Ingestor that re-feeds inputs
+    monkeypatch.setattr(clients, "producer", factory)  # dlq's own, for other targets
     return made
 
 
@@ -121,7 +123,9 @@ def test_filtered_replays_do_not_hide_other_letters(produced):
 
 
 def test_undelivered_letters_stay_replayable(monkeypatch):
-    monkeypatch.setattr(ingest, "producer", lambda settings, **extra: FakeProducer(fail=True))
+    failing = lambda settings, **extra: FakeProducer(fail=True)  # noqa: E731
+    monkeypatch.setattr(ingest, "producer", failing)
+    monkeypatch.setattr(clients, "producer", failing)
     store = dlq.MemoryReplayed()
     with pytest.raises(RuntimeError, match="not delivered"):
         dlq.replay(S, CODEC, letters=LETTERS[2:3], store=store)

@@ -10,9 +10,9 @@ import pytest
 from agents.classifier import TextClassifier
 from agents.policy import Policy
 from agents.tagger import Tagger
-from streams.evaluate import (Counts, EvalInputError, Example, Share, evaluate, evaluate_file, evaluate_functional,
+from streams.commands.evaluate import (Counts, EvalInputError, Example, Share, evaluate, evaluate_file, evaluate_functional,
                               evaluate_public, format_functional, format_public, format_report, read_examples)
-from streams.public_sets import HEADS, Row, read_excerpt
+from streams.commands.public_sets import HEADS, Row, read_excerpt
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "eval"
 DEV = FIXTURES / "dev.jsonl"  #: development set: written beside the rules, not held out

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.records import Account
-from streams.codec import Codec
-from streams.formats import Mapped, MappingError, map_line
-from streams.formats.common import ACCOUNT_FIELDS, AccountUpdate
-from streams.formats.jetstream import cursor_of, map_event
-from streams.ingest import mapped_records
+from streams.infra.codec import Codec
+from streams.infra.formats import Mapped, MappingError, map_line
+from streams.infra.formats.common import ACCOUNT_FIELDS, AccountUpdate
+from streams.infra.formats.jetstream import cursor_of, map_event
+from streams.commands.ingest import mapped_records
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "jetstream"

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from streams.formats import jetstream, x_v2
-from streams.formats.reader import (TOKEN_ENV, Backoff, HttpStreamSource, Reader, SourceDropped, SourceFatal,
+from streams.infra.formats import jetstream, x_v2
+from streams.infra.formats.reader import (TOKEN_ENV, Backoff, HttpStreamSource, Reader, SourceDropped, SourceFatal,
                                     StreamSource, WebSocketSource, open_source, reader_for, with_params)
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.codec import Codec
-from streams.formats import Mapped, MappingError, map_line
-from streams.formats.common import ACCOUNT_FIELDS
-from streams.formats.x_v2 import map_event
-from streams.ingest import mapped_records
+from streams.infra.codec import Codec
+from streams.infra.formats import Mapped, MappingError, map_line
+from streams.infra.formats.common import ACCOUNT_FIELDS
+from streams.infra.formats.x_v2 import map_event
+from streams.commands.ingest import mapped_records
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "x-v2"

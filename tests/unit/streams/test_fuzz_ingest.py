@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 
 from agents.records import Account, Case, RecordError, Report
 from agents.tagger import Tagger
-from streams import decide, ingest, topics
-from streams.codec import Codec, CodecError, example_record
-from streams.config import Settings
-from streams.topics import KEEP_ORIGINAL_BYTES
+from streams.drivers import decide
+from streams.commands import ingest
+from streams.infra import topics
+from streams.infra.codec import Codec, CodecError, example_record
+from streams.infra.config import Settings
+from streams.infra.topics import KEEP_ORIGINAL_BYTES
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 CODEC = Codec.from_dir(SCHEMAS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.liveness import GroupSample, Liveness
+from streams.infra.liveness import GroupSample, Liveness
 
 TP = ("t.posts.v1", 0)
 

@@ -10,8 +10,9 @@ import pytest
 
 from agents.tagger import Tagger
 from ops import local
-from streams import decide, logs
-from streams.config import Settings
+from streams.drivers import decide
+from streams.infra import logs
+from streams.infra.config import Settings
 
 CANARY = "canary-7f3a-do-not-log"
 

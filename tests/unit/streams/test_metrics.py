@@ -9,8 +9,8 @@ from agents.policy import Policy
 from agents.records import Post
 from agents.router import route as route_decision
 from agents.tagger import Tagger
-from streams import metrics
-from streams.apply import decision_records
+from streams.infra import metrics
+from streams.engine.apply import decision_records
 
 
 def sample(name: str, **labels) -> float:

@@ -15,11 +15,11 @@ from agents.policy import DEFAULT_DAILY_CAPS, Policy
 from agents.records import Post, Report
 from agents.router import decide
 from agents.tagger import Tagger
-from streams import decide as decide_cmd
-from streams import sample
-from streams.config import Settings
-from streams.policy_file import PolicyFileError, dump, load, parse
-from streams.registry_import import load_seed
+from streams.drivers import decide as decide_cmd
+from streams.commands import sample
+from streams.infra.config import Settings
+from streams.infra.policy_file import PolicyFileError, dump, load, parse
+from streams.infra.registry_import import load_seed
 
 DEFAULT = Settings().policy_file
 TEXT = DEFAULT.read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from streams.public_sets import BENIGN, exclusion_digest, load
+from streams.commands.public_sets import BENIGN, exclusion_digest, load
 
 
 def _tweeteval(base: Path, task: str, split: str, rows: list[tuple[str, int]]) -> None:

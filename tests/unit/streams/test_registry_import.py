@@ -11,7 +11,7 @@ import yaml
 from agents.policy import Policy
 from agents.political import assess
 from agents.records import Account, Designation
-from streams.registry_import import (
+from streams.infra.registry_import import (
     CONGRESS_SOURCE,
     SEED_AS_OF,
     SHIPPED_SEED,
@@ -27,7 +27,7 @@ from streams.registry_import import (
 
 PROJECT = Path(__file__).resolve().parents[3]
 CONGRESS = PROJECT / "tests" / "fixtures" / "congress-legislators"  #: see its README.md
-EXAMPLE = PROJECT / "streams" / "data" / "registry" / "example-other.jsonl"
+EXAMPLE = PROJECT / "streams" / "infra" / "data" / "registry" / "example-other.jsonl"
 AT = "2026-11-22T12:00:00Z"
 POLICY = Policy()
 
@@ -84,7 +84,7 @@ def test_import_congress_returns_the_designations(congress):
 def test_shipped_seed_equals_a_fresh_import(congress):
     """The seed was imported from the whole upstream files; the fixture holds every member with the
     fields the importer reads, so everything but the files' digests comes out the same."""
-    stale = "streams/data/registry/us-congress.jsonl is stale: regenerate it (see its README.md)"
+    stale = "streams/infra/data/registry/us-congress.jsonl is stale: regenerate it (see its README.md)"
     assert load_seed(SHIPPED_SEED) == list(congress.designations), stale
     shipped = read_provenance(SHIPPED_SEED)
     assert {k: v for k, v in shipped.items() if k != "files"} == {

@@ -12,7 +12,7 @@ from agents.policy import Policy
 from agents.records import Account, Appeal, Case, Designation, Post, Violation
 from agents.review import Reviewer, decision_summary, review_escalation, escalation_from_dict
 from agents.router import decide
-from streams.review_queue import MemoryReviewQueue, ReviewItem, ReviewQueueError
+from streams.infra.review_queue import MemoryReviewQueue, ReviewItem, ReviewQueueError
 
 POLICY = Policy()
 T0 = "2026-11-20T12:00:00Z"
@@ -207,7 +207,7 @@ def test_clock_moves_age():
 
 
 def test_list_items_table(queue):
-    from streams.review_cli import list_items
+    from streams.commands.review_cli import list_items
 
     item = add(queue)
     run(queue.claim(item.item_id, "rev-1"))
@@ -218,7 +218,7 @@ def test_list_items_table(queue):
 
 
 def test_show_item_has_everything_for_one_decision(queue):
-    from streams.review_cli import show_item
+    from streams.commands.review_cli import show_item
 
     d = routed()
     run(queue.add_escalation(d.escalation.to_dict(), post_text="The Senate must vote no, these people are vermin"))
@@ -230,7 +230,7 @@ def test_show_item_has_everything_for_one_decision(queue):
 
 
 def test_show_appeal_names_the_excluded_reviewer(queue):
-    from streams.review_cli import show_item
+    from streams.commands.review_cli import show_item
 
     original = routed(author=Account("1", followers=10), code="violence")
     item = run(queue.add_appeal(appeal_of(original), decision_summary(original, decided_by="rev-1")))
@@ -239,7 +239,7 @@ def test_show_appeal_names_the_excluded_reviewer(queue):
 
 
 def test_decide_item_produces_with_the_given_send_and_leaves_the_item_open(queue):
-    from streams.review_cli import decide_item
+    from streams.commands.review_cli import decide_item
 
     sent = []
     item = add(queue)

@@ -18,8 +18,9 @@ from agents.policy import Policy
 from agents.records import Account, Appeal, Case, Designation, Post, ReviewDecision, Violation
 from agents.review import Reviewer, authority_problems, decision_summary, escalation_from_dict, review_escalation
 from agents.router import decide
-from streams import cli, reviewers
-from streams.review_queue import MemoryReviewQueue, ReviewQueueError
+from streams.commands import cli
+from streams.infra import reviewers
+from streams.infra.review_queue import MemoryReviewQueue, ReviewQueueError
 
 POLICY = Policy()
 T0 = "2026-11-20T12:00:00Z"
@@ -187,7 +188,7 @@ def test_cli_roster_add_and_list(tmp_path, monkeypatch, capsys):
 
 
 def test_the_demo_roster_is_the_one_the_readme_names_and_never_replaces_a_roster(tmp_path):
-    from streams.demo import DEMO_ROSTER, demo_roster
+    from streams.commands.demo import DEMO_ROSTER, demo_roster
 
     path = tmp_path / "reviewers.json"
     assert demo_roster(path)

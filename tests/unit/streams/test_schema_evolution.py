@@ -17,7 +17,7 @@ import pytest
 from fastavro import schemaless_reader, schemaless_writer
 from fastavro.schema import to_parsing_canonical_form
 
-from streams.codec import Codec, CodecError, example_record, fingerprint64, freeze, load_schemas, parse_writer
+from streams.infra.codec import Codec, CodecError, example_record, fingerprint64, freeze, load_schemas, parse_writer
 
 REPO = Path(__file__).resolve().parents[3]
 SCHEMAS = REPO / "schemas"
@@ -114,7 +114,7 @@ def missing_fingerprints(versions: list[Version], codec: Codec) -> list[Version]
 def how_to_keep(missing: list[Version]) -> str:
     lines = [f"  {v.name} {fingerprint64(v.schema).hex()} (committed in {v.origin})" for v in missing]
     fixes = [f"  mkdir -p /tmp/{c} && git archive {c} schemas | tar -x -C /tmp/{c} && "
-             f"python -m streams.codec freeze /tmp/{c}/schemas schemas"
+             f"python -m streams.infra.codec freeze /tmp/{c}/schemas schemas"
              for c in dict.fromkeys(v.origin for v in missing)]
     return "\n".join(["old messages with these schema versions would become undecodable:", *lines,
                       "keep them in schemas/history/ by running, from the repository root:", *fixes])

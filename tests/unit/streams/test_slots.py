@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from redis.crc import key_slot
 
-from streams import slots
-
-
+from streams.infra import slots
 def _slot(k: str) -> int:
     return key_slot(k.encode())
 

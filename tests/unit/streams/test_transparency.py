@@ -6,7 +6,7 @@ import csv
 import json
 import struct
 
-from streams.transparency import post_refs, report, write
+from streams.commands.transparency import post_refs, report, write
 
 
 def _action(aid: str, post: str, policy: str, kind: str, automated: bool = True) -> dict:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from streams import worker
-from streams.config import Settings
-from streams.liveness import RESTART_EXIT
+from streams.drivers import worker
+from streams.infra.config import Settings
+from streams.infra.liveness import RESTART_EXIT
 
 
 @pytest.fixture
@@ -68,12 +68,12 @@ def test_a_child_that_crashes_stops_the_worker(monkeypatch, sigterms):
 
 
 def test_reexec_runs_the_same_command_again_in_the_same_process():
-    """The faust side's restart: the process image is replaced by `python -m streams.cli <its args>`."""
+    """The faust side's restart: the process image is replaced by `python -m streams.commands.cli <its args>`."""
     import subprocess
     import sys
 
     script = ("import os, sys; print('pid', os.getpid(), flush=True); sys.argv = ['modstream', 'policy']; "
-              "from streams import liveness; liveness.reexec('test: stuck')")
+              "from streams.infra import liveness; liveness.reexec('test: stuck')")
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[3])
     assert res.returncode == 0, res.stderr

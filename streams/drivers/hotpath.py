@@ -1,0 +1,464 @@
+"""The hot path: posts to decisions, reports and escalations, as one confluent-kafka batch loop.
+
+Why not faust agents: at firehose rates faust's per-event machinery cost more than the
+moderation itself (issue 8's profiles). This loop takes up to `BATCH` records, reads the
+Redis state for all of them in a few round trips, files the batch's reports, tags and
+routes its posts (pure logic in agents/), queues its escalations, hands every output to
+the producer, waits for the broker's acks, and only then commits the batch's offsets. A
+crash anywhere redelivers the batch; decisions and their ids come out the same, and
+consumers drop repeats by action_id / notice_id.
+
+Posts come from posts.v1 and are tagged here, the whole batch at once: rules, hash banks
+and, unless MODSTREAM_CLASSIFIER=false, the learned classifier in-process (one numpy pass
+per batch), then routed. No faust hop and no violations.v1 round trip: the audit record
+carries every post's violations, and its inputs name the post read.
+
+Runs in a process of its own (`serve`), with its own consumer group (`group_id`); faust
+agents handle the low-rate topics (accounts, appeals, reviews, legal) beside it.
+
+Policy: the file `Settings.policy_file`, recorded on policy-versions.v1 at start. SIGHUP
+re-reads it between batches, so every batch is decided under one version; the switch (or
+the refusal of a broken file, which keeps the old version) is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, TypeVar
+
+import structlog
+from confluent_kafka import (TIMESTAMP_NOT_AVAILABLE, Consumer, KafkaError, KafkaException, Message, Producer,
+                             TopicPartition)
+
+from agents.caps import charges, reservations
+from agents.effects import Decision
+from agents.enforcement import reporter_notices
+from agents.records import Case, Designation, Post, RecordError, Report, Violation
+from agents.report_signals import distinct_in_window, rereview
+from agents.review import PENDING_ROUTES, decision_summary, escalation_from_dict
+from agents.router import route as route_decision
+from streams.infra import liveness, metrics, topics
+from streams.drivers.faust_app import Runtime
+from streams.engine.apply import decision_records
+from streams.engine.budget import budget
+from streams.infra.codec import CodecError
+from streams.infra.config import Settings
+from streams.engine.deadletter import dead_letter, error_type_of
+from streams.infra.registry_import import load_seed
+from streams.infra.retry import with_retry
+from streams.infra.topics import MAX_MESSAGE_BYTES, TOPIC_MAX_BYTES, TopicSpec
+
+log = structlog.get_logger("modstream.hotpath")
+T = TypeVar("T")
+R = TypeVar("R")
+
+BATCH = 1000  #: records per batch: a few Redis round trips, one flush and one commit each
+WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
+
+
+def group_id(settings: Settings) -> str:
+    return f"{settings.app_id}-decide"
+
+
+def input_topics(settings: Settings) -> tuple[TopicSpec, ...]:
+    """Everything the hot path consumes: the posts, and the other firehose-rate inputs."""
+    return topics.POSTS, topics.REPORTS, topics.ESCALATIONS
+
+
+class ProduceError(Exception):
+    """An output the producer refused (too big, or any librdkafka error at produce time): the input
+    it came from becomes a dead letter instead of stopping the loop."""
+
+    error_type = "produce_failed"
+
+
+class StateError(Exception):
+    """Stored state for this record could not be read (e.g. a corrupt value in Redis)."""
+
+    error_type = "unreadable_state"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input record, ready to route."""
+
+    msg: Message
+    post: Post
+    violations: tuple[Violation, ...]
+    inputs: list[dict[str, Any]]  #: the audit's InputRefs
+
+
+def _ref(msg: Message) -> dict[str, Any]:
+    return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
+            "digest": hashlib.sha256(msg.value() or b"").hexdigest()}
+
+
+def _broker_time(msg: Message) -> float | None:
+    """The record's broker timestamp in epoch seconds: times in it may not be a day ahead of this."""
+    kind, ms = msg.timestamp()
+    return ms / 1000 if kind != TIMESTAMP_NOT_AVAILABLE else None
+
+
+def _where(msg: Message, key: str) -> dict[str, Any]:
+    return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(), "key": key}
+
+
+def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None] | None = None,
+        reload: threading.Event | None = None) -> None:
+    """The decide loop, until `stop` is set. Its watchdog calls `restart` when the loop is stuck.
+    `reload` set (SIGHUP): read the policy file again before the next batch, so every batch is
+    decided under one policy version."""
+    s = settings
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    rt = Runtime.build(s)  # its own Redis client, bound to this loop
+    rt.publish_policy()  # recorded before any decision carries its version
+    log.info("policy_loaded", version=rt.policy.version, source=s.policy_file.name)
+    batch = _Batch(s, rt, loop.run_until_complete)
+    if s.registry_seed.exists():  # officials are known before the first decision
+        n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
+        log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
+        metrics.REGISTRY_SIZE.set(n)
+    port = s.metrics_port + 1 if s.metrics_port > 0 else s.metrics_port  # beside its worker's
+    watch = liveness.watch(s, "hotpath", group_id(s), port, restart or liveness.reexec)
+    consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "client.id": watch.client_id, "enable.auto.commit": False,
+                         "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
+                         "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20,
+                         "max.partition.fetch.bytes": TOPIC_MAX_BYTES})
+    names = [s.topic(spec) for spec in input_topics(s)]
+    consumer.subscribe(names)
+    log.info("hot_path_started", topics=names, group=group_id(s), batch=BATCH)
+    try:
+        while not stop.is_set():
+            if reload is not None and reload.is_set():
+                reload.clear()
+                rt.reload_logged()
+            msgs = consumer.consume(BATCH, WAIT)
+            if msgs:
+                _commit(consumer, batch.process(msgs))
+    finally:
+        watch.close()
+        consumer.close()
+        batch.producer.flush(30)
+        loop.run_until_complete(rt.registry.client.aclose())
+        loop.close()
+
+
+def serve(settings: Settings, restart: Callable[[str], None] | None = None) -> None:
+    """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
+    or the child process a worker starts for it (a process of its own: sharing the faust
+    worker's interpreter, it lost a third of its speed to the GIL)."""
+    stop, reload = threading.Event(), threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    signal.signal(signal.SIGHUP, lambda *_: reload.set())
+    run(settings, stop, restart, reload)
+
+
+def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
+    """Commit a delivered batch. A commit refused mid-rebalance is not an error: the batch comes
+    again to the partition's next owner, which decides it the same (idempotent ids)."""
+    if not offsets:
+        return
+    try:
+        consumer.commit(offsets=offsets, asynchronous=False)
+    except KafkaException as exc:
+        metrics.KAFKA_ERRORS.labels("commit").inc()
+        log.warning("commit_failed", error=str(exc.args[0]), partitions=len(offsets))
+
+
+class _Batch:
+    """Decides one consumed batch and delivers its outputs."""
+
+    def __init__(self, settings: Settings, rt: Runtime, wait: Callable[[Awaitable[T]], T]):
+        self.s, self.rt, self.wait = settings, rt, wait
+        self.failed: list[KafkaError] = []
+        self.versions: dict[str, str] = {}  #: the audit's versions, fixed per batch
+        self.raising: list[str] = []  #: report-raised escalations emitted this batch, flagged once delivered
+        self.producer = Producer({
+            **settings.kafka_config(), "linger.ms": 5, "compression.type": "lz4", "acks": "all",
+            "enable.idempotence": True, "partitioner": "murmur2_random",  # same partitions as faust and ingest
+            "message.max.bytes": MAX_MESSAGE_BYTES,
+            "delivery.report.only.error": True, "on_delivery": self._delivered})
+
+    def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
+        if err is not None:
+            metrics.KAFKA_ERRORS.labels("produce").inc()
+            self.failed.append(err)
+
+    def emit(self, spec: TopicSpec, key: str, record: dict[str, Any]) -> None:
+        self.send(spec, key, self.rt.codec.encode(spec.schema, record))
+
+    def send(self, spec: TopicSpec, key: str, value: bytes) -> None:
+        """Queue one record; ProduceError when the producer refuses it (the caller dead-letters the input)."""
+        if len(value) > MAX_MESSAGE_BYTES:
+            raise ProduceError(f"a {spec.name} output of {len(value):,} bytes is over the {MAX_MESSAGE_BYTES:,}-byte "
+                               "record limit")
+        while True:
+            try:
+                self.producer.produce(self.s.topic(spec), value, key.encode())
+                return
+            except BufferError:  # local queue full: let deliveries drain
+                self.producer.poll(0.05)
+            except KafkaException as exc:
+                raise ProduceError(f"the producer refused a {spec.name} output: {exc.args[0]}") from exc
+
+    def process(self, msgs: list[Message]) -> list[TopicPartition]:
+        """Handle every record, deliver every output, return the offsets to commit.
+        Reports go first, so a post decided in the same batch sees them."""
+        rt, started = self.rt, time.monotonic()
+        self.wait(with_retry("banks.refresh", rt.refresh_banks))
+        self.versions = rt.versions  # fixed for the batch: banks change only at the refresh above
+        by_topic: dict[str, list[Message]] = {}
+        offsets: dict[tuple[str, int], int] = {}
+        for msg in msgs:
+            err = msg.error()
+            if err is not None:
+                if err.fatal():
+                    raise KafkaException(err)
+                metrics.KAFKA_ERRORS.labels("consume").inc()
+                log.warning("consume_error", error=str(err))
+                continue
+            offsets[(msg.topic(), msg.partition())] = msg.offset() + 1
+            by_topic.setdefault(msg.topic(), []).append(msg)
+
+        def of(spec: TopicSpec) -> list[Message]:
+            return by_topic.get(self.s.topic(spec), [])
+
+        reports = self._each(of(topics.REPORTS), lambda m: (m, Report.from_dict(self._value(m, topics.REPORTS), now=_broker_time(m))),
+                             "report")
+        if reports:
+            self._reports(reports)
+        posts = self._each(of(topics.POSTS), lambda m: (m, Post.from_dict(self._value(m, topics.POSTS),
+                                                                          now=_broker_time(m))), "decode")
+        if posts:
+            self._route(self._tagged(posts))
+        escalations = self._each(of(topics.ESCALATIONS), self._escalation, "queue")
+        if escalations:
+            self._state("queue.add", lambda es: with_retry("queue.add", rt.queue.add_escalations, [v for _, v in es]),
+                        escalations, lambda e: e[0])
+        self.deliver()
+        if self.raising:
+            self.wait(with_retry("reports.raise_once", rt.reports.raise_once, self.raising))
+            self.raising = []
+        metrics.BATCH_SIZE.observe(len(msgs))
+        metrics.BATCH_SECONDS.observe(time.monotonic() - started)
+        return [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+
+    def _value(self, msg: Message, spec: TopicSpec) -> dict[str, Any]:
+        return self.rt.codec.decode_input(msg.value(), spec.schema)
+
+    def _escalation(self, msg: Message) -> tuple[Message, dict[str, Any]]:
+        value = self._value(msg, topics.ESCALATIONS)
+        escalation_from_dict(value)  # the queue files it as it is: check it reads first
+        return msg, value
+
+    def _each(self, items: list[Any], read: Callable[[Any], T], stage: str,
+              msg_of: Callable[[Any], Message] = lambda m: m) -> list[T]:
+        """`read` of each item (a message, or what holds one), within the per-record time budget; a
+        record that fails becomes a dead letter (a bug in `stage`, e.g. a detector's, must not stop
+        the stream)."""
+        out = []
+        for item in items:
+            try:
+                with budget(self.s.record_budget_seconds, stage):
+                    out.append(read(item))
+            except (CodecError, RecordError) as exc:
+                self.dead(msg_of(item), "decode", exc)
+            except Exception as exc:
+                log.exception(f"{stage}_failed", **_where(msg_of(item), ""))
+                self.dead(msg_of(item), stage, exc)
+        return out
+
+    def _state(self, what: str, call: Callable[[list[T]], Awaitable[R]], items: list[T],
+               msg_of: Callable[[T], Message]) -> tuple[list[T], R | None]:
+        """`call(items)`: the batch's Redis round trip. When it fails on bad stored state (a value
+        that does not parse; outages are held and retried by with_retry), only the records it
+        belongs to fail: the items are tried one by one, those that fail become dead letters,
+        and the rest go on. Returns (the items kept, call's result for them)."""
+        try:
+            return items, self.wait(call(items))
+        except Exception as exc:
+            log.warning("state_unreadable", op=what, items=len(items), error_type=type(exc).__name__)
+        kept = []
+        for item in items:
+            try:
+                self.wait(call([item]))
+            except Exception as exc:
+                self.dead(msg_of(item), "state", StateError(f"{what}: the stored state for this record cannot be "
+                                                            f"read ({type(exc).__name__}: {str(exc)[:200]})"))
+                continue
+            kept.append(item)
+        return kept, (self.wait(call(kept)) if kept else None)
+
+    def deliver(self) -> None:
+        """Wait for the broker's acks. A failed delivery (after librdkafka's own retries) fails the
+        batch: nothing is committed, the worker stops, and the batch comes again."""
+        self.producer.flush()
+        if self.failed:
+            errors, self.failed = self.failed, []
+            raise KafkaException(errors[0])
+
+    def _tagged(self, posts: list[tuple[Message, Post]]) -> list[Item]:
+        """Tag the batch in one call (the classifier scores it in one numpy pass), within the
+        batch's time budget. If that fails, tag post by post, so only the post that breaks a
+        detector or overruns its budget becomes a dead letter."""
+        tagger = self.rt.tagger
+        try:
+            with budget(self.s.record_budget_seconds * len(posts), "tag (batch)"):
+                found = tagger.tag_batch([post for _, post in posts])
+        except Exception as exc:
+            log.warning("tag_batch_failed", posts=len(posts), error_type=type(exc).__name__)
+            return self._each(posts, lambda mp: Item(mp[0], mp[1], tuple(tagger.tag(mp[1])), [_ref(mp[0])]), "tag",
+                              msg_of=lambda mp: mp[0])
+        return [Item(msg, post, tuple(v), [_ref(msg)]) for (msg, post), v in zip(posts, found)]
+
+    def _route(self, items: list[Item]) -> None:
+        rt = self.rt
+        started = time.monotonic()
+
+        def state(some: list[Item]):
+            post_ids = [i.post.post_id for i in some]
+            return asyncio.gather(
+                with_retry("registry.lookup", rt.registry.lookup, [a for i in some for a in (i.post.author_id, *i.post.mentions)]),
+                with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
+                with_retry("reports.deleted", rt.reports.deleted, post_ids),
+                with_retry("reports.decided", rt.reports.decided, post_ids))
+
+        items, got = self._state("route.state", state, items, lambda i: i.msg)
+        if not items:
+            return
+        views, reports, deleted, priors = got
+        registry = {a: v.designations for a, v in views.items()}
+        routed = []
+        for item in items:
+            post = item.post
+            try:
+                with budget(self.s.record_budget_seconds, "route"):
+                    case = Case(post, views[post.author_id].account,
+                                tuple(views[m].account for m in post.mentions if views[m].account),
+                                reports[post.post_id], deleted=post.post_id in deleted, prior=priors.get(post.post_id))
+                    routed.append((item, case, route_decision(case, item.violations, registry, rt.policy, {})))
+            except Exception as exc:
+                log.exception("route_failed", **_where(item.msg, post.post_id))
+                self.dead(item.msg, "route", exc)
+        decisions = self._within_caps(routed, registry)
+        charged: dict[str, int] = {}
+        routes: dict[str, int] = {}
+        summaries = {}
+        debug = logging.getLogger("modstream.hotpath").isEnabledFor(logging.DEBUG)
+        for item, decision in decisions:
+            post = item.post
+            try:
+                records = decision_records(decision, item.inputs, self.versions)
+                encoded = [(r.topic, r.key, rt.codec.encode(r.topic.schema, r.value)) for r in records]
+                too_big = [f"{spec.name} ({len(value):,} bytes)" for spec, _, value in encoded if len(value) > MAX_MESSAGE_BYTES]
+                if too_big:  # checked before any is sent: a decision goes out whole or not at all
+                    raise ProduceError(f"outputs over the {MAX_MESSAGE_BYTES:,}-byte record limit: {', '.join(too_big)}")
+                for spec, key, value in encoded:
+                    self.send(spec, key, value)
+            except Exception as exc:
+                log.exception("route_failed", **_where(item.msg, post.post_id))
+                self.dead(item.msg, "route", exc)
+                continue
+            metrics.latency(item.msg.timestamp())
+            for action_type, n in charges(decision, rt.policy).items():
+                charged[action_type] = charged.get(action_type, 0) + n
+            # with the text and time, so a post that reports raise later can be re-reviewed
+            summaries[post.post_id] = {**decision_summary(decision), "post_text": post.text,
+                                       "created_at": post.created_at}
+            routes[decision.route] = routes.get(decision.route, 0) + 1
+            if debug and decision.route != "no_action":  # per post only at DEBUG: audit.v1 is the record
+                log.debug("decision", **_where(item.msg, post.post_id), decision_id=decision.decision_id,
+                          route=decision.route, recommendation=decision.recommendation,
+                          actions=[a.type for a in decision.actions], notices=len(decision.notices))
+        self.deliver()  # outputs on the broker before the state that says they were decided
+        written = self.wait(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries))
+        # reports that came before the decision count too: raise the post if they are enough
+        self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.rt.policy.report_window_seconds))
+                     for p, ok in written.items() if ok and reports[p]])
+        first, last = items[0].msg, items[-1].msg
+        log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
+                 last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged,
+                 took_ms=round((time.monotonic() - started) * 1000, 1))
+
+    def _within_caps(self, routed: list[tuple[Item, Case, Decision]],
+                     registry: dict[str, tuple[Designation, ...]]) -> list[tuple[Item, Decision]]:
+        """Reserve every decision's capped automated actions in Redis before anything is produced (atomic
+        across workers, idempotent per action id); a decision refused is held for a human instead."""
+        rt = self.rt
+        wanted = [reservations(d, rt.policy) for _, _, d in routed]
+        if not any(wanted):
+            return [(item, d) for item, _, d in routed]
+        day = datetime.now(timezone.utc).date().isoformat()
+        asks = [(n, w) for n, w in enumerate(wanted) if w]
+        answers = self.wait(with_retry("caps.reserve", rt.caps.reserve, [w for _, w in asks],
+                                       rt.policy.daily_caps, day))
+        out = [(item, d) for item, _, d in routed]
+        for (n, _), (granted, counts) in zip(asks, answers):
+            if not granted:
+                item, case, _ = routed[n]
+                out[n] = (item, route_decision(case, item.violations, registry, rt.policy, counts))
+        return out
+
+    def _raise(self, candidates: list[tuple[dict[str, Any], tuple[Report, ...], int]]) -> None:
+        """Emit the report-raised re-reviews due (count at or above the threshold), once per decision:
+        flagged in Redis only after delivery (`process`), so a crash re-emits the same id instead of none."""
+        policy = self.rt.policy
+        due = {}
+        for summary, stored, count in candidates:
+            escalation = rereview(summary, stored, count, threshold=policy.report_review_threshold,
+                                  window_seconds=policy.report_window_seconds, policy_version=policy.version)
+            if escalation is not None:
+                due.setdefault(escalation.escalation_id, (escalation, count))
+        if not due:
+            return
+        raised = self.wait(with_retry("reports.raised", self.rt.reports.raised, sorted(due)))
+        for escalation_id, (escalation, count) in due.items():
+            if escalation_id not in raised and escalation_id not in self.raising:
+                log.info("raised_by_reports", post_id=escalation.post_id, reporters=count)
+                self.emit(topics.ESCALATIONS, escalation.post_id, escalation.to_dict())
+                self.raising.append(escalation_id)
+
+    def _reports(self, reports: list[tuple[Message, Report]]) -> None:
+        """Reports into Redis; late reporters hear the decision; enough reporters raise a re-review."""
+        rt = self.rt
+        added = self.wait(with_retry("reports.add", rt.reports.add, [r for _, r in reports],
+                                     rt.policy.report_window_seconds))
+        fresh = [(m, r, recent) for (m, r), (new, recent) in zip(reports, added) if new]  # a reporter again counts once
+
+        async def state(some: list[tuple[Message, Report, int]]):
+            summaries = await with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for _, r, _ in some}))
+            late = sorted({r.post_id for _, r, _ in some if r.post_id in summaries})  # undecided: _route will see them
+            return summaries, await with_retry("reports.for_posts", rt.reports.for_posts, late)
+
+        fresh, got = self._state("reports.state", state, fresh, lambda f: f[0])
+        if not fresh:
+            return
+        summaries, stored = got
+        late = [(m, r, recent) for m, r, recent in fresh if r.post_id in summaries]
+        for msg, report, _ in late:
+            summary = summaries[report.post_id]
+            try:
+                if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
+                    for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                                   frozenset(summary["found"]), rt.policy):
+                        self.emit(topics.NOTICES, report.post_id, notice.to_dict())
+            except Exception as exc:
+                log.exception("report_failed", **_where(msg, report.post_id))
+                self.dead(msg, "report", exc)
+        self._raise([(summaries[r.post_id], stored[r.post_id], recent) for _, r, recent in late])
+
+    def dead(self, msg: Message, stage: str, exc: Exception) -> None:
+        error_type = error_type_of(exc)
+        log.warning("dead_letter", **_where(msg, ""), stage=stage, error_type=error_type, reason=str(exc)[:300])
+        self.emit(topics.DEAD_LETTERS, msg.topic(), dead_letter(
+            msg.value() or b"", key=msg.key(), source=msg.topic(), partition=msg.partition(), offset=msg.offset(),
+            stage=stage, reason=str(exc), error_type=error_type))
