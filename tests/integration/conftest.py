@@ -90,8 +90,14 @@ def codec(stack: Settings) -> Codec:
 
 
 @pytest.fixture(scope="module")
-def worker(stack: Settings, services: Services) -> Iterator[WorkerProcess]:
-    w = WorkerProcess.start(settings_env(stack), services.run_dir / f"{stack.app_id}.log")
+def worker_settings(stack: Settings) -> Settings:
+    """What the module's `worker` runs with; a module overrides it to give the worker e.g. its reviewer roster."""
+    return stack
+
+
+@pytest.fixture(scope="module")
+def worker(worker_settings: Settings, services: Services) -> Iterator[WorkerProcess]:
+    w = WorkerProcess.start(settings_env(worker_settings), services.run_dir / f"{worker_settings.app_id}.log")
     try:
         yield w
     finally:
