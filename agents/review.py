@@ -119,6 +119,21 @@ def authority_problems(reviewer_id: str, senior: bool, recommenders: Iterable[st
     return out
 
 
+def roster_problems(review: ReviewDecision, listed: Reviewer | None) -> list[str]:
+    """Why a review decision on the topic is not backed by the operator's roster (empty: it is).
+
+    Anyone who can produce to review-decisions.v1 can type a name and `senior: true`; the roster
+    (`listed`: the reviewer it names now, None when it names nobody) decides who that is."""
+    if problem := reviewer_id_problem(review.reviewer_id):
+        return [problem]
+    if listed is None:
+        return [f"{review.reviewer_id} is not on the reviewer roster: only the operator's reviewers decide"]
+    if review.senior and not listed.senior:
+        return [f"the decision claims seniority for {review.reviewer_id}, whom the roster lists as "
+                f"{', '.join(sorted(listed.roles))}: only a senior or lead makes the final call"]
+    return []
+
+
 def awaits_senior(review: ReviewDecision) -> bool:
     """A notice from a non-senior reviewer is a recommendation: the item stays open for a senior."""
     return review.outcome == "notice" and not review.senior

@@ -195,12 +195,13 @@ class Tagger:
             for k in carriers:
                 p = max(scores.sentences[k][head], p_post if p_post >= threshold else 0.0)
                 where = f"sentence {k + 1} {_quote(scan.sentences.sentence(k))}"
-                veto = _cleared_by_rules(scan, hits, head, k) or sentence_context(scan, k, head)[0]
+                veto = _cleared_by_rules(scan, hits, head, k)
+                context_veto, lower = ("", "") if veto else sentence_context(scan, k, head)
+                veto = veto or context_veto
                 if veto:
                     out.append(_Signal(head, 0.0, source.format(head), (f"context: {veto} cleared classifier p={p:.2f}, {where}",), 9,
                                        state == "shadow"))
                     continue
-                lower = sentence_context(scan, k, head)[1]
                 confidence, note = (p * LOWERED, f" lowered by {lower}") if lower else (p, "")
                 signal = _Signal(head, round(confidence, 4), source.format(head), (f"classifier p={p:.2f}{note}, {where}",), 3,
                                  state == "shadow")

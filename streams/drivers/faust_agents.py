@@ -39,7 +39,7 @@ from agents.legal import DECIDED_BY as LEGAL_BY
 from agents.legal import KIND_LEGAL, withhold
 from agents.records import Account, Appeal, LegalRequest, RecordError, ReviewDecision
 from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, Appealed, decision_summary,
-                           escalation_from_dict, review_appeal, review_escalation)
+                           escalation_from_dict, review_appeal, review_escalation, roster_problems)
 from streams.infra import topics
 from streams.drivers.faust_app import Runtime
 from streams.engine.apply import decision_records
@@ -48,6 +48,7 @@ from streams.engine.deadletter import dead_letter, error_type_of
 from streams.infra.formats.common import ACCOUNT_FIELDS, AccountUpdate
 from streams.infra.retry import with_retry
 from streams.infra.review_queue import ReviewQueueError
+from streams.infra.reviewers import AuthError, Roster
 from streams.infra.topics import MAX_MESSAGE_BYTES, TopicSpec
 
 log = structlog.get_logger("modstream.agents")
@@ -97,6 +98,7 @@ ROLES = {"all": (*HOT, *_AGENTS), "decide": HOT, "agents": _AGENTS}
 
 def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:
     s = rt.settings
+    roster = Roster(s.review_roster)  #: who may decide reviews: re-read when the operator changes it
     channels: dict[str, faust.TopicT] = {
         spec.name: app.topic(s.topic(spec), key_type=bytes, value_type=bytes, key_serializer="raw",
                              value_serializer="raw", partitions=spec.partitions or s.partitions)
@@ -253,6 +255,12 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
 
     async def _reviewed(value: dict[str, Any]):
         review_decision = ReviewDecision.from_dict(value)
+        try:  # the record names a reviewer and claims a role: the operator's roster says who they are
+            problems = roster_problems(review_decision, roster.current(review_decision.reviewer_id))
+        except AuthError as exc:  # no roster, or one anyone may write: nobody's authority can be checked
+            problems = [f"cannot check the reviewer: {exc}"]
+        if problems:
+            raise ReviewQueueError("; ".join(problems))
         item = await with_retry("queue.get", rt.queue.get, review_decision.decision_id)
         if item is None:
             raise ReviewQueueError(f"no review item {review_decision.decision_id} in the queue")

@@ -92,6 +92,7 @@ class Codec:
     def __init__(self, current: dict[str, dict[str, Any]], history: list[dict[str, Any]], registry: Any = None) -> None:
         self._current = current
         self._header = {name: SINGLE_OBJECT_MAGIC + fingerprint64(s) for name, s in current.items()}
+        self._prepare = {name: _union_branches(s, s.get("__named_schemas", {}), frozenset()) for name, s in current.items()}
         self._by_fp = {fingerprint64(s): _Writer(s["name"], s, current.get(s["name"])) for s in history}
         self._by_fp.update((h[2:], _Writer(name, current[name], None)) for name, h in self._header.items())
         self._registry = registry
@@ -128,8 +129,9 @@ class Codec:
         schema = self._current[name]
         buf = io.BytesIO()
         buf.write(self._registry_header(name) if self._registry is not None else self._header[name])
+        prepare = self._prepare[name]
         try:
-            schemaless_writer(buf, schema, record)
+            schemaless_writer(buf, schema, prepare(record) if prepare else record)
         except Exception as e:  # fastavro's errors name no field: validate (slow) only now, to say which
             raise CodecError("invalid_record", f"record does not match schema {name}: {_problems(record, schema, e)}. "
                              f"Fix the producer, or the schema in schemas/{name}.avsc") from e
@@ -220,6 +222,47 @@ class Codec:
         writer = self._by_fp.get(fingerprint64(schema)) or _Writer(name, schema, self._current.get(name))
         self._by_id[schema_id] = writer
         return writer
+
+
+def _union_branches(t: Any, named: dict[str, Any], building: frozenset[str]) -> Callable[[Any], Any] | None:
+    """A function that names the branch of every `["null", <record>]` union value in a `t` value, in
+    fastavro's tuple notation: without it fastavro validates the value against each branch to pick
+    one (an audit record's political status took 40% of its encoding). None: nothing to name."""
+    if isinstance(t, str):
+        t = named.get(t, t)
+    if isinstance(t, list):
+        branches = [b for b in t if b != "null"]
+        record = named.get(branches[0], branches[0]) if len(branches) == 1 and isinstance(branches[0], str) else (
+            branches[0] if len(branches) == 1 else None)
+        if not (isinstance(record, dict) and record.get("type") == "record"):
+            return None
+        name, inner = record["name"], _union_branches(record, named, building)
+        return lambda v: (name, inner(v) if inner else v) if isinstance(v, dict) else v
+    if not isinstance(t, dict):
+        return None
+    kind = t.get("type")
+    if kind == "array" or kind == "map":
+        each = _union_branches(t["items" if kind == "array" else "values"], named, building)
+        if each is None:
+            return None
+        if kind == "array":
+            return lambda v: [each(x) for x in v] if isinstance(v, list) else v
+        return lambda v: {k: each(x) for k, x in v.items()} if isinstance(v, dict) else v
+    if kind != "record" or t["name"] in building:  # a recursive type: left to fastavro
+        return None
+    fields = [(f["name"], p) for f in t["fields"] if (p := _union_branches(f["type"], named, building | {t["name"]}))]
+    if not fields:
+        return None
+
+    def record_value(v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        v = dict(v)  # the caller's record is left as it was
+        for field, prepare in fields:
+            if field in v:
+                v[field] = prepare(v[field])
+        return v
+    return record_value
 
 
 def _problems(record: Any, schema: dict[str, Any], error: Exception) -> str:

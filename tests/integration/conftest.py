@@ -7,17 +7,18 @@ consumer group and a flushed Redis database, so modules cannot see each other's 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 import pytest
 import redis
 
-from ops import local
+from ops import chaos, local
 from streams.infra import admin, clients, slots
 from streams.infra.codec import Codec
 from streams.infra.config import Settings
@@ -89,8 +90,14 @@ def codec(stack: Settings) -> Codec:
 
 
 @pytest.fixture(scope="module")
-def worker(stack: Settings, services: Services) -> Iterator[WorkerProcess]:
-    w = WorkerProcess.start(settings_env(stack), services.run_dir / f"{stack.app_id}.log")
+def worker_settings(stack: Settings) -> Settings:
+    """What the module's `worker` runs with; a module overrides it to give the worker e.g. its reviewer roster."""
+    return stack
+
+
+@pytest.fixture(scope="module")
+def worker(worker_settings: Settings, services: Services) -> Iterator[WorkerProcess]:
+    w = WorkerProcess.start(settings_env(worker_settings), services.run_dir / f"{worker_settings.app_id}.log")
     try:
         yield w
     finally:
@@ -129,3 +136,45 @@ def _wait_records(settings: Settings, codec: Codec, spec, pred: Callable[[dict],
 def wait_records() -> Callable[..., list[dict]]:
     """`wait_records(settings, codec, topics.X, pred, n=1, timeout=60)`: poll a topic for matching records."""
     return _wait_records
+
+
+@pytest.fixture(scope="module")
+def chaos_env(request, tmp_path_factory) -> Iterator[chaos.ChaosEnv]:
+    """A chaos module's own services, from its `CHAOS_SERVICES(run_dir)` (chaos.chaos_env or
+    chaos.cluster_env with ports): they are killed and restarted, so never the session's. At the
+    end the module's results are printed as the table the README shows (and written to
+    <basetemp>/<module>-table.txt)."""
+    services: Callable[[Path], ContextManager[chaos.ChaosEnv]] = request.module.CHAOS_SERVICES
+    name = request.module.__name__.rpartition(".")[2]
+    results: list[chaos.Result] = []
+    with services(tmp_path_factory.mktemp(name)) as env:
+        env.results = results
+        yield env
+    if results:
+        text = chaos.table(results)
+        (tmp_path_factory.getbasetemp() / f"{name}-table.txt").write_text(text + "\n")
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            print("\n" + text)
+
+
+def _check_chaos(env: chaos.ChaosEnv, result: chaos.Result, fault_figures: bool = False) -> chaos.Result:
+    """Record `result` for the table, then assert what every scenario promises: nothing missing, no
+    conflicting decision, no lost or orphan action, one decision per post after de-duplication by id,
+    and the scenario's own checks; with `fault_figures`, also that it measured recovery and p99."""
+    env.results.append(result)
+    assert result.missing == 0, result.problems()
+    assert result.conflicts == 0, result.problems()
+    assert result.lost_actions == 0 and result.orphan_actions == 0, result.problems()
+    assert result.decisions_out - result.duplicates == result.events_in, result.problems()
+    assert all(result.checks.values()), result.problems()
+    if fault_figures:
+        assert result.checks, f"{result.scenario}: no scenario checks ran"
+        assert result.p99_fault_ms is not None and result.recovery_s is not None, result.problems()
+    return result
+
+
+@pytest.fixture(scope="session")
+def check_chaos() -> Callable[..., chaos.Result]:
+    """`check_chaos(chaos_env, result, fault_figures=False)`: the assertions every chaos scenario shares."""
+    return _check_chaos

@@ -15,9 +15,8 @@ it prints the table the README shows.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
-from typing import Iterator
 
 import pytest
 
@@ -38,43 +37,22 @@ CLUSTER_REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT
 RATE = float(os.environ.get("MODSTREAM_CLUSTER_CHAOS_RATE", "100"))  # posts/s, from 15 s before a fault to 10 s after
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory, request) -> Iterator[chaos.ChaosEnv]:
-    results: list[chaos.Result] = []
-    with chaos.cluster_env(tmp_path_factory.mktemp("chaos-cluster"), CLUSTER_KAFKA_PORT, CLUSTER_REDIS_PORT) as e:
-        e.results = results
-        yield e
-    if results:
-        text = chaos.table(results)
-        (tmp_path_factory.getbasetemp() / "cluster-chaos-table.txt").write_text(text + "\n")
-        capture = request.config.pluginmanager.get_plugin("capturemanager")
-        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-            print("\n" + text)
+#: the module's own cluster and Redis Cluster (see chaos_env in conftest.py)
+CHAOS_SERVICES = functools.partial(chaos.cluster_env, kafka_port=CLUSTER_KAFKA_PORT, redis_port=CLUSTER_REDIS_PORT)
 
 
-def _check(env: chaos.ChaosEnv, result: chaos.Result) -> chaos.Result:
-    env.results.append(result)
-    assert result.missing == 0, result.problems()
-    assert result.conflicts == 0, result.problems()
-    assert result.lost_actions == 0 and result.orphan_actions == 0, result.problems()
-    assert result.decisions_out - result.duplicates == result.events_in  # one decision per post after dedupe
-    assert all(result.checks.values()) and result.checks, result.problems()
-    assert result.p99_fault_ms is not None and result.recovery_s is not None
-    return result
-
-
-def test_kill9_of_the_busiest_partitions_leader_loses_nothing(env):
-    result = _check(env, chaos.leader_kill9(env, RATE))
+def test_kill9_of_the_busiest_partitions_leader_loses_nothing(chaos_env, check_chaos):
+    result = check_chaos(chaos_env, chaos.leader_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["decided_while_leader_dead"]
     assert result.recovery_s < 60
 
 
-def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(env):
-    result = _check(env, chaos.redis_master_kill9(env, RATE))
+def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(chaos_env, check_chaos):
+    result = check_chaos(chaos_env, chaos.redis_master_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["replica_promoted"] and result.checks["decided_after_failover"]
     assert result.recovery_s < 60
 
 
-def test_rolling_restart_of_all_three_brokers_under_load(env):
-    result = _check(env, chaos.rolling_restart(env, RATE))
+def test_rolling_restart_of_all_three_brokers_under_load(chaos_env, check_chaos):
+    result = check_chaos(chaos_env, chaos.rolling_restart(chaos_env, RATE), fault_figures=True)
     assert result.checks["worker_survived"]

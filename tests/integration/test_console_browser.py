@@ -64,6 +64,12 @@ def settings(stack, tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="module")
+def worker_settings(settings) -> Settings:
+    """The worker's review agent checks every decision against this module's roster."""
+    return settings
+
+
+@pytest.fixture(scope="module")
 def escalated(settings, codec, worker, wait_records, services, poll):
     """The senator's post, decided by the real worker, filed in the review queue."""
     import redis

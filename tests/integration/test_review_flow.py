@@ -9,6 +9,7 @@ goes to a different reviewer and restores the post.
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -46,6 +47,12 @@ def roster(tmp_path_factory):
 @pytest.fixture(scope="module")
 def reviewed(stack, roster) -> Settings:
     return replace(stack, review_roster=roster)
+
+
+@pytest.fixture(scope="module")
+def worker_settings(reviewed) -> Settings:
+    """The worker's review agent checks every decision on the topic against the module's roster."""
+    return reviewed
 
 
 def _cli(settings: Settings, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
@@ -160,3 +167,59 @@ def test_appeal_goes_to_another_reviewer_and_restores(stack, reviewed, codec, es
     assert not restore["automated"]
     notices = wait_records(stack, codec, topics.NOTICES, lambda v: v["post_id"] == "plain-1" and v["kind"] == "appeal_outcome")
     assert notices and notices[0]["recipient_id"] == "4242"
+
+
+def _forged(escalation: dict, review_id: str, reviewer: str, senior: bool, outcome: str = "notice") -> dict:
+    """A review decision produced straight to review-decisions.v1, past the CLI's sign-in."""
+    return {"review_id": review_id, "decision_id": escalation["escalation_id"], "post_id": escalation["post_id"],
+            "outcome": outcome, "reviewer_id": reviewer, "senior": senior, "rationale": "forged on the topic",
+            "policy": None, "decided_at": T0}
+
+
+def test_decisions_on_the_topic_that_the_roster_does_not_back_are_dead_lettered(stack, reviewed, codec, worker,
+                                                                                wait_records):
+    """Anyone who can produce to review-decisions.v1 can type a name and senior=true: the review agent
+    checks both against the operator's roster and refuses what it does not back, never applying it."""
+    line = {"post": {"post_id": "sen-2", "author_id": SENATOR.account_id, "created_at": T0, "country": "DE",
+                     "text": "Immigrants are vermin, and the Senate must vote no on this amnesty bill again"},
+            "author": {"account_id": SENATOR.account_id, "handle": "sen", "followers": 900_000, "verified": True,
+                       "verified_type": "government"}}
+    ingest.run(stack, codec, [json.dumps(line).encode()], "forged", progress=None)
+    (esc,) = wait_records(stack, codec, topics.ESCALATIONS, lambda v: v["post_id"] == "sen-2")
+    deadline = time.monotonic() + 30
+    while esc["escalation_id"] not in (res := _cli(stack, "review", "list")).stdout:
+        assert time.monotonic() < deadline, res.stdout + res.stderr
+        time.sleep(0.5)
+    # lead-2 (a senior) records a notice as a recommendation: now only a different senior may decide it
+    _produce(stack, codec, topics.REVIEWS, "sen-2", _forged(esc, "rv-rec", "lead-2", senior=False))
+    recorded = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-2"
+                            and v["route"] == "awaiting_senior")
+    assert recorded, worker.tail()
+    deadline = time.monotonic() + 30  # the agent marks the item after producing the audit record
+    while "RECOMMENDED by lead-2" not in (shown := _cli(reviewed, "review", "show", esc["escalation_id"])).stdout:
+        assert time.monotonic() < deadline, shown.stdout + shown.stderr
+        time.sleep(0.5)
+    forged = {"rv-analyst": ("analyst-1", "claims seniority for analyst-1, whom the roster lists as analyst"),
+              "rv-stranger": ("mallory", "mallory is not on the reviewer roster"),
+              "rv-automation": ("automation", "'automation' is reserved"),
+              "rv-own": ("lead-2", "lead-2 recommended this notice")}
+    for review_id, (reviewer, _) in forged.items():
+        _produce(stack, codec, topics.REVIEWS, "sen-2", _forged(esc, review_id, reviewer, senior=True))
+
+    def review_id(v: dict) -> str:  # tail shows the original bytes base64
+        return codec.decode(base64.b64decode(v["original"]))[1]["review_id"]
+
+    dead = wait_records(stack, codec, topics.DEAD_LETTERS, lambda v: v["source"] == stack.topic(topics.REVIEWS)
+                        and review_id(v) in forged, n=len(forged))
+    reasons = {review_id(v): v["reason"] for v in dead}
+    assert reasons.keys() == forged.keys(), (reasons, worker.tail())
+    for review_id, (_, why) in forged.items():
+        assert why in reasons[review_id], reasons
+    # none was applied: the item still waits, and a senior on the roster who did not recommend decides it
+    assert not wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-2", timeout=3)
+    res = _decide(reviewed, esc["escalation_id"], "lead-1", "--outcome", "notice", "--rationale", "newsworthy")
+    assert res.returncode == 0, res.stderr
+    actions = wait_records(stack, codec, topics.ACTIONS, lambda v: v["post_id"] == "sen-2", n=3)
+    assert len(actions) == 3 and all(not a["automated"] for a in actions)
+    audit = wait_records(stack, codec, topics.AUDIT, lambda v: v["post_id"] == "sen-2" and v["route"] == "notice")
+    assert {a["decided_by"] for a in audit} == {"lead-1"}

@@ -9,8 +9,8 @@ import pytest
 from agents.caps import apply_caps
 from agents.policy import CATEGORIES, PIE_NOTICE_ACTIONS, Policy
 from agents.records import Account, Appeal, Case, Designation, Post, Report, ReviewDecision, Violation
-from agents.review import (AWAITING_SENIOR, Appealed, awaits_senior, decision_summary, escalation_from_dict,
-                           review_appeal, review_escalation, state_of)
+from agents.review import (AWAITING_SENIOR, Appealed, Reviewer, awaits_senior, decision_summary,
+                           escalation_from_dict, review_appeal, review_escalation, roster_problems, state_of)
 from agents.router import decide
 
 POLICY = Policy()
@@ -38,6 +38,18 @@ def review(outcome: str, senior: bool = True, decision: str | None = None, polic
 
 def types(d) -> list[str]:
     return [a.type for a in d.actions]
+
+
+def test_the_roster_backs_a_senior_claim_only_for_a_senior_or_lead():
+    assert roster_problems(review("notice", reviewer="rev-1"), Reviewer("rev-1", frozenset({"senior"}))) == []
+    assert roster_problems(review("notice", reviewer="rev-1"), Reviewer("rev-1", frozenset({"lead"}))) == []
+    assert roster_problems(review("notice", senior=False), Reviewer("rev-1", frozenset({"analyst"}))) == []
+    (why,) = roster_problems(review("notice", reviewer="rev-1"), Reviewer("rev-1", frozenset({"analyst"})))
+    assert "claims seniority for rev-1" in why and "analyst" in why
+    (why,) = roster_problems(review("remove", senior=False, reviewer="nobody"), None)
+    assert "nobody is not on the reviewer roster" in why
+    (why,) = roster_problems(review("notice", reviewer="automation"), None)
+    assert "reserved" in why
 
 
 # --- escalations ---------------------------------------------------------------------------
