@@ -16,7 +16,7 @@ from agents.detectors.sentences import Sentences, segment
 
 RULE_SETS: tuple[RuleSet, ...] = (
     hate.RULES, violence.RULES, abuse.RULES, self_harm.RULES, terrorism.RULES, election.RULES,
-    goods.RULES, cse.RULES, media.RULES,
+    goods.RULES, cse.RULES, media.RULES, pii.RULES,
 )
 RULES: tuple[PatternRule, ...] = tuple(r for rs in RULE_SETS for r in rs.rules)
 #: every rule name a Hit can carry -> the policies it evidences (a policy file sets their states)

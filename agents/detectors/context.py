@@ -12,7 +12,11 @@ Each check names a classic false positive of keyword moderation:
 - legislative: a party voting on a bill on Thursday is not a wrong voting date;
 - medical: a prescription or pharmacy next to a drug name is not a sale;
 - history: "in 1942 the Nazis began to exterminate the jews" tells history, calls on no one;
-- protective: sex education, prevention, reporting or prosecution of child abuse;
+- protective: sex education, prevention, reporting or prosecution of child abuse, warning signs;
+- warning: a warning about scams or sellers, not an offer ("don't send these sellers money");
+- fiction: a plot, a character, a game ("in Breaking Bad Walt sells meth");
+- joking: laughter in the sentence (not sports words, which hyperbole takes);
+- attributed: reporting that names its source ("the commission announced"; "BREAKING" is none);
 and, for the learned heads, which have no matched span:
 - non_protected / no_group: hateful conduct needs a protected group; "lawyers are scum" names none;
 - own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
@@ -59,7 +63,8 @@ _CONDEMN = compile_skeleton(
     r"disgusting|vile|unacceptable|abhorrent|despicable|appalling|shameful|wrong|hateful|racist|bigoted|bigots?|"
     r"bigotry|antisemitic|antisemitism|islamophobic|islamophobia|homophobic|homophobia|transphobic|xenophobic|"
     r"misogynistic|misogyny|sexist|hate speech|horrible|sick|evil|dangerous|dehumanizing|dehumanising|ashamed|"
-    r"the worst|awful|terrible|no place for|condemn|denounce|reported|report (?:them|those|these|him|her|this|it|"
+    r"the worst|awful|terrible|no place for|condemn|denounce|propaganda|liars|lie about|lying about|murderers|"
+    r"reported|report (?:them|those|these|him|her|this|it|"
     r"the accounts?)|stand against|call (?:it|this|them) out)\b"
 )
 _STOP_FRAME = compile_skeleton(r"\bstop (?:saying|calling|telling|posting|tweeting)\b")
@@ -117,7 +122,29 @@ _PRESENT_CALL = compile_skeleton(
 _PROTECTIVE = compile_skeleton(
     r"\b(?:sex(?:ual)? (?:education|ed|health|abuse|assault|exploitation|predators?|offenders?|offen[cs]es|crimes?)|"
     r"age of consent|protect\w*|prevent\w*|safeguard\w*|child safety|report\w*|ncmec|cybertipline|"
-    r"law enforcement|sentenced|convicted|arrested|charged)\b"
+    r"law enforcement|sentenced|convicted|arrested|charged|groomers?|grooming|warning signs|know the signs|"
+    r"signs of|trusted adult|talk to your (?:kids|children)|parents:?|teach (?:your )?(?:kids|children))\b"
+)
+_WARNING = compile_skeleton(
+    r"\b(?:(?<!no )(?<!not a )scams?|scammers?|scammed|beware|warning|watch out|be careful|stay away|"
+    r"don't (?:buy|send|fall|trust|pay)|do not (?:buy|send|fall|trust|pay)|stop (?:buying|selling)|check your|avoid|"
+    r"should be (?:banned|reported|arrested|removed|shut down|jailed)|report (?:them|these|those|it|the accounts?))\b"
+)
+_FICTION = compile_skeleton(
+    r"\b(?:novel'?s?|book|books|film|movie|tv show|the show|series|episode|season \d+|character|characters|plot|"
+    r"fictional|fiction|protagonist|villain|heroine|storyline|screenplay|sitcom|anime|manga|in the game|video game|"
+    r"breaking bad|the wire|narcos|sherlock|game of thrones)\b"
+)
+_LAUGHTER = compile_skeleton(
+    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|kidding)\b|"
+    r"[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]"
+)
+#: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
+_ATTRIBUTED = compile_skeleton(
+    r"\b(?:officials?|authorities|police|prosecutors|investigators|the court|a court|judge|commission|ministry|"
+    r"agency|spokes(?:man|woman|person)|reuters|ap|afp)(?: \w+){0,3}? (?:said|says|say|announced|warned|confirmed|"
+    r"reported|charged|found)\b|\b(?:according to|reportedly|was charged|were charged|pleaded guilty|warned of|"
+    r"warned that|announced)\b"
 )
 _TRADING = compile_skeleton(r"\b(?:sell\w*|buy\w*|trad\w*|for sale|dm me|hmu|hit me up|send me|swap|price)\b")
 _SELF_ID = {
@@ -286,6 +313,30 @@ def protective(scan: Scan, span: Span, group: str) -> str:
     return f"child-safety talk ({m.group()!r})" if m and not _cue(scan, _TRADING, span, 0) else ""
 
 
+def warning(scan: Scan, span: Span, group: str) -> str:
+    """A warning about scams or sellers ("fake ID sellers are scammers, avoid them"), not an offer."""
+    m = _cue(scan, _WARNING, span, 0)
+    return f"warning ({m.group()!r})" if m else ""
+
+
+def fiction(scan: Scan, span: Span, group: str) -> str:
+    """A plot, a character, a game: "in Breaking Bad Walt sells meth"."""
+    m = _cue(scan, _FICTION, span, 0)
+    return f"fiction ({m.group()!r})" if m else ""
+
+
+def joking(scan: Scan, span: Span, group: str) -> str:
+    """Laughter in the sentence: "this lasagna is a blessed operation lol" (not sports words, which hyperbole takes)."""
+    m = _cue(scan, _LAUGHTER, span, 0)
+    return f"joking ({m.group()!r})" if m else ""
+
+
+def attributed(scan: Scan, span: Span, group: str) -> str:
+    """Reporting that names its source ("the commission announced", "prosecutors said")."""
+    m = _cue(scan, _ATTRIBUTED, span, 0)
+    return f"attributed reporting ({m.group()!r})" if m else ""
+
+
 CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "counter_speech": counter_speech,
     "negation": negation,
@@ -299,6 +350,10 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "medical": medical,
     "history": history,
     "protective": protective,
+    "warning": warning,
+    "fiction": fiction,
+    "joking": joking,
+    "attributed": attributed,
 }
 
 

@@ -1,9 +1,15 @@
-"""Civic integrity: wrong date/place/method-to-vote claims and voter intimidation at polls.
+"""Civic integrity: misleading people about when, where or how to vote, false eligibility
+claims, voter intimidation, and calls to vote twice or to buy and sell votes.
 
-Corrections ("False: you cannot vote by text") are cleared by the negation and correction
-checks; accurate reminders ("polls are open until 8pm on Tuesday") match nothing; a party
-voting on a bill on Thursday is a legislature's vote (the legislative check); "polls show"
-surveys are not the place people vote.
+The rules look for the structure of the deception, not for phrases: a group told it votes on
+another day; a method that does not exist (text, phone, tweet, e-mail, online) offered as a way
+to vote; a condition claimed to bar people ("you can't vote if you have unpaid tickets"); a
+ballot said to be void for a trivial reason (ink, pen); polls said to be closed with a
+redirect elsewhere; police, ICE or armed men announced at the polls. Accurate reminders
+("polls are open until 8pm on Tuesday"), contests and TV votes ("text VOTE to 55555 for your
+favourite contestant"), a legislature voting on a bill on Thursday, surveys ("polls show"),
+school or union votes, corrections ("False: you cannot vote by text"), reporting that names
+its source, and jokes are left alone.
 """
 
 from __future__ import annotations
@@ -12,35 +18,126 @@ from agents.detectors.lexicon import alt
 from agents.detectors.rules import PatternRule, RuleSet
 
 EL = "election_integrity"
-_CLEARED = frozenset({"negation", "correction", "quotation"})
+_CLEARED = frozenset({"negation", "correction", "quotation", "counter_speech", "attributed", "joking"})
 _PARTY = alt("democrats", "democrat", "dems", "republicans", "republican", "gop", "conservatives", "liberals",
              "progressives", "trump supporters", "biden supporters", "harris supporters", "maga", "labour voters",
-             "tories", "tory voters", "independents")
-_WRONG_DAY = r"(?:wednesday|thursday|friday|saturday|sunday|monday|the (?:next|following) day|nov(?:ember)? (?:[6-9]|[6-9]th|1[0-9]|1[0-9]th))"
-_POLLS = r"\b(?:polls|poll|polling|voting|vote|to vote|ballot|ballots|election)\b"
-#: The place people vote (not "polls show ..." surveys).
-_AT_POLLS = (r"\b(?:(?:at|to|near|outside|around|by) the polls|polling (?:place|station|location|site)s?|"
-             r"voting (?:site|booth|location|center|centre)s?|precincts?)\b")
+             "tories", "tory voters", "independents", "black voters", "latino voters", "hispanic voters",
+             "asian voters", "young voters", "students", "women", "immigrants", "seniors", "veterans", "voters",
+             "lefties", "right wingers", "libs", "patriots")
+_WEEKDAY = r"(?:wednesday|thursday|friday|saturday|sunday|monday)"
+_WRONG_DAY = (rf"(?:{_WEEKDAY}|the (?:next|following) day|next week|next month|nov(?:ember)? (?:[6-9]|[6-9]th|[12][0-9]|[12][0-9]th)"
+              r"|the (?:[6-9]|[12][0-9])(?:th)?)")
+#: Civic-election context: what separates "vote by text" from a TV contest.
+_CIVIC = (r"\b(?:elections?|ballots?|polls|polling|precincts?|candidates?|president|presidential|senate race|senator|"
+          r"governor|mayor|congress(?:man|woman)?|midterms?|primary|primaries|electoral|voters?|registered|register|"
+          r"democrats?|republicans?|gop|dems|party|parties|absentee|mail-?in|#vote\w*|vote ?(?:blue|red)|"
+          r"trump|biden|harris|election day)\b")
+_METHOD = alt("text", "texting", "sms", "a text", "text message", "phone", "the phone", "calling", "a call", "twitter",
+              "tweet", "tweeting", "email", "e-mail", "dm", "a dm", "direct message", "hashtag", "replying", "reply",
+              "instagram", "facebook", "whatsapp", "an app", "the app", "app", "online", "the internet", "this link",
+              "the link", "a link", "retweeting", "retweet", "liking")
+_AT_POLLS = (r"\b(?:(?:at|to|near|outside|around|by) (?:the |your )?polls|polling (?:place|station|location|site|booth)s?|"
+             r"voting (?:site|booth|location|center|centre|station)s?|precincts?|poll (?:workers?|watchers?|stations?)|"
+             r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day)\b")
+_BARS = (r"(?:can't|cant|cannot|can not|won't be able to|aren't allowed to|are not allowed to|not allowed to|"
+         r"won't be allowed to|will not be allowed to|are not eligible to|aren't eligible to|not eligible to|"
+         r"are banned from|is banned from|no longer|can no longer|are barred from)")
+_BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(?: with green cards)?", "illegals",
+              "students", "college students", "felons", "ex-?felons", "people on (?:\\w+ )?(?:welfare|food stamps|parole|probation)",
+              "renters", "homeless people", "people with (?:unpaid|outstanding) \\w+", "anyone with (?:unpaid|outstanding) \\w+")
 
-RULES = RuleSet("rules.election", 1, (
+#: Conditions that really do bar voting: "you can't vote if you're not registered" is true.
+_NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
+             r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
+
+RULES = RuleSet("rules.election", 2, (
     PatternRule(
         "method_vote_rule", (EL,),
-        r"\b(?P<v>vote|voting|cast (?:your|a) (?:vote|ballot))(?: \w+){0,2}? (?:by|via|through|over|using) "
-        r"(?:text|sms|texting|a text|text message|phone|twitter|tweet|tweeting|email|dm|hashtag|replying|instagram|facebook)\b"
-        r"|\b(?:you can|u can|now) (?P<w>vote) (?:online|from home by|twice|more than once|multiple times)\b"
-        r"|\btext (?:\w+ ){0,3}to \d{4,6}\b",
-        0.85, _CLEARED, requires=(_POLLS,), keywords=frozenset({'vote', 'voting', 'cast', 'text'}),
+        rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
+        rf"send (?:in )?your (?:vote|ballot))(?: [\w']+){{0,3}}? (?:by|via|through|over|using|with|on|from home by) {_METHOD}\b"
+        rf"|\b(?:you|u) (?:can|may|could) (?:now |also |just )?(?P<w>vote) (?:online|from home)\b"
+        r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
+        r"|\btext (?:[\w']+ ){0,4}to \d{4,6}\b"
+        r"|\b(?:vote|voting) (?:online|by text|by phone|by email) (?:is|are) (?:now )?(?:allowed|open|available|accepted|possible)\b"
+        r"|\bvote online at\b|\bno need to go to the polls\b",
+        0.85, _CLEARED, requires=(_CIVIC,), reach=1, keywords=frozenset({"vote", "voting", "votes", "ballot", "text", "polls"}),
+    ),
+    PatternRule(  # a claim that voting by text/phone/e-mail exists needs no civic word: contests say "text X to N"
+        "method_claim_vote_rule", (EL,),
+        r"\b(?:you|u|voters|everyone|people) (?:can|may|could|are allowed to) (?:now |also |just |even )?(?P<v>vote) "
+        r"(?:by|via|over|through) (?:text|texting|sms|phone|the phone|email|e-mail|dm|twitter|tweet)\b",
+        0.85, _CLEARED, requires=(r"\b(?:vote)\b",),
     ),
     PatternRule(
         "date_vote_rule", (EL,),
-        rf"\b{_PARTY}(?: voters| supporters)? (?P<v>vote|votes|voting|can vote|should vote|will vote|are voting|cast their ballots)(?: \w+){{0,2}}? (?:on )?{_WRONG_DAY}\b"
-        r"|\belection(?: day)? (?:has been|is|was|will be|got|have been) (?P<w>moved|postponed|rescheduled|delayed|cancelled|canceled|extended)\b",
-        0.8, _CLEARED | {"legislative"}, requires=(r"\b(?:vote|votes|voting|election|cast)\b",),
+        rf"\b{_PARTY}(?: (?:voters|supporters|only))?,?(?: [\w']+){{0,2}}? (?P<v>vote|votes|voting|can vote|should vote|will vote|"
+        rf"are voting|cast their ballots|your voting day is|your election day is|voting day is|election day is|go to the polls)"
+        rf"(?: [\w']+){{0,2}}? (?:on )?{_WRONG_DAY}\b"
+        r"|\b(?:voters|people|those) (?:whose|with|named|from)(?: [\w'-]+){1,6}? (?P<w>vote|votes|can vote) (?:on )?(?:tomorrow|"
+        + _WRONG_DAY + r")\b"
+        r"|\b(?<!class )(?<!student )(?<!school )(?<!club )(?<!union )(?<!board )(?<!council )(?<!hoa )"
+        r"(?:general |presidential |federal |national |the |local |state )?election(?: day)? "
+        r"(?:has been|is|was|will be|got|have been|had been|'s been|is being) (?:officially )?(?P<x>moved|postponed|rescheduled|"
+        r"delayed|cancelled|canceled|extended|pushed back|called off)\b"
+        r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
+        rf" (?:to|until|till) {_WRONG_DAY}\b",
+        0.85, _CLEARED | {"legislative"}, requires=(r"\b(?:vote|votes|voting|election|cast|polls|polling)\b",),
     ),
     PatternRule(
         "intimidation_polls_rule", (EL,),
-        r"\b(?P<v>arrest(?:ed|ing)?|detain(?:ed|ing)?|deport(?:ed|ing)?|checking (?:papers|ids|immigration|status|warrants)|warrants?"
-        r"|unpaid (?:parking )?tickets|ice agents|armed (?:patriots|guards|volunteers)|bring (?:your )?guns)\b",
-        0.75, _CLEARED, requires=(_AT_POLLS,), keywords=frozenset({'polls', 'poll', 'polling', 'voting', 'precinct', 'precincts'}),
+        r"\b(?P<v>arrest(?:ed|ing)?|detain(?:ed|ing)?|deport(?:ed|ing)?|checking (?:papers|ids|immigration|status|warrants)|"
+        r"check (?:immigration|papers|status|warrants)|warrants?|unpaid (?:parking )?tickets|ice (?:agents|officers|will be)|"
+        r"armed (?:patriots|guards|volunteers|men)|(?:bring|with|carrying|armed with) (?:their |our |your )?(?:guns|rifles)|"
+        r"we(?:'ll| will) be watching|better stay home|stay home if you know|"
+        r"if you know what's good)\b",
+        0.85, _CLEARED, requires=(_AT_POLLS,), reach=1,
+        keywords=frozenset({'polls', 'poll', 'polling', 'voting', 'precinct', 'precincts', 'vote', 'election'}),
+    ),
+    PatternRule(
+        "eligibility_false_claim_rule", (EL,),
+        rf"\b(?:you|u|people|anyone|voters?|nobody)(?: [\w']+){{0,2}}? {_BARS} (?P<v>vote|register|cast a ballot)(?: [\w']+){{0,6}}? if\b{_NOT_TRUE}"
+        rf"|\bif (?:you|u|your)(?: [\w',]+){{1,10}}? (?:you|u) (?:'re |are )?{_BARS} (?P<w>vote|register)\b"
+        rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,3}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
+        rf"|\b(?P<x2>{_BARRED}) can vote (?:in|for) (?:the )?(?:presidential|federal|general|national|this|president)"
+        r"|\bvoting is (?:a crime|illegal|a felony) (?:for|if)\b|\b(?:voting|to vote) (?:is|will be) (?:a crime|illegal|a felony) for\b"
+        r"|\bvoting is a crime and\b"
+        r"|\b(?:need|must|have|required|requires you) to (?:show|bring|present|have) (?:your |a |an )?(?:\w+ )?(?:passport|birth certificate|"
+        r"proof of citizenship|citizenship papers|naturalization papers|social security card)\b",
+        0.85, _CLEARED - {"negation"}, requires=(r"\b(?:vote|voting|register|ballot|polls)\b",), reach=1,
+    ),
+    PatternRule(
+        "ballot_void_claim_rule", (EL,),
+        r"\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:in|with|using) (?:a |an )?(?:blue|black|red|green|pen|pencil|ink|marker|sharpie|gel pen)"
+        r"(?: [\w']+){0,3}? (?:(?P<v>won't|will not|wont|don't|do not|doesn't|does not) (?:be )?(?:count|counted|valid|accepted)"
+        r"|(?P<u>will be|are|get|gets) (?:thrown out|rejected|discarded|void|voided|invalid|invalidated))\b"
+        r"|\buse (?:a )?pencil only\b|\buse (?:only )?(?:a )?pencil\b(?: [\w']+){0,3}? (?:ballot|vote)"
+        r"|\b(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up)"
+        r"(?: [\w',]+){0,12}? (?:already|decided|called|certified|won't count|won't be counted|cancelled|canceled|over|rigged|can't vote)\b"
+        r"|\bpolling (?:places?|stations?|locations?|sites?)(?: [\w']+){0,4}? (?:are|is|have been|has been|has|have|were|was) "
+        r"(?:\w+ )?(?P<w>closed|moved|changed|relocated|cancelled|canceled)\b",
+        0.85, _CLEARED, requires=(r"\b(?:ballot|ballots|vote|votes|voting|polls|polling|election|register)\b",
+                                  r"\b(?:count|counted|valid|accepted|thrown|rejected|discarded|void|invalid|pencil|"
+                                  r"already|decided|called|certified|cancelled|canceled|over|rigged|instead|vote at|"
+                                  r"new location|only valid|across town|downtown|vote downtown|miles away|now at)\b"),
+        reach=1,
+    ),
+    PatternRule(
+        "multiple_voting_rule", (EL,),
+        r"(?:(?:^|(?<=\n))|\b(?:you can|u can|you could|just|go|and|then|so|everyone|always|you should|we should|let's|lets|"
+        r"make sure to|remember to) )(?P<v>vote) (?:twice|more than once|multiple times|two times|again in|at two|in two)\b"
+        r"|\bvote early,? (?:and )?vote often\b"
+        r"|\b(?P<w>vote|voted|voting) (?:twice|at two|in two|more than once)(?: [\w',]+){0,5}? (?:they|nobody|no one|noone)(?: \w+)?"
+        r" (?:never|won't|don't|doesn't|can't|will never) (?:check|notice|catch|know|find out)\b"
+        r"|\b(?:fill out|fill in|mail in|send in|submit) (?:two|multiple|extra|both|a second|another|your dead \w+'?s?) (?:\w+ )?ballots?\b"
+        r"|\b(?:count|counts) (?:double|twice)\b|\b(?:and )?then mail in your (?:absentee |mail-in )?ballot too\b"
+        r"|\b(?:get|request) a second ballot\b",
+        0.85, _CLEARED, requires=(r"\b(?:vote|votes|voting|voted|ballot|ballots)\b",), reach=1,
+    ),
+    PatternRule(
+        "vote_buying_rule", (EL,),
+        r"\b(?P<v>pay|paying|i'll pay|give you|i'll give you)(?: [\w']+){0,3}? (?:\$\d+|cash|money|\d+ (?:dollars|bucks))"
+        r"(?: [\w']+){0,4}? (?:for|per) (?:your|every|each|a|their) (?:[\w-]+ )?(?:vote|ballot)s?\b"
+        r"|\b(?:selling|sell|buying|buy) (?:my|your|their)(?: [\w']+)?? (?P<w>vote|votes|ballot|ballots)\b",
+        0.85, _CLEARED, requires=(r"\b(?:vote|votes|ballot|ballots)\b",), reach=1,
     ),
 ))

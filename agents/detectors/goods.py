@@ -1,7 +1,14 @@
-"""Illegal and regulated goods: a drug, weapon, fake document or stolen-data term next to
-a transaction cue (selling, DM to order, prices, shipping, payment apps) in the same
-sentence. Mentions without a sale ("my doctor switched me from xanax"), pharmacy talk
-("the pharmacy raised the price of my adderall") and arrests/seizures (news) do not count.
+"""Illegal and regulated goods: an offer to sell or a request to buy, not a mention.
+
+A violation is a goods term (drugs, weapons without checks, fake documents, stolen data and
+cards, counterfeit money, wildlife parts, organs, hacking for hire) with a transaction cue in
+its sentence or the next: a price, a contact or payment channel, delivery, availability, a
+sale or buying request ("selling", "who needs", "where can I buy", "looking for a plug").
+Words that are also everyday words ("snow", "blues", "tabs", "candy", "carts", "coke") count
+only with a drug-trade cue too (a quantity such as "an eighth", a plug or menu, a pill or
+snowflake emoji). Guns are lawful goods: only with "no background check" or "untraceable".
+Mentions without a transaction (news of a seizure, a prescription, harm reduction, a TV plot),
+warnings about scams, negations and reported speech do not count.
 """
 
 from __future__ import annotations
@@ -10,31 +17,105 @@ from agents.detectors.lexicon import alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 IG = "illegal_goods"
-_CLEARED = SPEECH | {"news"}
-_SALE = (
-    r"\b(?:for sale|selling|sell|sale|buying|buy|in stock|available|dm(?: me)?(?: for| to order)?|hmu|hit me up|plug|"
-    r"delivery|deliver|shipping|ships?|discreet|prices?|menu|order|each|per (?:g|gram|oz|pill|tab)|cash ?app|btc|"
-    r"bitcoin|crypto|telegram|wickr|whatsapp|snap me|no (?:serial|background check|prescription|script))\b|\$\d+"
+_CLEARED = SPEECH | {"news", "warning", "fiction", "recovery"}
+
+#: A transaction: price, channel, payment, delivery, availability, or a sale/buy request.
+_OFFER = (
+    r"\b(?:for sale|selling|sell|sells|i sell|we sell|buying|buy|wtb|in stock|restock(?:ed)?|available|"
+    r"taking orders|order now|orders? open|wholesale|bulk|serious buyers|buyers only|plug|connect|vendor|supplier|"
+    r"menu|prices?|pricing|\d+ (?:each|a pop|apiece|a pill|a tab|a bar|a gram|a g|an eighth|a piece)|"
+    r"per (?:g|gram|oz|ounce|pill|tab|bar|unit)|face value|"
+    r"dm(?: me)?|dms|inbox me|pm me|message me|hmu|hit me up|hit my line|text me|contact me|link in bio|"
+    r"telegram|wickr|on signal|signal me|snap me|on snap|my snap|snapchat|whatsapp|kik|"
+    r"cash ?app|venmo|zelle|paypal|btc|bitcoin|crypto|monero|xmr|cash only|pay in|paying|i'll pay|will pay|"
+    r"ship|ships|shipping|shipped|deliver|delivery|delivered|drop off|drop it off|same day|overnight|discreet|"
+    r"stealth|tracking|worldwide|nationwide|meet ?up|pick ?up|ready to ship|who needs|who wants|anyone need|"
+    r"who'?s selling|who has|anyone (?:selling|got|have|has)|looking for (?:a )?(?:plug|connect|supplier)|"
+    r"need (?:a )?(?:plug|connect)|where (?:can|do|could) (?:i|u|you|we|someone) (?:buy|get|cop|find|score|order))\b"
+    r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b"
 )
-_DRUG_WORDS = ("cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "mdma", "molly", "ecstasy",
-             "xanax", "xans", "xanax bars", "xan bars", "percs", "percocet", "percocets", "oxy", "oxys",
-             "oxycodone", "oxycontin", "adderall", "lsd", "shrooms", "ketamine", "dmt", "crack", "coke")
+_DRUG_WORDS = (
+    "cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "fetty", "mdma", "molly", "ecstasy",
+    "xanax", "xans", "xanny", "xannies", "percs", "perc", "percocet", "percocets", "oxy", "oxys", "oxycodone",
+    "oxycontin", "hydrocodone", "vicodin", "tramadol", "codeine", "lean", "promethazine", "adderall", "addy",
+    "addys", "lsd", "shrooms", "ketamine", "dmt", "ghb", "crack", "yayo", "smack", "opioids", "opiates",
+    "valium", "klonopin", "roxies", "roxys", "dilaudid", "suboxone", "steroids", "tren", "sarms", "mephedrone",
+    "zaza", "kush", "acid tabs", "pressed pills", "pressies", "m(?:30|eo)s?",
+)
 _DRUGS = alt(*_DRUG_WORDS)
-_WEAPONS = alt("ghost guns?", "auto sears?", "glock switch(?:es)?", "full auto conversions?",
-               "unregistered (?:guns|firearms)", "untraceable (?:guns|firearms)", "bump stocks? no serial")
-_PAPERS = alt("fake (?:ids?|passports?|licen[cs]es|driver'?s licen[cs]es|documents|diplomas|ssn cards?|social security cards?)",
-              "counterfeit (?:money|bills|notes|cash|passports?)", "fullz", "cvv dumps", "cloned cards",
-              "stolen (?:credit )?cards?")
+#: Everyday words that name drugs only in trade talk.
+_SLANG_WORDS = ("coke", "snow", "blow", "white", "crystal", "ice", "glass", "blues", "tabs", "caps", "candy", "bars",
+                "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
+                "rolls", "dope", "tina", "addies")
+_SLANG = alt(*_SLANG_WORDS)
+#: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
+_DRUG_TRADE = (
+    r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"
+    r"uncut|re-?up|a pop|real m(?:30|eo)s?)\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
+)
+_WEAPON_WORDS = ("ghost guns?", "ghost gun kits?", "auto sears?", "glock switch(?:es)?", "switches for glocks",
+                 "full auto conversions?(?: kits?)?", "conversion kits?", "bump stocks?", "80% lowers?",
+                 "unregistered (?:guns|firearms|pistols|rifles)", "untraceable (?:guns?|firearms?|pistols?|rifles?)",
+                 "pipe bombs?", "grenades?", "explosives", "c4", "silencers?", "suppressors?", "solvent trap kits?")
+_WEAPONS = alt(*_WEAPON_WORDS)
+_GUNS = alt("guns?", "pistols?", "rifles?", "firearms?", "handguns?", "shotguns?", "glocks?", "ar", "ar-?15s?", "ak",
+            "ak-?47s?", "ammo", "strap", "straps", "burner")
+_NO_CHECKS = (r"\b(?:no (?:background check|paperwork|papers|serial|serials|questions|id|ffl|transfer)|"
+              r"without (?:a |any )?(?:background check|paperwork|serial)|felons? (?:ok|okay|welcome)|off the books|"
+              r"untraceable|unregistered|no questions asked)\b")
+_DOC_WORDS = ("ids?", "passports?", "licen[cs]es?", "driver'?s licen[cs]es?", "driving licen[cs]es?",
+              "documents?", "diplomas?", "degrees?", "ssn cards?", "social security cards?", "birth certificates?",
+              "vaccine cards?", "vaccination cards?", "doctor'?s notes?", "sick notes?", "visas?", "green cards?",
+              "residence permits?", "papers", "work permits?", "insurance cards?")
+_DOC = alt(*_DOC_WORDS)
+_FORGED = r"(?:fake|counterfeit|forged|novelty|replica|real[- ]looking|scannable|false|bogus|cloned)"
+#: A document offered as passing for real ("that scan", "look 100% real", "any country").
+_PASSING = r"(?:that scan|scannable|scan(?:s)? (?:fine|perfectly)|real[- ]looking|looks? (?:100% )?(?:real|legit)|any (?:state|country)|registered in the database)"
+_MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|\\$?\\d+s?|\\$?\\d+ bills)", "fullz", "cvv", "cvvs",
+             "cc dumps", "dumps with pin", "bank logs?", "cloned cards?", "cards? with (?:a |high )?balance",
+             "carding", "cash ?outs?", "stolen (?:\\w+ ){0,3}(?:cards?|accounts?|logins?|identities|data)",
+             "hacked (?:\\w+ ){0,3}(?:accounts?|logins?)", "cracked (?:\\w+ ){0,3}(?:accounts?|logins?)",
+             "prop money")
+_WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carvings?|tusks?|pieces|figurines?|statues?|jewelry|bangles|chopsticks)", "rhino horns?", "tiger (?:bones?|skins?|parts|teeth|claws|pelts?)", "pangolin(?: scales)?",
+                "bear bile", "shark fins?", "elephant tusks?", "turtle shells?")
+_ORGANS = alt("kidneys?", "human organs?", "corneas?")
+_HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any(?:one'?s)?|your|their|someone'?s|people'?s|his|her) "
+            r"(?:\w+ )?(?:accounts?|instagram|snapchat|facebook|phone|email|icloud|whatsapp)\b|\bhackers? for hire\b|\bhitm[ae]n for hire\b")
 
-_WEAPON_KEYWORDS = frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions",
-                              "unregistered", "untraceable", "bump"})
-_PAPER_KEYWORDS = frozenset({"fake", "counterfeit", "fullz", "cvv", "cloned", "stolen"})
+_FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
+                           "cloned"})
 
-RULES = RuleSet("rules.goods", 1, (
-    PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.75, _CLEARED | {"medical"}, requires=(_SALE,),
-                keywords=first_words(*_DRUG_WORDS)),
-    PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})\b", 0.8, _CLEARED, requires=(_SALE,),
-                keywords=_WEAPON_KEYWORDS),
-    PatternRule("sale_documents_rule", (IG,), rf"\b(?P<v>{_PAPERS})\b", 0.8, _CLEARED, requires=(_SALE,),
-                keywords=_PAPER_KEYWORDS),
+RULES = RuleSet("rules.goods", 2, (
+    PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
+                reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
+    PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
+                requires=(_OFFER, _DRUG_TRADE), reach=1, keywords=first_words(*_SLANG_WORDS)),
+    PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,), reach=1,
+                keywords=frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
+                                    "kits", "bump", "lower", "lowers", "unregistered", "untraceable", "pipe", "grenade",
+                                    "grenades", "explosives", "c4", "silencer", "silencers", "suppressor",
+                                    "suppressors", "trap"})),
+    PatternRule("sale_unchecked_guns_rule", (IG,), rf"\b(?P<v>{_GUNS})\b", 0.8, _CLEARED, requires=(_OFFER, _NO_CHECKS),
+                reach=1, keywords=frozenset({"gun", "guns", "pistol", "pistols", "rifle", "rifles", "firearm", "firearms",
+                                             "handgun", "handguns", "shotgun", "shotguns", "glock", "glocks", "ar",
+                                             "ar15", "ar15s", "ak", "ak47", "ak47s", "ammo", "strap", "straps",
+                                             "burner"})),
+    PatternRule("sale_documents_rule", (IG,),
+                rf"\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC})\b.{{0,60}}?{_PASSING}",
+                0.85, _CLEARED, requires=(_OFFER,), reach=1,
+                keywords=_FORGED_WORDS | {"scan", "looking", "look", "looks", "any", "registered"}),
+    PatternRule("sale_financial_fraud_rule", (IG,), rf"\b(?P<v>{_MONEY})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,),
+                reach=1, keywords=_FORGED_WORDS | {"fullz", "cvv", "cvvs", "dumps", "logs", "log", "card", "cards",
+                                                   "carding", "cash", "cashout", "cashouts", "stolen", "hacked",
+                                                   "cracked", "prop"}),
+    PatternRule("sale_wildlife_organs_rule", (IG,),
+                rf"\b(?P<v>{_WILDLIFE}|{_ORGANS})\b", 0.8, _CLEARED,
+                requires=(r"\b(?:for sale|selling|sell|buying|buy|buyers|wholesale|prices?|shipping|ship|ships|"
+                          r"dm|\$\d+|per (?:kg|gram|piece))\b",),
+                keywords=frozenset({"ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
+                                    "tusks", "turtle", "kidney", "kidneys", "liver", "livers", "organ", "organs",
+                                    "cornea", "corneas"})),
+    PatternRule("sale_hacking_service_rule", (IG,), _HACKING, 0.75, _CLEARED, requires=(_OFFER,), reach=1,
+                keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hitman",
+                                    "hitmen"})),
 ))

@@ -1,9 +1,16 @@
-"""Private information (doxxing): phone numbers, e-mail and street addresses, government IDs,
-posted with words that point them at a person ("her address is", "call this guy"), and
-threats to expose someone. A business's own number in an ad is not doxxing.
+"""Private information (doxxing): a private person's identifiers (phone, e-mail, street address,
+flat number, licence plate, government ID numbers) aimed at them, their home or routine given
+away with a call to act on it, threats to expose someone, and requests or bounties for
+someone's details.
 
-Phone numbers are found with `phonenumbers` (libphonenumber) on the original text; cue
-phrases are matched on skeleton text. Evidence masks the values: reviewers see the post.
+Items are found on the original text (phone numbers with `phonenumbers`, libphonenumber, plus
+the 7-digit local form it leaves out; ID numbers keep their letters) and street addresses on
+the skeleton too ("12 W1llow L4ne"). An item counts when a pointer aims it at someone ("her
+number is", "call him", "the mod's phone number", "go pay her a visit") in its sentence or a
+neighbour, with no business, public-office or own-contact cue there ("call us", "the
+senator's DC office", "our front office"). A business's own number in an ad is not doxxing.
+Threats, requests and whereabouts are pattern rules (`RULES`), so negation, quotation, news
+and fiction clear them. Evidence masks the values: reviewers see the post.
 """
 
 from __future__ import annotations
@@ -16,11 +23,10 @@ import phonenumbers
 
 from agents.detectors.context import Scan
 from agents.detectors.normalize import compile_skeleton
-from agents.detectors.rules import HITS_PER_RULE, Hit
+from agents.detectors.rules import HITS_PER_RULE, SPEECH, Hit, PatternRule, RuleSet
 
 PI = "private_info"
-SOURCE = "pii@1"
-RULE_NAMES = ("threat_expose_rule", "exposure_gov_id_rule", "exposure_personal_rule")  #: the hits' rule names
+RULE_NAMES = ("exposure_gov_id_rule", "exposure_personal_rule")  #: the item hits' rule names (the rest: RULES)
 
 #: Anchored at the start of a run of address characters, local part <= 64 and labels <= 63
 #: (RFC 5321): unanchored, a long run with no "@" is rescanned from each word in it (quadratic).
@@ -31,44 +37,124 @@ _STREETS = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|co
             r"circle|cir|highway|hwy|parkway|pkwy)\b")
 _STREET = re.compile(r"\b" + _STREETS)  #: gate on the lowercased text: tried at every number, the address is costly
 _ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}" + _STREETS + r"\.?", re.IGNORECASE)
+_ADDRESS_SKELETON = compile_skeleton(r"\b\d{1,6} (?:[a-z][\w'.-]* ){1,4}" + _STREETS)  #: "12 W1llow L4ne", folded
+_UNIT = re.compile(r"\b(?:apartment|apt|unit|flat)\.? ?#? ?\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
+#: A passport, licence or ID number named as such (letters and digits; "my" before it: one's own).
+_ID_NUMBER = re.compile(
+    r"\b(?:passport|driver'?s licen[cs]e|driving licen[cs]e|licen[cs]e|national id|id card|social insurance|tax id)"
+    r"(?: (?:number|no\.?|#))?[^\n.!?\d]{0,40}?[:#]? ?(?=[A-Z0-9-]*\d)([A-Z]{0,3}\d[\dA-Z-]{5,16})\b", re.IGNORECASE)
+_PLATE = re.compile(r"\b(?:licen[cs]e plate|plate)(?: number)?(?: is|:)? ?(?=[A-Z0-9 -]*\d)([A-Z0-9]{2,4}[ -]?[A-Z0-9]{2,5})\b",
+                    re.IGNORECASE)
+_OWN = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_EXPOSE_WORDS = re.compile(r"dox|post|leak|publish|share|expose|release")
 #: A run of digits and separators that may hold a phone number. libphonenumber runs only on a
 #: window around each of the first PHONE_CANDIDATES runs: over a whole post of digit groups it
 #: costs ~50 us per group, so an adversarial megabyte of "12 main" would take seconds.
 _PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,40}\d")
+#: What libphonenumber leaves out: a 7-digit local number ("555-0148"), an invalid exchange ("(555) 010-7734").
+_LOCAL_PHONE = re.compile(r"(?<![\d-])(?:\(\d{3}\) ?|\d{3}[-. ])?\d{3}[-. ]\d{4}(?![\d-])")
 PHONE_CANDIDATES = 64
 _PHONE_PAD = 16  #: context either side of a run: the matcher checks the characters around a number
 ITEMS_PER_KIND = HITS_PER_RULE  #: a few pointers are evidence enough
 _POINTER = compile_skeleton(
-    r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick)'?s?|@\w+'?s?|[a-z]+'s)(?: \w+){0,2}? "
-    r"(?:address|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace)\b"
+    r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick|teacher|nurse|cop)'?s?|@\w+'?s?|[a-z]+'s)"
+    r"(?: [\w']+){0,2}? (?:address|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace|"
+    r"plate|license|licence|passport|info|details)\b"
     r"|\b(?:lives|live|living|stays) (?:at|on)\b|\bhere'?s where (?:he|she|they) (?:lives?|works?|sleeps?|stays?)\b"
-    r"|\b(?:call|text|email|e-mail|spam|flood|message|visit) (?:this|that|him|her|them|his|her)\b"
+    r"|\b(?:call|text|email|e-mail|spam|flood|message|visit|ring) (?:this|that|him|her|them|his|her)\b"
     r"|\b(?:dox|doxx|doxxed|doxed|leaked|leak|real name is)\b|\bpay (?:him|her|them) a visit\b|\bshow up at\b"
+    r"|\b(?:here'?s|this is|posting|found) (?:his|her|their)\b|\bgo say hi\b|\blet (?:him|her|them) (?:know|have it)\b"
+    r"|\byou know what to do\b|\bdo what you want with\b|\bspread (?:it|this|the word)\b|\bmake (?:his|her|their) life\b"
+    r"|\b(?:tell|give) (?:him|her|them) (?:what|hell)\b"
 )
 _BUSINESS = compile_skeleton(
     r"\b(?:call us|text us|email us|contact us|our (?:office|store|shop|team|address|number|hours|clinic|salon)|"
     r"book (?:now|an appointment|online|today|to)|to book|open (?:daily|mon\w*|now|24)|visit us|we're located|we are located|"
-    r"free (?:quote|estimate|consultation)|for (?:delivery|reservations|orders|bookings)|customer (?:service|support)|"
+    r"free (?:quote|estimate|consultation)|for (?:delivery|deliveries|reservations|orders|bookings|absences|appointments)|"
+    r"customer (?:service|support)|appointments?|"
     r"hours|support@|info@|sales@|we'll help|we will help|order online|new address|call now|call today|"
-    r"(?:is|are|we're|now) located|headquartered|opening hours|reservations?|menu|"
+    r"(?:is|are|we're|now) located|headquartered|opening hours|reservations?|menu|offices?|hotline|helpline|\.gov|"
+    r"(?:call|contact|email|write to) (?:your|the) (?:representative|senator|rep|mp|congressman|congresswoman|council|mayor)|"
     r"(?:store|shop|restaurant|bakery|cafe|bar|pub|salon|clinic|office|hotel|museum|library|gym|venue|gallery|"
     r"theater|theatre|church|mosque|synagogue|temple|school|campus|hq|headquarters|branch|studio|market)s? "
     r"(?:is |are )?(?:at|on|located))\b"
 )
-_EXPOSE = compile_skeleton(
-    r"\b(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|about to|we'll|we will) "
-    r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|find and post) "
-    r"(?:you|u|your (?:home |real |personal )?(?:address|number|phone number|phone|info|details|location|ssn|real name|workplace))\b"
-)
+
+_CLEARED = SPEECH | {"news", "fiction"}
+_SUBJECT = r"(?:your|ur|his|her|their)"
+_DETAIL = (r"(?:address|addresses|number|numbers|phone|info|information|details|location|ssn|real name|name|workplace|"
+           r"job|employer|nudes|pics|photos|identity|family|kids|school|socials|face)")
+_TARGET = r"(?:him|her|them|this \w+|that \w+|@\w+)"
+#: An imperative: sentence start, after a clause break, or after a call word ("everyone", "go").
+_IMPERATIVE = r"(?:(?:^|(?<=\n))|(?<=[,:;!.] )|\b(?:everyone|guys|y'all|yall|let's|lets|go|someone|somebody|please|so) )"
+#: A call to act on a person's whereabouts ("let her know how we feel", "just saying", "spread it").
+_ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|you know what to do|just saying|just so "
+        r"(?:you|everyone) knows?|remember that|spread (?:it|this|the word)|do what you want|make (?:his|her|their) life|"
+        r"show up|go visit|visit (?:him|her|them)|real name|the snitch|that's where|with (?:her|his|their) (?:\w+ )?kids|"
+        r"how we feel|deserves? a visit|pull up|everyone knows)\b")
+
+RULES = RuleSet("rules.pii", 2, (
+    PatternRule(
+        "threat_expose_rule", (PI,),
+        r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
+        r"we will|we'?re (?:going to|gonna)|next time i|watch me|i can|i could)(?: (?:just|gladly|happily|also|literally|soon))? "
+        r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|drop|spread|send out|put out|find and post|tweet|broadcast)"
+        rf"(?: [\w']+){{0,3}}? {_SUBJECT}(?: [\w']+){{0,2}}? {_DETAIL}\b"
+        rf"|\b(?:i'?ll|i will|gonna|going to|about to|we'?ll|we will) (?P<w>dox|doxx|expose) (?:you|u|{_TARGET})\b"
+        rf"|\b(?:i know|i found|we know|i've found|i have found|we found) (?:where (?:you|u) (?:live|work|sleep)|{_SUBJECT} (?:home )?address)"
+        r"(?: [\w',]+){0,8}? (?P<x>post|share|leak|publish|spread|send|tweet|expose) (?:it|them|that)\b"
+        rf"|\b(?:shame|pity) if (?:[\w']+ ){{0,4}}(?P<y>found out|knew|learned|got|saw|had) {_SUBJECT} (?:[\w']+ )?"
+        r"(?:address|number|location|real name|identity)\b"
+        rf"|\b(?:i'?ve got|i got|i have|i found|i know|we have|we know|we'?ve got) (?P<z>{_SUBJECT}) (?:home )?address,? (?:and )?{_SUBJECT}\b",
+        0.8, _CLEARED,
+        requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
+                  r"address)\b",),
+    ),
+    PatternRule(
+        "threat_expose_location_rule", (PI,),
+        r"\b(?P<v>post|share|leak|publish|spread|tweet|drop) (?:it|them|that|this) (?:publicly|online|everywhere|"
+        r"with (?:everyone|all|my \w+|the world)|for (?:everyone|all|the world)|on here)\b",
+        0.8, _CLEARED,
+        requires=(r"\bwhere (?:you|u) (?:live|work|sleep)\b|\b(?:your|ur) (?:home )?(?:address|location|number)\b",), reach=1,
+        keywords=frozenset({"post", "share", "leak", "publish", "spread", "tweet", "drop"}),
+    ),
+    PatternRule(
+        "solicit_exposure_rule", (PI,),
+        r"\b(?:anyone|anybody|who|whoever|someone|somebody|y'all|yall)(?: [\w']+){0,2}? (?P<v>know|knows|has|have|got|find|finds|found|"
+        r"get|gets|post|drop|dig up|track down)(?: [\w']+){0,2}? (?:where (?:he|she|they|this \w+|that \w+|the \w+|@\w+) "
+        r"(?:lives?|works?|sleeps?|stays?)|(?:his|her|their|this \w+'?s|that \w+'?s|the \w+'s|@\w+'?s?)(?: [\w']+)?? "
+        r"(?:home )?(?:address|number|phone number|phone|location|real name|workplace|ssn|info|details|socials|identity)"
+        r"|the (?:home )?(?:address|number|real name|identity|location) of)\b"
+        r"|(?:\$\d+|\b\d+ (?:dollars|bucks)|\ba reward|\breward|\bbounty)(?: [\w']+){0,3}? (?:to|for) (?:whoever|anyone|the first "
+        r"(?:person|one)|someone|anybody)(?: [\w']+){0,2}? (?P<w>finds|gets|posts|has|sends|drops|tracks down|digs up|can find)\b"
+        rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out) (?:his|her|their|this \w+'?s|that \w+'?s) (?:home )?"
+        r"(?:address|number|phone|location|real name|workplace|family|kids|school|info)\b"
+        rf"|{_IMPERATIVE}(?P<y>dox|doxx) {_TARGET}\b",
+        0.8, _CLEARED,
+        requires=(r"\b(?:know|knows|has|have|got|find|finds|found|get|gets|post|drop|dig|track|reward|bounty|sends|posts|"
+                  r"look|dox|doxx)\b",),
+    ),
+    PatternRule(
+        "exposure_location_rule", (PI,),
+        r"\b(?:that'?s|thats|this is|here'?s|heres) where (?:he|she|they|the \w+|this \w+|that \w+|@\w+) (?P<v>lives?|sleeps?|stays?)\b"
+        r"|(?:\b(?:he|she|they|who|and)|(?<=,)) (?P<w>lives|stays|sleeps|living) (?:at|on|in) (?:the )?(?:[\w'.-]+ ){0,7}?"
+        r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|way|terrace|place|boulevard|blvd|circle|crescent|close|"
+        r"apartments?|apt|building|complex)\b"
+        r"|\b(?:his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?: [\w']+){0,3}? "
+        r"(?P<x>go to|goes to|attends?|walks? home|gets? picked up|get out|gets out)\b"
+        r"|\b(?:the )?(?:school|daycare) (?:his|her|their) (?:\w+ )?(?:kids?|daughter|son|children) (?P<y>attends?|goes? to)\b",
+        0.8, _CLEARED, requires=(_ACT,), reach=1,
+        keywords=frozenset({"where", "lives", "stays", "sleeps", "living", "kids", "kid", "children", "daughter", "son",
+                            "wife", "husband", "family", "school", "daycare"}),
+    ),
+))
 
 
 @dataclass(frozen=True, slots=True)
 class PiiItem:
     """One piece of private information in the ORIGINAL text, with a masked rendering."""
 
-    kind: str  #: "phone" | "email" | "address" | "gov_id"
+    kind: str  #: "phone" | "email" | "address" | "gov_id" | "plate"
     start: int
     end: int
     masked: str
@@ -94,14 +180,20 @@ def _phones(text: str, region: str, taken: list[tuple[int, int]]) -> list[PiiIte
     items: list[PiiItem] = []
     for run in islice(_PHONEISH.finditer(text), PHONE_CANDIDATES):
         offset = max(0, run.start() - _PHONE_PAD)
-        for m in phonenumbers.PhoneNumberMatcher(text[offset:run.end() + _PHONE_PAD], region):
-            a, b = offset + m.start, offset + m.end
+        found = [(offset + m.start, offset + m.end, m.raw_string)
+                 for m in phonenumbers.PhoneNumberMatcher(text[offset:run.end() + _PHONE_PAD], region)]
+        if not found:
+            found = [(m.start(), m.end(), m.group()) for m in _LOCAL_PHONE.finditer(text, run.start(), run.end())]
+        for a, b, raw in found:
             if not any(x < b and a < y for x, y in taken):
-                items.append(PiiItem("phone", a, b, _mask(m.raw_string)))
+                items.append(PiiItem("phone", a, b, _mask(raw)))
                 taken.append((a, b))
                 if len(items) == ITEMS_PER_KIND:
                     return items
     return items
+
+
+SOURCE = RULES.source  #: item hits and pattern rules are versioned together
 
 
 class PiiDetector:
@@ -111,27 +203,44 @@ class PiiDetector:
         self._region = region
 
     def find(self, text: str, region: str | None = None) -> list[PiiItem]:
-        """The phones, e-mail and street addresses and government IDs in `text` (the first
-        ITEMS_PER_KIND of each), in order."""
+        """The phones, e-mail and street addresses, flat numbers, licence plates and government
+        IDs in `text` (the first ITEMS_PER_KIND of each), in order."""
         items = _emails(text) if "@" in text else []
         if not _DIGIT.search(text):
             return items  # every other kind has digits; most posts stop here
         items += [PiiItem("gov_id", m.start(), m.end(), _mask(m.group(), 4))
                   for m in islice(_SSN.finditer(text), ITEMS_PER_KIND)]
+        items += [PiiItem("gov_id", m.start(1), m.end(1), _mask(m.group(1), 2))
+                  for m in islice(_ID_NUMBER.finditer(text), ITEMS_PER_KIND)
+                  if not _OWN.search(text, max(0, m.start() - 24), m.start(1))]
+        items += [PiiItem("plate", m.start(1), m.end(1), _mask(m.group(1), 2))
+                  for m in islice(_PLATE.finditer(text), ITEMS_PER_KIND)]
         items += [PiiItem("address", m.start(), m.end(), "*** " + m.group().split(None, 1)[1])
                   for m in islice(_ADDRESS.finditer(text), ITEMS_PER_KIND)] if _STREET.search(text.lower()) else []
+        items += [PiiItem("address", m.start(), m.end(), _mask(m.group(), 2))
+                  for m in islice(_UNIT.finditer(text), ITEMS_PER_KIND)]
         items += _phones(text, region or self._region, [(i.start, i.end) for i in items])
         return sorted(items, key=lambda i: (i.start, i.kind))
 
-    def detect(self, scan: Scan, region: str | None = None) -> list[Hit]:
-        """private_info hits: exposure threats, government IDs, and personal details that a
-        pointer ("her address is", "call this guy") in their sentence or a neighbour aims at
-        someone, with no business cue ("call us", "our office") there."""
-        sentences, hits = scan.sentences, []
-        for m in islice(_EXPOSE.finditer(scan.text), HITS_PER_RULE) if _EXPOSE_WORDS.search(scan.text) else ():
+    @staticmethod
+    def _folded_addresses(scan: Scan, taken: list[PiiItem]) -> list[PiiItem]:
+        """Street addresses spelled to dodge the pattern ("12 W1llow L4ne"), found on the skeleton."""
+        sentences, items = scan.sentences, []
+        for m in islice(_ADDRESS_SKELETON.finditer(scan.text), ITEMS_PER_KIND):
             a, b = sentences.span(m.start(), m.end())
-            hits.append(Hit(PI, "threat_expose_rule", SOURCE, 0.75, a, b, sentences.original[a:b]))
-        for item in self.find(sentences.original, region):
+            if not any(i.start < b and a < i.end for i in taken):
+                items.append(PiiItem("address", a, b, "*** " + sentences.original[a:b].split(None, 1)[-1]))
+        return items
+
+    def detect(self, scan: Scan, region: str | None = None) -> list[Hit]:
+        """private_info hits from items: government IDs, and personal details that a pointer
+        ("her address is", "call this guy") in their sentence or a neighbour aims at someone,
+        with no business cue ("call us", "our office") there."""
+        sentences, hits = scan.sentences, []
+        items = self.find(sentences.original, region)
+        if _DIGIT.search(scan.text):
+            items += self._folded_addresses(scan, items)
+        for item in items:
             label = f"{item.kind} {item.masked}"
             if item.kind == "gov_id":
                 hits.append(Hit(PI, "exposure_gov_id_rule", SOURCE, 0.9, item.start, item.end, label))

@@ -3,9 +3,9 @@
 A rule is a named regex over skeleton text (see `normalize`) plus the policies it
 evidences and the context checks that may clear it. The optional named group `v` marks the
 trigger word (the verb or insult): negation is looked for before it. `requires` lists
-regexes that must also occur in the hit's sentence (a sale cue next to a drug name, not in
-another sentence about a bike); they double as cheap prefilters, searched once per post
-even when rules share them.
+regexes that must also occur in the hit's sentence, or within `reach` sentences of it (a sale
+cue next to a drug name, not in another paragraph about a bike); they double as cheap
+prefilters, searched once per post even when rules share them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class PatternRule:
     requires: tuple[str, ...] = ()  #: regexes that must all match in the hit's sentence
     group: str = ""  #: protected-group key, for the reclaimed-usage check
     keywords: frozenset[str] = frozenset()  #: the rule runs only if the post has one of these words
+    reach: int = 0  #: `requires` may match this many sentences before or after the hit's (an offer's price in the next)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ class RuleEngine:
     def run(self, scan: context.Scan) -> Iterator[Hit]:
         text = scan.text
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
-        words = set(_WORD.findall(text))
+        words = _words(text)
         candidates = set(self._always)
         for word in words:
             candidates.update(self._by_word.get(word, ()))
@@ -156,8 +157,9 @@ class RuleEngine:
         sentences = scan.sentences
         standing = cleared = 0
         for m in (m for a, b in ranges for m in c.regex.finditer(scan.text, a, b)):
-            if c.in_sentence and not all(scan.within(rx, *scan.sentence(m.start())) for rx in c.in_sentence):
-                continue  # the cue is in the post, but not in this sentence
+            if c.in_sentence and not all(scan.within(rx, *scan.near(m.start(), c.rule.reach, c.rule.reach))
+                                         for rx in c.in_sentence):
+                continue  # the cue is in the post, but not in this sentence (or its `reach` neighbours)
             trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
             reason = context.suppression(scan, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
             if reason:
@@ -173,6 +175,12 @@ class RuleEngine:
                 return
 
 
+def _words(text: str, a: int = 0, b: int | None = None) -> set[str]:
+    """The words of text[a:b], possessives also without their ending ("taliban's" is also "taliban")."""
+    words = set(_WORD.findall(text, a, len(text) if b is None else b))
+    return words | {w.split("'", 1)[0] for w in words if "'" in w}
+
+
 POSTINGS_FROM = 8  #: sentences; a longer post runs each rule only on sentences with its words
 
 
@@ -182,7 +190,7 @@ def _postings(scan: context.Scan) -> dict[str, list[int]]:
     text, sentences = scan.text, scan.sentences
     for k in range(sentences.count):
         a, b = sentences.skeleton_bounds(k)
-        for word in set(_WORD.findall(text, a, b)):
+        for word in _words(text, a, b):
             postings.setdefault(word, []).append(k)
     return postings
 

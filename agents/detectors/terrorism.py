@@ -1,6 +1,14 @@
-"""Violent extremism: praise of, support for, and recruitment into violent extremist
-organisations, and calls to violent jihad. News about them ("ISIS claimed responsibility")
-names the organisation without praise or a call, and is cleared by the news check too.
+"""Violent extremism: praise of, support for, recruitment into and funding of violent extremist
+organisations and their attacks, calls to attack, and their propaganda.
+
+Each rule needs an extremist object (a named organisation or leader, an attacker, the movement's
+own vocabulary: "soldiers of the khilafah", "hijrah to the land of ...", "fight the kuffar")
+joined to an act of support (praise, a call to join or fund, a pledge, sharing propaganda).
+Naming an organisation is not enough: news ("ISIS claimed responsibility, officials said"),
+history ("the Taliban took Kabul in 2021"), research, condemnation ("murderers, not
+martyrs"), negation ("I do not support Hamas"), quotation, fiction and games, and the
+everyday senses of the words ("my jihad against sugar", "join the fight against cancer",
+"long live the king") match nothing or are cleared.
 """
 
 from __future__ import annotations
@@ -9,37 +17,120 @@ from agents.detectors.lexicon import alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 TE = "terrorism"
-_ORG_WORDS = ("isis", "isil", "daesh", "islamic state", "the islamic state", "al qaeda", "al-qaeda", "alqaeda",
-           "al qaida", "al-qaida", "al shabaab", "al-shabaab", "al shabab", "al-shabab", "boko haram", "hamas",
-           "hezbollah", "hizbullah", "taliban", "the taliban", "kkk", "ku klux klan", "atomwaffen", "aqap",
-           "the caliphate", "the khilafah", "khilafah", "the mujahideen", "mujahideen", "mujahidin", "jnim")
+_ORG_WORDS = (
+    "isis", "isil", "daesh", "islamic state", "the islamic state", "al qaeda", "al-qaeda", "alqaeda", "al qaida",
+    "al-qaida", "al qaeda in the arabian peninsula", "aqap", "aqim", "al shabaab", "al-shabaab", "al shabab",
+    "al-shabab", "shabaab", "boko haram", "iswap", "hamas", "al-qassam", "qassam brigades", "hezbollah",
+    "hizbullah", "hizballah", "taliban", "the taliban", "ttp", "lashkar-e-taiba", "lashkar e taiba", "jaish-e-mohammed",
+    "jaish e mohammed", "hayat tahrir al-sham", "hts", "al-nusra", "al nusra", "jabhat al-nusra", "jnim", "kkk",
+    "ku klux klan", "the klan", "atomwaffen", "atomwaffen division", "feuerkrieg division",
+    "sonnenkrieg division", "the order of nine angles", "o9a", "the caliphate", "the khilafah",
+    "khilafah", "the dawlah", "dawlah", "the mujahideen", "mujahideen", "mujahidin", "the mujahidin",
+)
 _ORG = alt(*_ORG_WORDS)
-_ORG_KEYWORDS = first_words(*_ORG_WORDS)
-_REPORTED = SPEECH | {"news", "history"}
+#: Leaders and attackers the movements venerate.
+_FIGURE = alt("bin laden", "osama bin laden", "osama", "al-baghdadi", "al baghdadi", "baghdadi", "zarqawi", "al-zarqawi",
+              "awlaki", "al-awlaki", "zawahiri", "al-zawahiri", "tarrant", "brenton tarrant", "breivik", "dylann roof",
+              "mcveigh", "timothy mcveigh", "the unabomber", "anders breivik", "payton gendron", "patrick crusius",
+              "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers")
+_ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
+                                             "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate"}
+_FIGURE_KEYWORDS = frozenset({"laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
+                              "mcveigh", "unabomber", "gendron", "crusius", "hijackers", "bomber", "bombers",
+                              "attackers"})
+#: Praise said of an organisation, leader or attacker.
+_PRAISE = alt("heroes", "hero", "a hero", "martyrs", "a martyr", "martyr", "shaheed", "shuhada", "legends", "a legend",
+              "lions", "saints", "a saint", "brave", "right(?! (?:next|there|here|now|behind|across|on|at|in|about the)\\b)",
+              "the answer", "glorious", "blessed", "our hope", "the greatest(?![- ](?:threat|danger|evil))",
+              "an inspiration", "inspiring", "in paradise", "champions",
+              "freedom fighters", "true muslims", "the true muslims", "defenders of islam", "did nothing wrong",
+              "doing god's work", "doing allah's work", "justified")
+_SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support", "i stand with", "we stand with",
+               "stand with", "god bless", "allah bless", "may allah bless", "may allah accept", "may allah protect",
+               "may allah grant victory to", "i love", "we love", "salute to", "salute", "hail", "hail to", "proud of",
+               "all hail", "praise be to", "respect to", "shout out to", "pray for the victory of", "support")
+#: An imperative or a first-person commitment, so "people join ISIS because ..." is not a call.
+_CALL = (r"(?:(?:^|(?<=\n))|(?<=[,:;!.-] )|\b(?:and|come|go|must|should|let's|lets|please|now|i will|we will|i'll|"
+         r"we'll|i want to|want to|wanna|time to|so|brothers|sisters|you|everyone|muslims) )")
+_JOIN = alt("join", "sign up for", "enlist in", "enlist with", "fight for", "fight with", "fight alongside", "serve",
+            "become a soldier of", "become soldiers of", "become a member of", "become a fighter for", "join the ranks of")
+_PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our allegiance to", "pledge bay'?ah to",
+              "give bay'?ah to", "swear allegiance to", "bay'?ah to")
+_FUND = alt("donate to", "donate for", "send money to", "send funds to", "send zakat to", "send your zakat to",
+            "send sadaqah to", "fund", "funding", "finance", "support", "send btc to", "send crypto to",
+            "send bitcoin to", "give your wealth to", "give your money to")
+_NOT_VICTIMS = r"(?!(?:the )?(?:victims|survivors|families|refugees|orphans|people fleeing|fight against)\b)"
+#: A gap word that is not a turn away from the organisation ("the war on ISIS", "ISIS and ...").
+_GAP = r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|war)\b)[\w']+"
+_ENEMY = alt("kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
+             "apostates", "taghut", "tawaghit", "mushrikeen", "zionist occupiers", "the occupiers")
+_MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)", "land of (?:the )?(?:khilafah|caliphate)",
+                "lions of (?:the )?(?:khilafah|caliphate|tawhid|islam)", "the black flags?", "the black banners?",
+                "(?:the )?brothers (?:in|on) the (?:frontlines?|battlefield)", "the frontlines? of jihad",
+                "our brothers in (?:sham|raqqa|idlib|mosul|somalia|the sahel)")
+_PROPAGANDA = alt("dabiq", "rumiyah", "rumiya", "al-naba", "al naba", "inspire magazine", "amaq", "siege by james mason", "the christchurch manifesto", "the great replacement manifesto",
+                  "the turner diaries")
 
-RULES = RuleSet("rules.terrorism", 1, (
+RULES = RuleSet("rules.terrorism", 2, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
-        rf"\b(?P<v>long live|glory to|victory to|i support|we support|i stand with|we stand with|god bless|allah bless|i love|we love|salute to) (?:the )?{_ORG}\b"
-        rf"|\b{_ORG} (?:are|is|were|was) (?:the )?(?:true |real |our )?(?:heroes|right|the answer|martyrs|brave|glorious|the future|winning|legends)\b",
-        0.85, _REPORTED, keywords=_ORG_KEYWORDS,
+        rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
+        rf"|\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
+        rf"(?: (?:the|our|true|real|truly|so|such|all|just|a|an|the true|the real))*? (?P<w>{_PRAISE})\b"
+        rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
+        rf"|\b(?:{_ORG}|{_FIGURE}) did nothing wrong\b",
+        0.85, SPEECH | {"news", "history", "joking", "fiction"}, keywords=_ORG_KEYWORDS | _FIGURE_KEYWORDS,
     ),
     PatternRule(
         "recruitment_extremist_org_rule", (TE,),
-        rf"\b(?P<v>join|joining|fight for|fight with|fund|donate to|pledge allegiance to|give bay'?ah to|bay'?ah to) (?:the )?{_ORG}\b"
-        rf"|\b{_ORG} (?:needs|is recruiting|wants|calls) (?:more )?(?:fighters|brothers|recruits|you|soldiers|mujahideen)\b",
-        0.85, _REPORTED, keywords=_ORG_KEYWORDS,
+        rf"{_CALL}(?P<v>{_JOIN}) (?:the )?(?:ranks of |brothers of |fighters of )?{_ORG}\b"
+        rf"|\b(?P<p>{_PLEDGE})(?: [\w']+){{0,4}}? {_ORG}\b"
+        rf"|\b{_ORG}(?: [\w']+){{0,2}}? (?:needs|need|wants|is recruiting|are recruiting|recruiting|is looking for|"
+        rf"are looking for|seeks|calls on|is calling|calls) (?:more |new |young |you |the )?(?:fighters|brothers|recruits|"
+        rf"members|men|soldiers|mujahideen|blood|you|volunteers|lions|martyrs)\b"
+        rf"|\b{_ORG} is (?:now )?recruiting\b"
+        rf"|\b(?:become|be) (?:a |the next )?(?:shaheed|shahid|mujahid|martyr for (?:the )?(?:cause|khilafah|caliphate|islamic state))\b"
+        rf"|\b(?:make|making|perform|do) hijrah\b|\bhijrah (?:to the land|is (?:obligatory|fard|a duty|wajib))\b"
+        rf"|\b(?:join|reach|come to|travel to|make the journey to) (?:the )?{_MOVEMENT}",
+        0.85, SPEECH | {"news", "history", "fiction"}, keywords=_ORG_KEYWORDS | {"shaheed", "shahid", "mujahid", "martyr",
+                                                                                   "hijrah", "khilafah", "caliphate"},
+    ),
+    PatternRule(
+        "funding_extremist_org_rule", (TE,),
+        rf"\b(?P<v>{_FUND}) {_NOT_VICTIMS}(?:the )?(?:{_GAP} ){{0,3}}?(?:{_ORG}|mujahideen|mujahidin|mujahid|{_MOVEMENT})\b"
+        r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|brothers (?:fighting|on|in))",
+        0.85, SPEECH | {"news", "history", "fiction"},
+        keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds"},
     ),
     PatternRule(
         "call_jihad_rule", (TE,),
-        r"\b(?P<v>wage|join|declare|rise up for|call to|go to|fight|answer the call of) (?:violent |armed |holy )?jihad\b"
-        r"|\b(?:make|making|perform) hijrah\b"
-        r"|\bjihad against (?:the )?(?:kuffar|kafir|infidels|west|jews|crusaders)\b",
-        0.85, _REPORTED, requires=(r"\b(?:jihad|hijrah)\b",),
+        rf"\b(?P<v>wage|join|declare|rise up for|call to|go to|fight|answer the call of|obligatory) (?:violent |armed |holy )?jihad\b"
+        rf"|\bjihad (?:against|on) (?:the )?{_ENEMY}\b"
+        rf"|\b(?:fight|kill|attack|strike|slaughter|terrori[sz]e|wage war on|wage war against) (?:on |against )?(?:the |all |those )?(?:[\w']+ )?{_ENEMY}\b"
+        r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
+        r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b"
+        r"|\b(?:blessed|glorious|heroic) (?:martyrdom )?(?:operations?|attacks?|raids?|strikes?|bombings?)\b"
+        r"|\bmartyrdom operations?\b",
+        0.85, SPEECH | {"news", "history", "joking", "fiction"},
+        keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
+                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom"}),
+    ),
+    PatternRule(
+        "glorification_attack_rule", (TE,),
+        r"\b(?P<v>(?:the )?(?:brothers|soldiers|lions|men|heroes) who (?:carried out|did|executed|struck|attacked|martyred themselves))"
+        rf"(?: [\w']+){{0,6}}? (?:are|were|is|was) (?:\w+ )?(?:{_PRAISE})\b"
+        r"|\b(?:hail|praise|glory to|honou?r) (?:the |our )?saints\b|\bsaint (?:tarrant|breivik|roof|mcveigh|gendron)\b"
+        r"|\bthe saints (?:showed|have shown|lit|led)\b|\bread siege\b"
+        rf"|\b(?:download|share|spread|read|get) (?:the )?(?:new |latest )?(?:issue of |copy of )?{_PROPAGANDA}\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        keywords=frozenset({"brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
+                            "saint", "saints", "siege", "download", "share", "spread", "read", "get"}),
     ),
     PatternRule(
         "slogan_extremist_rule", (TE,),
-        r"\b(?P<v>baqiyah?|remaining and expanding|remains and expands)\b|\bday of the rope\b",
-        0.8, _REPORTED, keywords=frozenset({'baqiya', 'baqiyah', 'remaining', 'remains', 'rope'}),
+        r"\b(?P<v>baqiyah?|remaining and expanding|remains and expands|the state (?:is not|was not|has not been|isn't) defeated)\b"
+        r"|\bday of the rope\b|\brahowa\b|\bracial holy war\b|\bready for the race war\b|\bthe race war (?:is coming|now|begins)\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        keywords=frozenset({"baqiya", "baqiyah", "remaining", "remains", "defeated", "rope", "rahowa", "racial", "race"}),
     ),
 ))

@@ -260,8 +260,14 @@ def cmd_eval(args, settings: Settings) -> int:
     tagger = Tagger(policy, classifier=classifier)
     try:
         if args.file:
-            result = evaluate.evaluate_file(Path(args.file), tagger, fmt=args.format)
-            print(json.dumps(result.to_dict()) if args.json else evaluate.format_report(result))
+            examples = evaluate.read_examples(Path(args.file), args.format)
+            result = evaluate.evaluate(examples, tagger)
+            # a file in the functional suite's format (rules-dev.jsonl, ...) also gets its table
+            by_case = evaluate.evaluate_functional(examples, tagger) if any(e.category for e in examples) else None
+            if args.json:
+                print(json.dumps({**result.to_dict(), **({"functional": by_case.to_dict()} if by_case else {})}))
+            else:
+                print(evaluate.format_report(result) + (f"\n\n{evaluate.format_functional(by_case)}" if by_case else ""))
             return 0
         public_dir = Path(args.public)
         public = (evaluate.evaluate_public(public_sets.load(public_dir), tagger)

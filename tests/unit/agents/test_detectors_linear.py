@@ -40,6 +40,13 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "digit groups": lambda n: "1 " * (n // 2) + "street",
     "phone numbers": lambda n: "202-555-0110 " * (n // 13),
     "spaced letters": lambda n: "a." * (n // 2) + "ab",
+    "many offers, one sentence": lambda n: "percs molly fake ids dm $20 " * (n // 28),
+    "many recruitment calls": lambda n: "join isis, support hamas, fund the mujahideen " * (n // 46),
+    "many voting claims": lambda n: "democrats vote on wednesday, you can vote by text " * (n // 50),
+    "many exposure threats": lambda n: "I'll post your address. anyone know where he lives? " * (n // 52),
+    "many grooming asks": lambda n: "how old are you? send me a pic, our little secret. " * (n // 51),
+    "id words without numbers": lambda n: "passport license plate apartment " * (n // 33) + "1",
+    "long gaps of words": lambda n: "isis " + "word " * (n // 5) + "are heroes",
 }
 
 

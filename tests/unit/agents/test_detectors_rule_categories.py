@@ -1,0 +1,112 @@
+"""The rule-only categories (no public data): the structure each rule needs, and the look-alikes
+it must leave alone. Cases written from the policy texts (an offer, not a mention; a call to
+join or fund, not news; a private person's details aimed at them, not a business number; a
+wrong way to vote, not procedure information; a sexualised minor or grooming, not child-safety
+education), apart from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.detectors import RULE_POLICIES, TextDetectors
+
+
+@pytest.fixture(scope="module")
+def detectors() -> TextDetectors:
+    return TextDetectors()
+
+
+def standing(detectors: TextDetectors, text: str) -> set[str]:
+    return {h.policy for h in detectors.detect(text) if not h.suppressed}
+
+
+IG, TE, EL, PI, CS = "illegal_goods", "terrorism", "election_integrity", "private_info", "child_sexual_exploitation"
+
+CASES = [
+    # illegal goods: goods + transaction cue (price, channel, delivery, a request to buy)
+    ("percs and xans in stock, 10 a pop, pull up", {IG}),
+    ("who got molly near campus? paying cash", {IG}),
+    ("Got snow ❄️ grams only, hmu", {IG}),
+    ("scannable fake driver's licenses, dm for prices", {IG}),
+    ("glock switches shipped discreet, btc", {IG}),
+    ("selling pistols, no background check, cash", {IG}),
+    ("The DEA seized fentanyl pills worth $2m, officials said", set()),  # news
+    ("my doctor switched my adderall to a lower dose", set()),  # medical, no sale
+    ("selling my old snowboard, $80, dm", set()),  # lawful sale
+    ("scammers selling fake passports on here, don't send them money", set()),  # warning
+    ("selling candles, $12 each, ships Monday", set()),
+    # terrorism: support, recruitment, funding, glorification of an extremist object
+    ("we stand with the mujahideen of Islamic State, victory is near", {TE}),
+    ("brothers, pledge bayah to the khilafah and join the ranks of the Islamic State", {TE}),
+    ("Hezbollah is recruiting, message me if you're ready", {TE}),
+    ("donate to al-Shabaab, btc wallet in bio", {TE}),
+    ("bin laden was a hero", {TE}),
+    ("officials said ISIS claimed the attack", set()),  # news
+    ("in 2014 the Islamic State declared a caliphate in Mosul, historians note", set()),  # history
+    ("ISIS fighters are not heroes, they are murderers", set()),  # negation / condemnation
+    ("my jihad against the gym continues", set()),
+    ("join the fight against hunger this weekend", set()),
+    # election integrity: wrong day / method / eligibility / voiding / intimidation / double voting
+    ("Republicans vote on Thursday this year, pass it on", {EL}),
+    ("no lines! just text your vote for president to 73737", {EL}),
+    ("you can't vote if you have a misdemeanor on your record", {EL}),
+    ("ballots marked with a black pen won't be counted", {EL}),
+    ("deputies will be arresting people with warrants at the polling stations", {EL}),
+    ("vote twice, nobody will know", {EL}),
+    ("Polls are open 7am to 8pm on Tuesday, bring ID if your state asks for it", set()),
+    ("The House votes Thursday on the farm bill", set()),
+    ("text VOTE to 55555 to save your favourite singer", set()),
+    ("you can't vote if you're not registered, so register by Friday", set()),  # a true condition
+    ("Myth: you can vote by text. You can't", set()),  # correction
+    # private information: items aimed at a person, threats to expose, requests for details
+    ("his home address is 48 Quarry Road, you know what to do", {PI}),
+    ("her cell: (212) 555-0187, spam her", {PI}),
+    ("I'll post your address and your boss's number", {PI}),
+    ("anyone got her home address? she needs a visit", {PI}),
+    ("$50 to whoever finds his real name", {PI}),
+    ("Visit our shop at 48 Quarry Road, open daily", set()),  # business
+    ("Call Senator Lee's district office at (212) 555-0187 about the bill", set()),  # public office
+    ("my new number is (212) 555-0110, text me", set()),  # own contact
+    ("I would never post your address, relax", set()),  # negation
+    # child sexual exploitation text: sexualised minors, trade, grooming, promotion
+    ("selling underage pics, telegram", {CS}),
+    ("she's 13 and so sexy", {CS}),
+    ("you're 12? send me a selfie and don't tell your mom", {CS}),
+    ("children can consent, the law is wrong", {CS}),
+    ("The court sentenced him for trading abuse images of children", set()),  # news
+    ("talk to your kids about online grooming and the warning signs", set()),  # protective
+    ("my 13 year old wants a phone for her birthday", set()),
+    ("swapping baby clothes, sizes 0-3 months, dm", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule_category_policies(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    got = standing(detectors, text) & {IG, TE, EL, PI, CS}
+    assert got == expected, text
+
+
+def test_new_rules_cite_rule_ids_that_evidence_their_category(detectors: TextDetectors) -> None:
+    hits = [h for h in detectors.detect("selling underage pics, telegram. percs 10 a pop, dm") if not h.suppressed]
+    assert {(h.rule, h.policy) for h in hits} == {("trade_minor_material_rule", CS), ("sale_drugs_rule", IG)}
+    assert all(RULE_POLICIES[h.rule] == (h.policy,) for h in hits)
+
+
+def test_cleared_hit_says_why(detectors: TextDetectors) -> None:
+    (hit,) = [h for h in detectors.detect("FALSE: you can vote by text. Ignore it") if h.policy == EL]
+    assert hit.suppressed.startswith(("correction", "negation"))
+
+
+def test_private_info_evidence_masks_the_number(detectors: TextDetectors) -> None:
+    text = "her cell: (212) 555-0187, spam her"
+    (hit,) = [h for h in detectors.detect(text) if h.policy == PI]
+    assert hit.rule == "exposure_personal_rule" and "555-0187" not in hit.excerpt and hit.excerpt.startswith("phone ")
+
+
+def test_every_rule_names_only_known_context_checks() -> None:
+    from agents.detectors import RULES
+    from agents.detectors.context import CHECKS
+
+    unknown = {(r.name, c) for r in RULES for c in r.contexts if c not in CHECKS}
+    assert unknown == set()  # an unknown name would silently clear nothing
