@@ -129,28 +129,47 @@ class Liveness:
 ADMIN_REQUEST_TIMEOUT = 300.0
 
 
-def probe_group(admin, group: str, client: str, timeout: float = 10.0) -> GroupSample | None:
-    """Ask the broker about `client`'s membership of `group`, its committed and end offsets."""
+def probe_group(admin, group: str, client: str, timeout: float = 10.0,
+                pending: list | None = None) -> GroupSample | None:
+    """Ask the broker about `client`'s membership of `group`, its committed and end offsets.
+
+    `pending` keeps the requests not answered within `timeout`: while one of them still is, no
+    new one is sent. Piled up (one set every interval, each waiting ADMIN_REQUEST_TIMEOUT), they
+    kept librdkafka reconnecting to a broker killed -9 thousands of times a second, a core's worth
+    of CPU (the cluster chaos, leader_kill9)."""
     from concurrent.futures import TimeoutError as Pending
 
     from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
     from confluent_kafka.admin import OffsetSpec
 
+    waiting = pending if pending is not None else []
+    waiting[:] = [f for f in waiting if not f.done()]
+    if waiting:
+        log.warning("group_probe_failed", group=group, error="the previous probe is still unanswered")
+        return None
     wait = ADMIN_REQUEST_TIMEOUT
+
+    def answer(*futures):
+        waiting[:] = futures
+        results = [f.result(timeout) for f in futures]
+        waiting.clear()
+        return results
+
     try:
-        described = admin.describe_consumer_groups([group], request_timeout=wait)[group].result(timeout)
+        described, = answer(admin.describe_consumer_groups([group], request_timeout=wait)[group])
         member = next((m for m in described.members if m.client_id == client), None)
         assigned = frozenset((tp.topic, tp.partition) for tp in (member.assignment.topic_partitions if member else ()))
         if not assigned:
             return GroupSample(member is not None, assigned, {}, {})
         tps = [TopicPartition(t, p) for t, p in sorted(assigned)]
         request = [ConsumerGroupTopicPartitions(group, tps)]
-        got = admin.list_consumer_group_offsets(request, request_timeout=wait)[group].result(timeout)
+        got, = answer(admin.list_consumer_group_offsets(request, request_timeout=wait)[group])
         committed = {(tp.topic, tp.partition): tp.offset for tp in got.topic_partitions}
         futures = admin.list_offsets({tp: OffsetSpec.latest() for tp in tps}, request_timeout=wait)
-        ends = {(tp.topic, tp.partition): f.result(timeout).offset for tp, f in futures.items()}
+        ends = {(tp.topic, tp.partition): r.offset for tp, r in zip(futures, answer(*futures.values()))}
         return GroupSample(member is not None, assigned, committed, ends)
     except KafkaException as exc:
+        waiting.clear()  # answered, with an error
         log.warning("group_probe_failed", group=group, error=str(exc.args[0])[:200])
         return None
     except Pending:
@@ -175,8 +194,9 @@ class Watchdog(threading.Thread):
 
         lv = self.liveness
         admin = AdminClient({**self.kafka_config, "client.id": f"{lv.client_id}-probe", "log_level": 3})
+        pending: list = []
         while not self.stopping.wait(self.interval):
-            lv.observe(probe_group(admin, lv.group, lv.client_id, timeout=max(self.interval, 5.0)))
+            lv.observe(probe_group(admin, lv.group, lv.client_id, timeout=max(self.interval, 5.0), pending=pending))
             self.on_sample(lv)
             reason = lv.stuck()
             if reason is None:

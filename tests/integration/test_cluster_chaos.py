@@ -8,9 +8,10 @@
 The scenarios live in ops/chaos.py (`python -m ops.chaos --cluster` runs them larger). This
 module starts its own cluster and Redis Cluster (they are killed and restarted), on ports
 after the session's: MODSTREAM_TEST_KAFKA_CLUSTER_PORT (six ports from it) and
-MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). Sizes keep it to about five minutes on a
-2-core machine (longer when it is busy: a broker restart waits for its turn at the CPU);
-it prints the table the README shows.
+MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). `make test` runs the Redis master kill -9 (about
+80 s with the cluster's start, on the shared 2-core machine); the two scenarios that restart JVM
+brokers run with MODSTREAM_CLUSTER_CHAOS=1 (see their skip reasons). The module prints the table
+the README shows.
 """
 
 from __future__ import annotations
@@ -22,13 +23,7 @@ import pytest
 
 from ops import chaos
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
-                       reason="not in the default run yet: the leader kill -9 scenario failed the CI rehearsal and the "
-                              "module has not passed end to end under pytest (issue 19, open). Run it with "
-                              "MODSTREAM_CLUSTER_CHAOS=1, or `python -m ops.chaos --cluster`"),
-]
+pytestmark = pytest.mark.integration
 
 KAFKA_PORT = int(os.environ.get("MODSTREAM_TEST_KAFKA_PORT", "19192"))
 REDIS_PORT = int(os.environ.get("MODSTREAM_TEST_REDIS_PORT", "16479"))
@@ -41,6 +36,10 @@ RATE = float(os.environ.get("MODSTREAM_CLUSTER_CHAOS_RATE", "100"))  # posts/s, 
 CHAOS_SERVICES = functools.partial(chaos.cluster_env, kafka_port=CLUSTER_KAFKA_PORT, redis_port=CLUSTER_REDIS_PORT)
 
 
+@pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
+                    reason="not in the default run: it restarts a JVM broker, which on this shared 2-core machine took "
+                           "from 30 s to over 240 s (machine-wide stalls of up to 45 s were measured during the runs); "
+                           "it has not yet passed reliably. Run it with MODSTREAM_CLUSTER_CHAOS=1")
 def test_kill9_of_the_busiest_partitions_leader_loses_nothing(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.leader_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["decided_while_leader_dead"]
@@ -53,6 +52,9 @@ def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(chaos_en
     assert result.recovery_s < 60
 
 
+@pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
+                    reason="not in the default run: three broker restarts in a row take two to three minutes on a quiet "
+                           "2-core machine, over the cluster test's share of CI. Run it with MODSTREAM_CLUSTER_CHAOS=1")
 def test_rolling_restart_of_all_three_brokers_under_load(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.rolling_restart(chaos_env, RATE), fault_figures=True)
     assert result.checks["worker_survived"]

@@ -114,3 +114,34 @@ def test_after_a_broker_outage_the_consumer_gets_the_whole_watchdog_time_again()
     clock.now += 61
     lv.observe(sample(100, 1000))
     assert lv.stuck() is not None
+
+
+class _Admin:
+    """describe_consumer_groups only: unanswered until `answering` (then at once, a group without members)."""
+
+    def __init__(self) -> None:
+        self.sent, self.answering = [], False
+
+    def describe_consumer_groups(self, groups, request_timeout):
+        from concurrent.futures import Future
+        from types import SimpleNamespace
+
+        self.sent.append(Future())
+        if self.answering:
+            self.sent[-1].set_result(SimpleNamespace(members=[]))
+        return {groups[0]: self.sent[-1]}
+
+
+def test_an_unanswered_probe_is_not_sent_again_until_it_is_answered():
+    from types import SimpleNamespace
+
+    from streams.liveness import probe_group
+
+    admin, pending = _Admin(), []
+    assert probe_group(admin, "g", "c", timeout=0.01, pending=pending) is None  # no answer in time
+    assert probe_group(admin, "g", "c", timeout=0.01, pending=pending) is None
+    assert len(admin.sent) == 1 and pending == admin.sent  # the second probe waited for the first
+    admin.sent[0].set_result(SimpleNamespace(members=[]))  # answered late: the next probe asks again
+    admin.answering = True
+    assert probe_group(admin, "g", "c", timeout=1, pending=pending) == GroupSample(False, frozenset(), {}, {})
+    assert len(admin.sent) == 2 and pending == []
