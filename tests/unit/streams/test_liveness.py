@@ -135,7 +135,7 @@ class _Admin:
 def test_an_unanswered_probe_is_not_sent_again_until_it_is_answered():
     from types import SimpleNamespace
 
-    from streams.liveness import probe_group
+    from streams.infra.liveness import probe_group
 
     admin, pending = _Admin(), []
     assert probe_group(admin, "g", "c", timeout=0.01, pending=pending) is None  # no answer in time

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import redis.exceptions as rex
 
-from streams.retry import unavailable, with_retry
+from streams.infra.retry import unavailable, with_retry
 
 
 def _raised_from(exc: BaseException, cause: BaseException) -> BaseException:
