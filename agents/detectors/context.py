@@ -127,7 +127,8 @@ _PROTECTIVE = compile_skeleton(
 )
 _WARNING = compile_skeleton(
     r"\b(?:(?<!no )(?<!not a )scams?|scammers?|scammed|beware|warning|watch out|be careful|stay away|"
-    r"don't (?:buy|send|fall|trust|pay)|do not (?:buy|send|fall|trust|pay)|stop (?:buying|selling)|check your|avoid|"
+    r"don't (?:buy|send|fall|trust|pay|do it)|do not (?:buy|send|fall|trust|pay|do it)|never buy|stop (?:buying|selling)|"
+    r"check your|avoid|keeps? (?:thieves|dealers|scammers)|"
     r"should be (?:banned|reported|arrested|removed|shut down|jailed)|report (?:them|these|those|it|the accounts?))\b"
 )
 _FICTION = compile_skeleton(

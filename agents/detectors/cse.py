@@ -95,6 +95,14 @@ RULES = RuleSet("rules.cse", 2, (
         keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent"}),
     ),
     PatternRule(
+        "solicit_minor_rule", (CS,),
+        r"\b(?P<v>looking for|seeking|searching for|want|wanna|need|any)(?: [\w']+)?? (?:underage|preteens?|pre-teens?|minors?|jailbait|"
+        rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|{_AGE} ?(?:yo|y/o|year olds?)|young (?:teens?|girls?|boys?))\b",
+        0.85, _CLEARED, requires=(r"\b(?:chat|chats|chatting|meet up|meet privately|private|privately|discreet|alone|fun|sext\w*|"
+                                  r"video call|snap|kik|telegram|no parents)\b",), reach=1,
+        keywords=frozenset({"looking", "seeking", "searching", "want", "wanna", "need", "any"}),
+    ),
+    PatternRule(
         "promotion_child_abuse_rule", (CS,),
         r"\b(?:kids|children|minors|a child|a minor)(?: [\w']+)?? (?:can|could|are able to|are capable of|is capable of|should be allowed to)"
         r" (?P<v>consent(?:ing)?)\b"

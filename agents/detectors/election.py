@@ -24,7 +24,7 @@ _PARTY = alt("democrats", "democrat", "dems", "republicans", "republican", "gop"
              "tories", "tory voters", "independents", "black voters", "latino voters", "hispanic voters",
              "asian voters", "young voters", "students", "women", "immigrants", "seniors", "veterans", "voters",
              "lefties", "right wingers", "libs", "patriots")
-_WEEKDAY = r"(?:wednesday|thursday|friday|saturday|sunday|monday)"
+_WEEKDAY = r"(?:wednesday|thursday|friday|saturday|sunday|monday|wed|thu|thur|thurs|fri|sat|sun|mon)"
 _WRONG_DAY = (rf"(?:{_WEEKDAY}|the (?:next|following) day|next week|next month|nov(?:ember)? (?:[6-9]|[6-9]th|[12][0-9]|[12][0-9]th)"
               r"|the (?:[6-9]|[12][0-9])(?:th)?)")
 #: Civic-election context: what separates "vote by text" from a TV contest.
@@ -58,15 +58,15 @@ RULES = RuleSet("rules.election", 2, (
         rf"|\b(?:you|u) (?:can|may|could) (?:now |also |just )?(?P<w>vote) (?:online|from home)\b"
         r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
         r"|\btext (?:[\w']+ ){0,4}to \d{4,6}\b"
-        r"|\b(?:vote|voting) (?:online|by text|by phone|by email) (?:is|are) (?:now )?(?:allowed|open|available|accepted|possible)\b"
         r"|\bvote online at\b|\bno need to go to the polls\b",
         0.85, _CLEARED, requires=(_CIVIC,), reach=1, keywords=frozenset({"vote", "voting", "votes", "ballot", "text", "polls"}),
     ),
     PatternRule(  # a claim that voting by text/phone/e-mail exists needs no civic word: contests say "text X to N"
         "method_claim_vote_rule", (EL,),
         r"\b(?:you|u|voters|everyone|people) (?:can|may|could|are allowed to) (?:now |also |just |even )?(?P<v>vote) "
-        r"(?:by|via|over|through) (?:text|texting|sms|phone|the phone|email|e-mail|dm|twitter|tweet)\b",
-        0.85, _CLEARED, requires=(r"\b(?:vote)\b",),
+        r"(?:by|via|over|through) (?:text|texting|sms|phone|the phone|email|e-mail|dm|twitter|tweet)\b"
+        r"|\b(?:vote|voting) (?:online|by text|by phone|by email|by e-mail) (?:is|are) (?:now )?(?P<w>allowed|accepted|legal|valid)\b",
+        0.85, _CLEARED, requires=(r"\b(?:vote|voting)\b",),
     ),
     PatternRule(
         "date_vote_rule", (EL,),
@@ -80,7 +80,8 @@ RULES = RuleSet("rules.election", 2, (
         r"(?:has been|is|was|will be|got|have been|had been|'s been|is being) (?:officially )?(?P<x>moved|postponed|rescheduled|"
         r"delayed|cancelled|canceled|extended|pushed back|called off)\b"
         r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
-        rf" (?:to|until|till) {_WRONG_DAY}\b",
+        rf" (?:to|until|till) {_WRONG_DAY}\b"
+        rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b",
         0.85, _CLEARED | {"legislative"}, requires=(r"\b(?:vote|votes|voting|election|cast|polls|polling)\b",),
     ),
     PatternRule(
@@ -111,7 +112,10 @@ RULES = RuleSet("rules.election", 2, (
         r"(?: [\w']+){0,3}? (?:(?P<v>won't|will not|wont|don't|do not|doesn't|does not) (?:be )?(?:count|counted|valid|accepted)"
         r"|(?P<u>will be|are|get|gets) (?:thrown out|rejected|discarded|void|voided|invalid|invalidated))\b"
         r"|\buse (?:a )?pencil only\b|\buse (?:only )?(?:a )?pencil\b(?: [\w']+){0,3}? (?:ballot|vote)"
-        r"|\b(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up)"
+        r"|\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:are|will be|get|gets) (?:all )?(?P<t>thrown out|rejected|discarded|voided|not counted)"
+        r"(?! (?:if|when|unless) (?:they |it )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack))\b"
+        r"|\b(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up|"
+        r"filling (?:it|them|your ballot|in your ballot) (?:in|out))"
         r"(?: [\w',]+){0,12}? (?:already|decided|called|certified|won't count|won't be counted|cancelled|canceled|over|rigged|can't vote)\b"
         r"|\bpolling (?:places?|stations?|locations?|sites?)(?: [\w']+){0,4}? (?:are|is|have been|has been|has|have|were|was) "
         r"(?:\w+ )?(?P<w>closed|moved|changed|relocated|cancelled|canceled)\b",

@@ -44,14 +44,14 @@ _DRUG_WORDS = (
 )
 _DRUGS = alt(*_DRUG_WORDS)
 #: Everyday words that name drugs only in trade talk.
-_SLANG_WORDS = ("coke", "snow", "blow", "white", "crystal", "ice", "glass", "blues", "tabs", "caps", "candy", "bars",
+_SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "crystal", "ice", "glass", "blues", "tabs", "caps", "candy", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
                 "rolls", "dope", "tina", "addies")
 _SLANG = alt(*_SLANG_WORDS)
 #: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
 _DRUG_TRADE = (
     r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"
-    r"uncut|re-?up|a pop|real m(?:30|eo)s?)\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
+    r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need)\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
 )
 _WEAPON_WORDS = ("ghost guns?", "ghost gun kits?", "auto sears?", "glock switch(?:es)?", "switches for glocks",
                  "full auto conversions?(?: kits?)?", "conversion kits?", "bump stocks?", "80% lowers?",
@@ -71,10 +71,12 @@ _DOC = alt(*_DOC_WORDS)
 _FORGED = r"(?:fake|counterfeit|forged|novelty|replica|real[- ]looking|scannable|false|bogus|cloned)"
 #: A document offered as passing for real ("that scan", "look 100% real", "any country").
 _PASSING = r"(?:that scan|scannable|scan(?:s)? (?:fine|perfectly)|real[- ]looking|looks? (?:100% )?(?:real|legit)|any (?:state|country)|registered in the database)"
-_MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|\\$?\\d+s?|\\$?\\d+ bills)", "fullz", "cvv", "cvvs",
+_MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|euros?|dollars|pounds|twenties|fifties|hundreds|\\$?\\d+s?|\\$?\\d+ bills)", "fullz", "cvv", "cvvs",
              "cc dumps", "dumps with pin", "bank logs?", "cloned cards?", "cards? with (?:a |high )?balance",
              "carding", "cash ?outs?", "stolen (?:\\w+ ){0,3}(?:cards?|accounts?|logins?|identities|data)",
-             "hacked (?:\\w+ ){0,3}(?:accounts?|logins?)", "cracked (?:\\w+ ){0,3}(?:accounts?|logins?)",
+             "hacked (?:\\w+ ){0,3}(?:accounts?|logins?)",
+             "stolen (?:\\w+ ){0,2}(?:phones?|iphones?|laptops?|electronics|goods|bikes?|cars?|merch(?:andise)?|"
+             "catalytic converters?|jewelry|jewellery|tools|gift cards?)", "cracked (?:\\w+ ){0,3}(?:accounts?|logins?)",
              "prop money")
 _WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carvings?|tusks?|pieces|figurines?|statues?|jewelry|bangles|chopsticks)", "rhino horns?", "tiger (?:bones?|skins?|parts|teeth|claws|pelts?)", "pangolin(?: scales)?",
                 "bear bile", "shark fins?", "elephant tusks?", "turtle shells?")

@@ -58,7 +58,7 @@ _PHONE_PAD = 16  #: context either side of a run: the matcher checks the charact
 ITEMS_PER_KIND = HITS_PER_RULE  #: a few pointers are evidence enough
 _POINTER = compile_skeleton(
     r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick|teacher|nurse|cop)'?s?|@\w+'?s?|[a-z]+'s)"
-    r"(?: [\w']+){0,2}? (?:address|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace|"
+    r"(?: [\w']+){0,2}? (?:address|@dres|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace|"
     r"plate|license|licence|passport|info|details)\b"
     r"|\b(?:lives|live|living|stays) (?:at|on)\b|\bhere'?s where (?:he|she|they) (?:lives?|works?|sleeps?|stays?)\b"
     r"|\b(?:call|text|email|e-mail|spam|flood|message|visit|ring) (?:this|that|him|her|them|his|her)\b"
@@ -127,7 +127,8 @@ RULES = RuleSet("rules.pii", 2, (
         r"|the (?:home )?(?:address|number|real name|identity|location) of)\b"
         r"|(?:\$\d+|\b\d+ (?:dollars|bucks)|\ba reward|\breward|\bbounty)(?: [\w']+){0,3}? (?:to|for) (?:whoever|anyone|the first "
         r"(?:person|one)|someone|anybody)(?: [\w']+){0,2}? (?P<w>finds|gets|posts|has|sends|drops|tracks down|digs up|can find)\b"
-        rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out) (?:his|her|their|this \w+'?s|that \w+'?s) (?:home )?"
+        rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out|post|drop|leak|spread|publish) "
+        r"(?:his|her|their|this \w+'?s|that \w+'?s) (?:home )?"
         r"(?:address|number|phone|location|real name|workplace|family|kids|school|info)\b"
         rf"|{_IMPERATIVE}(?P<y>dox|doxx) {_TARGET}\b",
         0.8, _CLEARED,

@@ -32,10 +32,11 @@ _ORG = alt(*_ORG_WORDS)
 _FIGURE = alt("bin laden", "osama bin laden", "osama", "al-baghdadi", "al baghdadi", "baghdadi", "zarqawi", "al-zarqawi",
               "awlaki", "al-awlaki", "zawahiri", "al-zawahiri", "tarrant", "brenton tarrant", "breivik", "dylann roof",
               "mcveigh", "timothy mcveigh", "the unabomber", "anders breivik", "payton gendron", "patrick crusius",
-              "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers")
+              "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers",
+              "the (?:christchurch|el paso|buffalo|pittsburgh|charleston|utoya|halle|poway) (?:shooter|gunman|attacker|killer|terrorist)")
 _ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
                                              "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate"}
-_FIGURE_KEYWORDS = frozenset({"laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
+_FIGURE_KEYWORDS = frozenset({"christchurch", "paso", "buffalo", "pittsburgh", "charleston", "utoya", "halle", "poway", "laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
                               "mcveigh", "unabomber", "gendron", "crusius", "hijackers", "bomber", "bombers",
                               "attackers"})
 #: Praise said of an organisation, leader or attacker.
@@ -51,7 +52,8 @@ _SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support",
                "all hail", "praise be to", "respect to", "shout out to", "pray for the victory of", "support")
 #: An imperative or a first-person commitment, so "people join ISIS because ..." is not a call.
 _CALL = (r"(?:(?:^|(?<=\n))|(?<=[,:;!.-] )|\b(?:and|come|go|must|should|let's|lets|please|now|i will|we will|i'll|"
-         r"we'll|i want to|want to|wanna|time to|so|brothers|sisters|you|everyone|muslims) )")
+         r"we'll|i want to|want to|wanna|time to|so|brothers|sisters|you|everyone|muslims|who wants to|anyone want to|"
+         r"ready to|you can) )")
 _JOIN = alt("join", "sign up for", "enlist in", "enlist with", "fight for", "fight with", "fight alongside", "serve",
             "become a soldier of", "become soldiers of", "become a member of", "become a fighter for", "join the ranks of")
 _PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our allegiance to", "pledge bay'?ah to",
@@ -98,7 +100,8 @@ RULES = RuleSet("rules.terrorism", 2, (
     PatternRule(
         "funding_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_FUND}) {_NOT_VICTIMS}(?:the )?(?:{_GAP} ){{0,3}}?(?:{_ORG}|mujahideen|mujahidin|mujahid|{_MOVEMENT})\b"
-        r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|brothers (?:fighting|on|in))",
+        r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|brothers (?:fighting|on|in))"
+        rf"|\b(?:{_MOVEMENT}|{_ORG})(?: [\w']+){{0,2}}? (?:need|needs) (?:your |our )?(?:donations?|money|funds|zakat|supplies|weapons)\b",
         0.85, SPEECH | {"news", "history", "fiction"},
         keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds"},
     ),
@@ -108,12 +111,13 @@ RULES = RuleSet("rules.terrorism", 2, (
         rf"|\bjihad (?:against|on) (?:the )?{_ENEMY}\b"
         rf"|\b(?:fight|kill|attack|strike|slaughter|terrori[sz]e|wage war on|wage war against) (?:on |against )?(?:the |all |those )?(?:[\w']+ )?{_ENEMY}\b"
         r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
-        r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b"
+        r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b|\blone (?:lions?|mujahid\w*)\b"
+        r"|\b(?:rise up|strike|attack|hit them)(?: [\w',]+){0,3}? lone wol(?:f|ves)\b"
         r"|\b(?:blessed|glorious|heroic) (?:martyrdom )?(?:operations?|attacks?|raids?|strikes?|bombings?)\b"
         r"|\bmartyrdom operations?\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
-                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom"}),
+                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone"}),
     ),
     PatternRule(
         "glorification_attack_rule", (TE,),
@@ -121,10 +125,11 @@ RULES = RuleSet("rules.terrorism", 2, (
         rf"(?: [\w']+){{0,6}}? (?:are|were|is|was) (?:\w+ )?(?:{_PRAISE})\b"
         r"|\b(?:hail|praise|glory to|honou?r) (?:the |our )?saints\b|\bsaint (?:tarrant|breivik|roof|mcveigh|gendron)\b"
         r"|\bthe saints (?:showed|have shown|lit|led)\b|\bread siege\b"
-        rf"|\b(?:download|share|spread|read|get) (?:the )?(?:new |latest )?(?:issue of |copy of )?{_PROPAGANDA}\b",
+        rf"|\b(?:download|share|spread|read|get) (?:the )?(?:new |latest )?(?:issue of |copy of )?{_PROPAGANDA}\b"
+        r"|\b(?:read|share|spread|download) (?:his|their) manifesto\b",
         0.8, SPEECH | {"news", "history", "fiction"},
         keywords=frozenset({"brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
-                            "saint", "saints", "siege", "download", "share", "spread", "read", "get"}),
+                            "saint", "saints", "siege", "download", "manifesto", "share", "spread", "read", "get"}),
     ),
     PatternRule(
         "slogan_extremist_rule", (TE,),
