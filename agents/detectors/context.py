@@ -96,7 +96,7 @@ _RECOVERY = compile_skeleton(
     r"helpline|988|crisis line|samaritans|get help|reach out|support group)\b"
 )
 _CORRECTION = compile_skeleton(
-    r"\b(?:false|fake|not true|untrue|myth|misinformation|disinformation|hoax|debunked|scam|fact check|"
+    r"\b(?:false|fake|not true|untrue|myth|misinformation|disinformation|hoax|debunked|scam|fact check|a lie|lies|lying|"
     r"ignore anyone|don't fall for|do not fall for|rumou?r)\b"
 )
 _LEGISLATIVE = compile_skeleton(

@@ -68,7 +68,7 @@ RULES = RuleSet("rules.cse", 2, (
     ),
     PatternRule(
         "sexualised_minor_rule", (CS,),
-        rf"{_MINOR}(?: [\w'/]+){{0,5}}? (?P<v>{_SEXUAL}|{_HOT})\b|\b{_SEXUAL}(?: [\w'/]+){{0,5}}? {_MINOR}"
+        rf"{_MINOR}(?:'s)?(?: [\w'/]+){{0,5}}? (?P<v>{_SEXUAL}|{_HOT})\b|\b{_SEXUAL}(?: [\w'/]+){{0,5}}? {_MINOR}"
         rf"|{_CHILD}(?: [\w'/]+){{0,4}}? (?P<w>{_SEXUAL})\b|\b{_SEXUAL}(?: [\w'/]+){{0,3}}? (?:of |with )?{_CHILD}",
         0.85, _CLEARED, requires=(_MINOR + "|" + _CHILD,), keywords=_SEXUAL_KEYWORDS,
     ),
@@ -81,11 +81,11 @@ RULES = RuleSet("rules.cse", 2, (
     ),
     PatternRule(
         "trade_child_images_rule", (CS,),
-        r"\b(?P<v>take|send|get|share|sharing|trade|trading|swap)(?: [\w']+){0,2}? (?:pics|photos|videos|vids|pictures|a folder) of "
-        r"(?:her|him|them|the kids?|(?:my|their|your|his|her) (?:step)?(?:daughter|son|kids|children|niece|nephew))\b"
+        r"\b(?P<v>pics|photos|videos|vids|pictures|a folder|selfies) of "
+        r"(?:her|him|them|the kids?|(?:my|their|your|his|her) (?:little )?(?:step)?(?:daughters?|sons?|kids|children|nieces?|nephews?|sisters?|brothers?))\b"
         r"|\b(?P<w>kid|child|children's|kids') (?:pics|photos|videos|vids)\b",
         0.8, _CLEARED, requires=(_EXCHANGE,), reach=1,
-        keywords=frozenset({"take", "send", "get", "share", "sharing", "trade", "trading", "swap", "kid", "kids", "child",
+        keywords=frozenset({"pics", "photos", "videos", "vids", "pictures", "folder", "selfies", "kid", "kids", "child",
                             "children"}),
     ),
     PatternRule(

@@ -58,7 +58,8 @@ RULES = RuleSet("rules.election", 2, (
         rf"|\b(?:you|u) (?:can|may|could) (?:now |also |just )?(?P<w>vote) (?:online|from home)\b"
         r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
         r"|\btext (?:[\w']+ ){0,4}to \d{4,6}\b"
-        r"|\bvote online at\b|\bno need to go to the polls\b",
+        r"|\bvote online at\b|\bno need to go to the polls\b"
+        r"|\b(?:the )?(?:ballot box|voting|the vote|ballots?) (?:is|are) (?:now )?(?:online|on (?:twitter|instagram|facebook))\b",
         0.85, _CLEARED, requires=(_CIVIC,), reach=1, keywords=frozenset({"vote", "voting", "votes", "ballot", "text", "polls"}),
     ),
     PatternRule(  # a claim that voting by text/phone/e-mail exists needs no civic word: contests say "text X to N"
@@ -90,6 +91,8 @@ RULES = RuleSet("rules.election", 2, (
         r"check (?:immigration|papers|status|warrants)|warrants?|unpaid (?:parking )?tickets|ice (?:agents|officers|will be)|"
         r"armed (?:patriots|guards|volunteers|men)|(?:bring|with|carrying|armed with) (?:their |our |your )?(?:guns|rifles)|"
         r"we(?:'ll| will) be watching|better stay home|stay home if you know|"
+        r"asking for (?:papers|ids?|documents|status|citizenship|proof of citizenship)|national guard|troops|militias?|"
+        r"federal agents|border patrol|immigration (?:officers|agents)|"
         r"if you know what's good)\b",
         0.85, _CLEARED, requires=(_AT_POLLS,), reach=1,
         keywords=frozenset({'polls', 'poll', 'polling', 'voting', 'precinct', 'precincts', 'vote', 'election'}),
@@ -98,7 +101,8 @@ RULES = RuleSet("rules.election", 2, (
         "eligibility_false_claim_rule", (EL,),
         rf"\b(?:you|u|people|anyone|voters?|nobody)(?: [\w']+){{0,2}}? {_BARS} (?P<v>vote|register|cast a ballot)(?: [\w']+){{0,6}}? if\b{_NOT_TRUE}"
         rf"|\bif (?:you|u|your)(?: [\w',]+){{1,10}}? (?:you|u) (?:'re |are )?{_BARS} (?P<w>vote|register)\b"
-        rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,3}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
+        rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,5}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
+        rf"|\b(?P<x3>{_BARRED})(?: [\w']+){{0,5}}? can vote (?:this year|now|too|again|this time)\b"
         rf"|\b(?P<x2>{_BARRED}) can vote (?:in|for) (?:the )?(?:presidential|federal|general|national|this|president)"
         r"|\bvoting is (?:a crime|illegal|a felony) (?:for|if)\b|\b(?:voting|to vote) (?:is|will be) (?:a crime|illegal|a felony) for\b"
         r"|\bvoting is a crime and\b"

@@ -46,7 +46,7 @@ _DRUGS = alt(*_DRUG_WORDS)
 #: Everyday words that name drugs only in trade talk.
 _SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "crystal", "ice", "glass", "blues", "tabs", "caps", "candy", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
-                "rolls", "dope", "tina", "addies")
+                "rolls", "dope", "tina", "addies", "acid", "plug'?s back", "plug is back", "plug'?s open")
 _SLANG = alt(*_SLANG_WORDS)
 #: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
 _DRUG_TRADE = (

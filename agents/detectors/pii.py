@@ -98,7 +98,8 @@ RULES = RuleSet("rules.pii", 2, (
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
         r"we will|we'?re (?:going to|gonna)|next time i|watch me|i can|i could)(?: (?:just|gladly|happily|also|literally|soon))? "
-        r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|drop|spread|send out|put out|find and post|tweet|broadcast)"
+        r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|drop|spread|send out|put out|find and post|tweet|broadcast|"
+        r"send|give|dm|pass on)"
         rf"(?: [\w']+){{0,3}}? {_SUBJECT}(?: [\w']+){{0,2}}? {_DETAIL}\b"
         rf"|\b(?:i'?ll|i will|gonna|going to|about to|we'?ll|we will) (?P<w>dox|doxx|expose) (?:you|u|{_TARGET})\b"
         rf"|\b(?:i know|i found|we know|i've found|i have found|we found) (?:where (?:you|u) (?:live|work|sleep)|{_SUBJECT} (?:home )?address)"

@@ -53,7 +53,7 @@ _SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support",
 #: An imperative or a first-person commitment, so "people join ISIS because ..." is not a call.
 _CALL = (r"(?:(?:^|(?<=\n))|(?<=[,:;!.-] )|\b(?:and|come|go|must|should|let's|lets|please|now|i will|we will|i'll|"
          r"we'll|i want to|want to|wanna|time to|so|brothers|sisters|you|everyone|muslims|who wants to|anyone want to|"
-         r"ready to|you can) )")
+         r"ready to|you can|real men|true men|true muslims|real muslims|true believers) )")
 _JOIN = alt("join", "sign up for", "enlist in", "enlist with", "fight for", "fight with", "fight alongside", "serve",
             "become a soldier of", "become soldiers of", "become a member of", "become a fighter for", "join the ranks of")
 _PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our allegiance to", "pledge bay'?ah to",
@@ -80,7 +80,10 @@ RULES = RuleSet("rules.terrorism", 2, (
         rf"|\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
         rf"(?: (?:the|our|true|real|truly|so|such|all|just|a|an|the true|the real))*? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
-        rf"|\b(?:{_ORG}|{_FIGURE}) did nothing wrong\b",
+        rf"|\b(?:{_ORG}|{_FIGURE}) did nothing wrong\b"
+        rf"|\b{_ORG} (?:forever|4ever|for life|till i die|until i die)(?= ?(?:$|\n|[!.]|[^\w\s]))"
+        rf"|\b(?:{_MOVEMENT}|(?:caliphate|khilafah|dawlah|jihadi) (?:soldiers|fighters|brothers|lions|warriors))"
+        rf"(?: {_GAP}){{0,4}}? (?:are|is|were|was|=) (?:(?:the|our|true|real|truly|so|all|a|an) )*(?P<u>{_PRAISE})\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"}, keywords=_ORG_KEYWORDS | _FIGURE_KEYWORDS,
     ),
     PatternRule(
@@ -114,10 +117,11 @@ RULES = RuleSet("rules.terrorism", 2, (
         r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b|\blone (?:lions?|mujahid\w*)\b"
         r"|\b(?:rise up|strike|attack|hit them)(?: [\w',]+){0,3}? lone wol(?:f|ves)\b"
         r"|\b(?:blessed|glorious|heroic) (?:martyrdom )?(?:operations?|attacks?|raids?|strikes?|bombings?)\b"
-        r"|\bmartyrdom operations?\b",
+        r"|\bmartyrdom operations?\b"
+        r"|\bthe (?:battlefield|battlefields|frontlines?|jihad|khilafah|caliphate|ummah) (?:is|are) calling\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
-                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone"}),
+                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling"}),
     ),
     PatternRule(
         "glorification_attack_rule", (TE,),
@@ -126,10 +130,13 @@ RULES = RuleSet("rules.terrorism", 2, (
         r"|\b(?:hail|praise|glory to|honou?r) (?:the |our )?saints\b|\bsaint (?:tarrant|breivik|roof|mcveigh|gendron)\b"
         r"|\bthe saints (?:showed|have shown|lit|led)\b|\bread siege\b"
         rf"|\b(?:download|share|spread|read|get) (?:the )?(?:new |latest )?(?:issue of |copy of )?{_PROPAGANDA}\b"
-        r"|\b(?:read|share|spread|download) (?:his|their) manifesto\b",
+        r"|\b(?:read|share|spread|download) (?:his|their) manifesto\b"
+        r"|\b(?:their|his|the) (?:operation|attack|attacks|bombing|massacre|strike) (?:in|on|at) (?:the )?\w+(?: \w+)? (?:was|were|is) "
+        r"(?:the most |so |truly |a |such a )?(?:beautiful|glorious|blessed|justified|heroic|a blessing|a victory|perfect)\b",
         0.8, SPEECH | {"news", "history", "fiction"},
         keywords=frozenset({"brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
-                            "saint", "saints", "siege", "download", "manifesto", "share", "spread", "read", "get"}),
+                            "saint", "saints", "siege", "download", "manifesto", "operation", "attack", "attacks", "bombing",
+                            "massacre", "strike", "share", "spread", "read", "get"}),
     ),
     PatternRule(
         "slogan_extremist_rule", (TE,),
