@@ -61,6 +61,8 @@ R = TypeVar("R")
 
 BATCH = 1000  #: records per batch: a few Redis round trips, one flush and one commit each
 WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
+FLUSH_WAIT = 5.0  #: seconds per wait for the broker's acks: a longer wait is logged, never silent
+RESENDS = 3  #: times outputs whose delivery failed are produced again before the batch fails
 
 
 def group_id(settings: Settings) -> str:
@@ -179,7 +181,7 @@ class _Batch:
 
     def __init__(self, settings: Settings, rt: Runtime, wait: Callable[[Awaitable[T]], T]):
         self.s, self.rt, self.wait = settings, rt, wait
-        self.failed: list[KafkaError] = []
+        self.failed: list[tuple[KafkaError, Message]] = []  #: deliveries that failed, with what to re-send
         self.versions: dict[str, str] = {}  #: the audit's versions, fixed per batch
         self.raising: list[str] = []  #: report-raised escalations emitted this batch, flagged once delivered
         self.producer = Producer({
@@ -188,10 +190,10 @@ class _Batch:
             "message.max.bytes": MAX_MESSAGE_BYTES,
             "delivery.report.only.error": True, "on_delivery": self._delivered})
 
-    def _delivered(self, err: KafkaError | None, _msg: Message) -> None:
+    def _delivered(self, err: KafkaError | None, msg: Message) -> None:
         if err is not None:
             metrics.KAFKA_ERRORS.labels("produce").inc()
-            self.failed.append(err)
+            self.failed.append((err, msg))
 
     def emit(self, spec: TopicSpec, key: str, record: dict[str, Any]) -> None:
         self.send(spec, key, self.rt.codec.encode(spec.schema, record))
@@ -201,14 +203,18 @@ class _Batch:
         if len(value) > MAX_MESSAGE_BYTES:
             raise ProduceError(f"a {spec.name} output of {len(value):,} bytes is over the {MAX_MESSAGE_BYTES:,}-byte "
                                "record limit")
+        try:
+            self._produce(self.s.topic(spec), value, key.encode())
+        except KafkaException as exc:
+            raise ProduceError(f"the producer refused a {spec.name} output: {exc.args[0]}") from exc
+
+    def _produce(self, topic: str, value: bytes, key: bytes | None) -> None:
         while True:
             try:
-                self.producer.produce(self.s.topic(spec), value, key.encode())
+                self.producer.produce(topic, value, key)
                 return
             except BufferError:  # local queue full: let deliveries drain
                 self.producer.poll(0.05)
-            except KafkaException as exc:
-                raise ProduceError(f"the producer refused a {spec.name} output: {exc.args[0]}") from exc
 
     def process(self, msgs: list[Message]) -> list[TopicPartition]:
         """Handle every record, deliver every output, return the offsets to commit.
@@ -299,12 +305,27 @@ class _Batch:
         return kept, (self.wait(call(kept)) if kept else None)
 
     def deliver(self) -> None:
-        """Wait for the broker's acks. A failed delivery (after librdkafka's own retries) fails the
-        batch: nothing is committed, the worker stops, and the batch comes again."""
-        self.producer.flush()
-        if self.failed:
-            errors, self.failed = self.failed, []
-            raise KafkaException(errors[0])
+        """Return once the broker has acked every output; only then may the batch be committed.
+
+        Waits in steps of FLUSH_WAIT, logging what is still unacked (a broker that is away shows
+        in the log, and the watchdog sees no progress). Outputs whose delivery failed after
+        librdkafka's own retries (e.g. message.timeout.ms ran out while the broker was down) are
+        produced again, up to RESENDS times; then, or on a fatal error, KafkaException fails the
+        batch: nothing is committed and it comes again (idempotent ids)."""
+        for attempt in range(RESENDS + 1):
+            waited = 0.0
+            while (left := self.producer.flush(FLUSH_WAIT)) > 0:
+                waited += FLUSH_WAIT
+                log.warning("delivery_waiting", unacked=left, waited_s=waited, attempt=attempt)
+            if not self.failed:
+                return
+            failed, self.failed = self.failed, []
+            err = failed[0][0]
+            if err.fatal() or attempt == RESENDS:
+                raise KafkaException(err)
+            log.warning("delivery_failed_resending", outputs=len(failed), error=str(err), attempt=attempt + 1)
+            for _, msg in failed:
+                self._produce(msg.topic(), msg.value(), msg.key())
 
     def _tagged(self, posts: list[tuple[Message, Post]]) -> list[Item]:
         """Tag the batch in one call (the classifier scores it in one numpy pass), within the

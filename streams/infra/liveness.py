@@ -9,7 +9,13 @@ by its client id, unique per process (`client_id`).
 
 The watchdog restarts a consumer that is out of its group, or makes no progress while lag > 0,
 for `watchdog_seconds`; not while the broker or Redis is down (a restart cannot help then: the
-hot path holds its partitions until Redis answers, on purpose).
+hot path holds its partitions until Redis answers, on purpose). A probe that fails is not "don't
+know" for ever: the watchdog then reads the group's committed and end offsets through a
+consumer of its own (the admin client's group requests went unanswered for a minute after a
+broker restart), and when that fails too while the broker answers a metadata request, a probe
+that keeps failing counts as not alive (a process whose Kafka clients are wedged is restarted). A member with no partitions assigned is judged by its
+group's committed offsets and their lag: a group stuck in a rebalance has no assignment to lag
+on, and looked idle before.
 """
 
 from __future__ import annotations
@@ -57,20 +63,26 @@ class Liveness:
     watchdog_seconds: float  #: the watchdog: restart after this long stuck
     clock: Callable[[], float] = time.monotonic
     sample: GroupSample | None = None
-    reachable: bool = False  #: the last probe got answers from the broker
+    reachable: bool = False  #: the broker answered the last probe, or (probe failed) a fresh client's metadata request
     last_progress: float = field(default=0.0)
     out_since: float | None = None
+    failing_since: float | None = None  #: the probe fails while the broker answers, since then
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.last_progress = self.clock()
         self.out_since = self.clock()  # not in the group until the broker says so
 
-    def observe(self, sample: GroupSample | None) -> None:
-        """Record a probe: None when the broker did not answer."""
+    def observe(self, sample: GroupSample | None, broker_answers: bool = False) -> None:
+        """Record a probe: None when it failed; then `broker_answers` says whether the broker
+        answered a fresh client (the probe is failing, not the broker: the clocks keep running)."""
         now = self.clock()
         with self._lock:
-            self.reachable = sample is not None
+            self.reachable = sample is not None or broker_answers
+            if sample is None and broker_answers:
+                self.failing_since = self.failing_since if self.failing_since is not None else now
+                return
+            self.failing_since = None
             if sample is None:  # an outage is nobody's lack of progress: the clocks start again once it ends
                 self.last_progress = now
                 self.out_since = now if self.out_since is not None else None
@@ -94,6 +106,11 @@ class Liveness:
         return 0.0 if not self.total_lag() else self.clock() - self.last_progress
 
     def _stuck(self, limit: float) -> str | None:
+        if self.failing_since is not None:  # membership and progress are unknown meanwhile
+            if self.clock() - self.failing_since <= limit:
+                return None
+            return (f"its group probe has failed for {self.clock() - self.failing_since:.0f}s while the broker "
+                    f"answers (lag {self.total_lag()} when last seen)")
         if self.out_since is not None and self.clock() - self.out_since > limit:
             return f"out of consumer group {self.group} for {self.clock() - self.out_since:.0f}s"
         if self.idle_seconds() > limit:
@@ -106,6 +123,8 @@ class Liveness:
             why = []
             if not self.reachable:
                 why.append("kafka does not answer the group probe")
+            elif self.failing_since is not None:
+                why.append(f"the group probe has failed for {self.clock() - self.failing_since:.0f}s")
             if self.sample is None or not self.sample.in_group:
                 why.append(f"not a member of consumer group {self.group}")
             elif not self.sample.assigned:
@@ -129,9 +148,12 @@ class Liveness:
 ADMIN_REQUEST_TIMEOUT = 300.0
 
 
-def probe_group(admin, group: str, client: str, timeout: float = 10.0,
+def probe_group(admin, ends, group: str, client: str, timeout: float = 10.0,
                 pending: list | None = None) -> GroupSample | None:
-    """Ask the broker about `client`'s membership of `group`, its committed and end offsets.
+    """Ask the broker about `client`'s membership of `group` and its committed offsets (`admin`),
+    and the partitions' end offsets (`ends`, a Consumer that never joins the group: the admin
+    client's ListOffsets answered FENCED_LEADER_EPOCH for over a minute after a broker restart,
+    on stale leader epochs, while a consumer's watermark query had them right at once).
 
     `pending` keeps the requests not answered within `timeout`: while one of them still is, no
     new one is sent. Piled up (one set every interval, each waiting ADMIN_REQUEST_TIMEOUT), they
@@ -140,7 +162,6 @@ def probe_group(admin, group: str, client: str, timeout: float = 10.0,
     from concurrent.futures import TimeoutError as Pending
 
     from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
-    from confluent_kafka.admin import OffsetSpec
 
     waiting = pending if pending is not None else []
     waiting[:] = [f for f in waiting if not f.done()]
@@ -159,15 +180,14 @@ def probe_group(admin, group: str, client: str, timeout: float = 10.0,
         described, = answer(admin.describe_consumer_groups([group], request_timeout=wait)[group])
         member = next((m for m in described.members if m.client_id == client), None)
         assigned = frozenset((tp.topic, tp.partition) for tp in (member.assignment.topic_partitions if member else ()))
-        if not assigned:
-            return GroupSample(member is not None, assigned, {}, {})
-        tps = [TopicPartition(t, p) for t, p in sorted(assigned)]
-        request = [ConsumerGroupTopicPartitions(group, tps)]
-        got, = answer(admin.list_consumer_group_offsets(request, request_timeout=wait)[group])
+        tps = [TopicPartition(t, p) for t, p in sorted(assigned)] or None  # none: every partition the group committed
+        got, = answer(admin.list_consumer_group_offsets([ConsumerGroupTopicPartitions(group, tps)],
+                                                        request_timeout=wait)[group])
         committed = {(tp.topic, tp.partition): tp.offset for tp in got.topic_partitions}
-        futures = admin.list_offsets({tp: OffsetSpec.latest() for tp in tps}, request_timeout=wait)
-        ends = {(tp.topic, tp.partition): r.offset for tp, r in zip(futures, answer(*futures.values()))}
-        return GroupSample(member is not None, assigned, committed, ends)
+        if not committed:
+            return GroupSample(member is not None, assigned, {}, {})
+        high = {tp: ends.get_watermark_offsets(TopicPartition(*tp), timeout=timeout, cached=False)[1] for tp in committed}
+        return GroupSample(member is not None, assigned, committed, high)
     except KafkaException as exc:
         waiting.clear()  # answered, with an error
         log.warning("group_probe_failed", group=group, error=str(exc.args[0])[:200])
@@ -175,6 +195,25 @@ def probe_group(admin, group: str, client: str, timeout: float = 10.0,
     except Pending:
         log.warning("group_probe_failed", group=group, error=f"no answer within {timeout:.0f}s")
         return None
+
+
+def probe_progress(ends, last: GroupSample, timeout: float) -> GroupSample | None:
+    """The group's committed and end offsets of `last`'s partitions, asked through `ends` (a Consumer
+    of the group that never joins it), membership as `last` saw it: when the admin client's group
+    requests go unanswered (for a minute and more after a broker restart, while the consumer
+    itself had long recovered), progress can still be seen."""
+    from confluent_kafka import KafkaException, TopicPartition
+
+    if not last.committed:
+        return None
+    tps = [TopicPartition(t, p) for t, p in sorted(last.committed)]
+    try:
+        committed = {(tp.topic, tp.partition): tp.offset for tp in ends.committed(tps, timeout=timeout)}
+        high = {tp: ends.get_watermark_offsets(TopicPartition(*tp), timeout=timeout, cached=False)[1] for tp in committed}
+    except KafkaException as exc:
+        log.warning("group_progress_probe_failed", error=str(exc.args[0])[:200])
+        return None
+    return GroupSample(last.in_group, last.assigned, committed, high)
 
 
 class Watchdog(threading.Thread):
@@ -190,24 +229,49 @@ class Watchdog(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        from confluent_kafka import Consumer
         from confluent_kafka.admin import AdminClient
 
         lv = self.liveness
+        timeout = max(self.interval, 5.0)
         admin = AdminClient({**self.kafka_config, "client.id": f"{lv.client_id}-probe", "log_level": 3})
-        pending: list = []
-        while not self.stopping.wait(self.interval):
-            lv.observe(probe_group(admin, lv.group, lv.client_id, timeout=max(self.interval, 5.0), pending=pending))
-            self.on_sample(lv)
-            reason = lv.stuck()
-            if reason is None:
-                continue
-            if not self.redis_ok():  # the consumer waits for Redis on purpose
-                log.warning("watchdog_waiting_for_redis", group=lv.group, reason=reason)
-                continue
-            log.error("watchdog_restart", group=lv.group, client_id=lv.client_id, reason=reason,
-                      lag=lv.total_lag())
-            self.restart(reason)
-            return
+        pending: list = []  #: the group probe's unanswered requests: no new one while one is
+        ends = Consumer({**self.kafka_config, "client.id": f"{lv.client_id}-ends", "group.id": lv.group,
+                         "enable.auto.commit": False, "log_level": 3})  # never subscribes: it asks, never joins
+        try:
+            while not self.stopping.wait(self.interval):
+                sample = probe_group(admin, ends, lv.group, lv.client_id, timeout=timeout, pending=pending)
+                if sample is None and lv.sample is not None:
+                    sample = probe_progress(ends, lv.sample, timeout)
+                lv.observe(sample, broker_answers=sample is None and broker_answers(ends, timeout))
+                self.on_sample(lv)
+                if self._restarted():
+                    return
+        finally:
+            ends.close()
+
+    def _restarted(self) -> bool:
+        """Restart the consumer when it is stuck (not while it waits for Redis, on purpose)."""
+        lv = self.liveness
+        reason = lv.stuck()
+        if reason is None:
+            return False
+        if not self.redis_ok():  # the consumer waits for Redis on purpose
+            log.warning("watchdog_waiting_for_redis", group=lv.group, reason=reason)
+            return False
+        log.error("watchdog_restart", group=lv.group, client_id=lv.client_id, reason=reason, lag=lv.total_lag())
+        self.restart(reason)
+        return True
+
+
+def broker_answers(client, timeout: float) -> bool:
+    """Does the broker answer a metadata request (the probe failed: is it the broker, or the probe)?"""
+    from confluent_kafka import KafkaException
+
+    try:
+        return bool(client.list_topics(timeout=timeout).brokers)
+    except KafkaException:
+        return False
 
 
 #: exit code of a hot path child its watchdog stopped: the worker starts a new one

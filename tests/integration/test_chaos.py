@@ -38,10 +38,6 @@ def test_second_worker_joins_then_one_of_two_is_killed(chaos_env, check_chaos):
     check_chaos(chaos_env, chaos.rebalance(chaos_env, N_OTHER))
 
 
-@pytest.mark.skipif(os.environ.get("MODSTREAM_CHAOS_BROKER_RESTART") != "1",
-                    reason="not in the default run: after a broker restart the worker sometimes goes silent for "
-                           "minutes (issue 14's stall, still open; 2 of 7 runs passed on a loaded machine, the quiet "
-                           "CI rehearsal failed). Run it with MODSTREAM_CHAOS_BROKER_RESTART=1")
 def test_broker_restart_mid_stream(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.broker_restart(chaos_env, N_OTHER))
     assert result.checks["worker_survived"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 import uuid
 
 import pytest
@@ -93,5 +94,62 @@ def test_a_consumer_that_keeps_up_is_left_alone(stack, topic):
         assert not done.wait(8), restarted  # caught up and idle: not stuck
         assert lv.total_lag() == 0 and lv.unready(redis_ok=True) == []
         dog.stopping.set()
+    finally:
+        consumer.close()
+
+
+def test_a_probe_that_keeps_failing_while_the_broker_answers_restarts(stack, topic, monkeypatch):
+    """The group probe fails every time (as it did for minutes after a broker restart), but the
+    broker answers a metadata request: the process's Kafka clients are what is wrong, so restart."""
+    group, client = f"{stack.app_id}-wd4", liveness.client_id("test")
+    consumer = stuck_consumer(stack, topic, group, client)
+    try:
+        monkeypatch.setattr(liveness, "probe_group", lambda *a, **k: None)
+        lv, dog, done, restarted = run_watchdog(stack, group, client)
+        assert done.wait(60), f"no restart; reachable={lv.reachable} failing_since={lv.failing_since}"
+        assert restarted[0].startswith("its group probe has failed for ") and "while the broker answers" in restarted[0]
+    finally:
+        consumer.close()
+
+
+def test_a_failing_probe_with_the_broker_away_is_never_a_restart(stack, monkeypatch):
+    """Nothing answers on the address: an outage, which a restart cannot fix."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    away = {**stack.kafka_config(), "bootstrap.servers": f"127.0.0.1:{port}"}
+    lv = Liveness(f"{stack.app_id}-wd5", liveness.client_id("test"), ready_seconds=2, watchdog_seconds=3.0)
+    restarted: list[str] = []
+    dog = Watchdog(lv, away, restarted.append, redis_ok=lambda: True, interval=1.0)
+    dog.start()
+    try:
+        time.sleep(20)  # several probes, each failing, over more than the watchdog time
+        assert not restarted and not lv.reachable and lv.failing_since is None
+        assert "kafka does not answer the group probe" in lv.unready(redis_ok=True)
+    finally:
+        dog.stopping.set()
+        dog.join(30)
+
+
+def test_when_the_group_probe_stops_answering_progress_is_read_through_a_consumer(stack, topic, monkeypatch):
+    """After the first answer the admin client's group requests fail (as for a minute after a broker
+    restart): the committed and end offsets read through the watchdog's own consumer show the
+    consumer stuck at lag 45, so it is restarted for that, not for the failing probe."""
+    group, client = f"{stack.app_id}-wd6", liveness.client_id("test")
+    consumer = stuck_consumer(stack, topic, group, client)
+    real, calls = liveness.probe_group, []
+
+    def first_only(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs) if len(calls) == 1 else None
+
+    try:
+        monkeypatch.setattr(liveness, "probe_group", first_only)
+        lv, dog, done, restarted = run_watchdog(stack, group, client, seconds=6.0)
+        assert done.wait(60), f"no restart; last sample {lv.sample}"
+        assert len(calls) > 3 and lv.failing_since is None
+        assert restarted[0].startswith("no progress for ") and restarted[0].endswith("while lag is 45"), restarted
     finally:
         consumer.close()

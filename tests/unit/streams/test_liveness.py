@@ -131,6 +131,14 @@ class _Admin:
             self.sent[-1].set_result(SimpleNamespace(members=[]))
         return {groups[0]: self.sent[-1]}
 
+    def list_consumer_group_offsets(self, requests, request_timeout):  # a group that committed nothing
+        from concurrent.futures import Future
+        from types import SimpleNamespace
+
+        done = Future()
+        done.set_result(SimpleNamespace(topic_partitions=[]))
+        return {requests[0].group_id: done}
+
 
 def test_an_unanswered_probe_is_not_sent_again_until_it_is_answered():
     from types import SimpleNamespace
@@ -138,10 +146,49 @@ def test_an_unanswered_probe_is_not_sent_again_until_it_is_answered():
     from streams.infra.liveness import probe_group
 
     admin, pending = _Admin(), []
-    assert probe_group(admin, "g", "c", timeout=0.01, pending=pending) is None  # no answer in time
-    assert probe_group(admin, "g", "c", timeout=0.01, pending=pending) is None
+    assert probe_group(admin, None, "g", "c", timeout=0.01, pending=pending) is None  # no answer in time
+    assert probe_group(admin, None, "g", "c", timeout=0.01, pending=pending) is None
     assert len(admin.sent) == 1 and pending == admin.sent  # the second probe waited for the first
     admin.sent[0].set_result(SimpleNamespace(members=[]))  # answered late: the next probe asks again
     admin.answering = True
-    assert probe_group(admin, "g", "c", timeout=1, pending=pending) == GroupSample(False, frozenset(), {}, {})
+    assert probe_group(admin, None, "g", "c", timeout=1, pending=pending) == GroupSample(False, frozenset(), {}, {})
     assert len(admin.sent) == 2 and pending == []
+
+
+def test_a_probe_that_keeps_failing_while_the_broker_answers_is_stuck():
+    """Not "don't know" for ever: the broker answers a metadata request, so the consumer's own
+    Kafka clients are what fails (issue 14: the watchdog did nothing while its probe failed)."""
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))
+    for _ in range(6):
+        clock.now += 10
+        lv.observe(None, broker_answers=True)
+    assert lv.stuck() is None and "the group probe has failed for 50s" in lv.unready(redis_ok=True)
+    clock.now += 11
+    lv.observe(None, broker_answers=True)
+    assert lv.stuck() == "its group probe has failed for 61s while the broker answers (lag 900 when last seen)"
+    lv.observe(sample(100, 1000))  # answered again: the failing clock stops
+    assert lv.failing_since is None
+
+
+def test_probe_failures_during_an_outage_never_add_up_to_a_restart():
+    clock = Clock()
+    lv = tracker(clock)
+    lv.observe(sample(100, 100))
+    for answers in (True, False, True, False, True):  # the broker comes and goes: a failing probe each time
+        clock.now += 40
+        lv.observe(None, broker_answers=answers)
+    assert lv.failing_since == clock.now and lv.stuck() is None  # since the last time the broker was away
+
+
+def test_a_member_with_nothing_assigned_is_judged_by_its_groups_lag():
+    """A group stuck in a rebalance gives its member no partitions: with the group's committed
+    offsets lagging and not moving, that member is stuck, not idle."""
+    clock = Clock()
+    lv = tracker(clock)
+    stalled = GroupSample(True, frozenset(), {TP: 100}, {TP: 1000})
+    lv.observe(stalled)
+    clock.now += 61
+    lv.observe(stalled)
+    assert lv.stuck() == "no progress for 61s while lag is 900"
