@@ -128,6 +128,7 @@ def chaos_env(run_dir: Path | None = None, kafka_port: int = KAFKA_PORT, redis_p
     own_dir = run_dir is None
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="modstream-chaos-"))
     kafka = local.LocalKafka(run_dir, port=kafka_port, controller_port=kafka_port + 1)
+    kafka.start_timeout = RESTART_TIMEOUT  # a loaded 2-core machine took over 90 s to start it (and restart it)
     with _services(run_dir, kafka, PersistentRedis(run_dir, port=redis_port), own_dir and not keep) as env:
         yield env
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from confluent_kafka import KafkaError, KafkaException, Message
 
-from streams import hotpath
+from streams.drivers import hotpath
 
 
 class Producer:
