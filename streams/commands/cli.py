@@ -86,9 +86,18 @@ def cmd_topics(args, settings: Settings) -> int:
     return 0
 
 
+#: worker roles renamed, kept as deprecated aliases for one release (operators' scripts use them)
+DEPRECATED_ROLES = {"decide": "hotpath"}
+
+
 def cmd_worker(args, settings: Settings) -> int:
     from streams.drivers import worker
-    worker.run(settings, role=args.role)
+    role = args.role
+    if role in DEPRECATED_ROLES:
+        role = DEPRECATED_ROLES[role]
+        print(f"warning: `--role {args.role}` is deprecated and will be removed in the next release; "
+              f"use `--role {role}`", file=sys.stderr)
+    worker.run(settings, role=role)
     return 0
 
 
@@ -411,9 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
-    s.add_argument("--role", choices=["all", "decide", "agents"], default="all",
-                   help="all agents and the hot path (default); 'decide': only the hot path (posts are tagged, "
-                        "classifier included, and routed there); 'agents': only the faust agents")
+    s.add_argument("--role", choices=["all", "hotpath", "agents", *DEPRECATED_ROLES], default="all",
+                   help="all agents and the hot path (default); 'hotpath': only the hot path (posts are tagged, "
+                        "classifier included, and routed there); 'agents': only the faust agents; "
+                        "'decide': deprecated name of 'hotpath'")
     s.set_defaults(fn=cmd_worker)
 
     s = sub.add_parser("demo", help="run everything locally on a sample firehose and summarise")

@@ -93,7 +93,7 @@ def input_ref(message: Any) -> dict[str, Any]:
 HOT = ("route", "reports", "queue")
 _AGENTS = ("accounts", "patches", "deletions", "appeals", "review", "legal")
 #: what a worker runs with `--role`: the hot path (as a child process beside faust) and/or faust agents
-ROLES = {"all": (*HOT, *_AGENTS), "decide": HOT, "agents": _AGENTS}
+ROLES = {"all": (*HOT, *_AGENTS), "hotpath": HOT, "agents": _AGENTS}
 
 
 def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> None:

@@ -66,6 +66,7 @@ RESENDS = 3  #: times outputs whose delivery failed are produced again before th
 
 
 def group_id(settings: Settings) -> str:
+    """Named before `--role decide` became `--role hotpath`; renaming it would drop committed offsets."""
     return f"{settings.app_id}-decide"
 
 
@@ -154,7 +155,7 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
 
 
 def serve(settings: Settings, restart: Callable[[str], None] | None = None) -> None:
-    """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role decide`,
+    """Run the hot path in this process until SIGTERM/SIGINT: `modstream worker --role hotpath`,
     or the child process a worker starts for it (a process of its own: sharing the faust
     worker's interpreter, it lost a third of its speed to the GIL)."""
     stop, reload = threading.Event(), threading.Event()

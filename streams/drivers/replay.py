@@ -503,8 +503,8 @@ def replay(settings: Settings, codec: Codec, *, policy: Policy, output: Output, 
         for (rec, post), violations in zip(chunk, tagger.tag_batch([p for _, p in chunk])):
             source = _ref(rec)
             tagged = tagged_record(post, violations, source, tagger_version, policy.version)
-            tagged_ref = {"topic": topics.TAGGED.name, "partition": -1, "offset": -1,
-                          "digest": hashlib.sha256(codec.encode(topics.TAGGED.schema, tagged)).hexdigest()}
+            tagged_ref = {"topic": topics.VIOLATIONS.name, "partition": -1, "offset": -1,
+                          "digest": hashlib.sha256(codec.encode(topics.VIOLATIONS.schema, tagged)).hexdigest()}
             case = Case(post, ctx.account(post.author_id, post.created_at),
                         tuple(a for m in post.mentions if (a := ctx.account(m, post.created_at))),
                         ctx.reports.get(post.post_id, ()))
@@ -513,7 +513,7 @@ def replay(settings: Settings, codec: Codec, *, policy: Policy, output: Output, 
             decision = route_decision(case, tuple(violations), ctx.designations, policy, today)
             for action_type, k in charges(decision, policy).items():
                 today[action_type] = today.get(action_type, 0) + k
-            records = [OutRecord(topics.TAGGED, post.post_id, tagged),
+            records = [OutRecord(topics.VIOLATIONS, post.post_id, tagged),
                        *decision_records(decision, [source, tagged_ref], stamp)]
             out += [Produced(rec.topic, rec.partition, rec.offset, rec.timestamp, r) for r in records]
             routes[decision.route] = routes.get(decision.route, 0) + 1

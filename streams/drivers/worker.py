@@ -25,7 +25,7 @@ def run(settings: Settings, role: str = "all") -> None:
 
     `role` picks the agents (streams.drivers.faust_agents.ROLES). The hot path (streams.drivers.hotpath: posts,
     reports, escalations) runs in a child process beside the faust agents, or alone in this
-    one (`decide`). The hot path tags with the learned classifier in-process (unless
+    one (`hotpath`). The hot path tags with the learned classifier in-process (unless
     MODSTREAM_CLASSIFIER=false): there is no separate classify role any more.
     SIGHUP re-reads the policy file (`Settings.policy_file`) in both.
     """

@@ -102,7 +102,7 @@ POSTS, ACCOUNTS, REPORTS, APPEALS, REVIEWS, LEGAL = (BY_NAME[n] for n in (
     "posts.v1", "account-updates.v1", "reports.v1", "appeals.v1", "review-decisions.v1", "legal-requests.v1"))
 PATCHES, ACCOUNT_STATUS, DELETIONS = (BY_NAME[n] for n in (
     "account-patches.v1", "account-status.v1", "post-deletions.v1"))
-TAGGED, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
+VIOLATIONS, ESCALATIONS, ACTIONS, NOTICES, NCMEC, AUDIT, DEAD_LETTERS = (BY_NAME[n] for n in (
     "violations.v1", "escalations.v1", "actions.v1", "notices.v1", "ncmec-reports.v1", "audit.v1", "dead-letters.v1"))
 POLICY_VERSIONS = BY_NAME["policy-versions.v1"]
 

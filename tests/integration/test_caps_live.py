@@ -23,7 +23,7 @@ N = 24
 
 
 def _decide_all(s, codec, wait_records, log, n: int) -> list[dict]:
-    worker = WorkerProcess.start(settings_env(s), log, role="decide")
+    worker = WorkerProcess.start(settings_env(s), log, role="hotpath")
     try:
         audit = wait_records(s, codec, topics.AUDIT, n=n, timeout=120)
     finally:

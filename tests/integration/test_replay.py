@@ -108,7 +108,7 @@ def test_replays_of_the_same_range_are_byte_identical(stack, codec, live, replay
         got_a, got_b = _topic_bytes(stack, pa, spec), _topic_bytes(stack, pb, spec)
         assert got_a == got_b, spec.name
         assert len(got_a) == a.outputs.get(spec.name, 0), spec.name
-    assert a.outputs[topics.AUDIT.name] == N_POSTS and a.outputs[topics.TAGGED.name] == N_POSTS
+    assert a.outputs[topics.AUDIT.name] == N_POSTS and a.outputs[topics.VIOLATIONS.name] == N_POSTS
     assert a.outputs[topics.ACTIONS.name] > 0 and a.outputs[topics.ESCALATIONS.name] > 0
     # the file holds the same encoded values as the shadow topics
     shadow_audit = sorted(v for *_, v in _topic_bytes(stack, pa, topics.AUDIT))

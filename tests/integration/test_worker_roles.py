@@ -15,10 +15,10 @@ from streams.drivers.worker import WorkerProcess, settings_env
 pytestmark = pytest.mark.integration
 
 
-def test_split_roles_decide_with_the_classifier_in_one_hop(stack, codec, services):
+def test_split_roles_hotpath_with_the_classifier_in_one_hop(stack, codec, services):
     env = settings_env(stack)
     workers = [WorkerProcess.start(env, services.run_dir / f"{stack.app_id}-{role}.log", role=role)
-               for role in ("decide", "agents")]
+               for role in ("hotpath", "agents")]
     try:
         lines = [json.dumps({"post": {"post_id": f"r{i}", "author_id": "7", "text": text,
                                       "created_at": "2026-11-20T12:00:00Z"}}).encode()
@@ -33,7 +33,7 @@ def test_split_roles_decide_with_the_classifier_in_one_hop(stack, codec, service
         assert all(a["versions"].get("classifier") for a in audit)
         # one hop: each decision read only its post, and nothing went through violations.v1
         assert all([i["topic"] for i in a["inputs"]] == [stack.topic(topics.POSTS)] for a in audit)
-        assert list(clients.records(stack, codec, stack.topic(topics.TAGGED), idle_timeout=0.5)) == []
+        assert list(clients.records(stack, codec, stack.topic(topics.VIOLATIONS), idle_timeout=0.5)) == []
     finally:
         for w in workers:
             w.stop()
