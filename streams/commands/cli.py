@@ -81,6 +81,18 @@ def cmd_topics(args, settings: Settings) -> int:
             print(f"topics: {exc}", file=sys.stderr)
             return 1
         print("\n".join(changes) if changes else "topics: all present and reconciled")
+    elif args.action == "docs":
+        from streams.commands import topic_docs
+        from streams.infra.config import PROJECT_ROOT
+        if args.write:
+            changed = topic_docs.write(PROJECT_ROOT)
+            print(f"topics docs: rewrote {', '.join(changed)}" if changed else "topics docs: up to date")
+            return 0
+        out_of_date = topic_docs.stale(PROJECT_ROOT)
+        if out_of_date:
+            print(f"topics docs: out of date: {', '.join(out_of_date)}; run `{topic_docs.CMD}`", file=sys.stderr)
+            return 1
+        print("topics docs: up to date")
     else:
         print("\n".join(admin.describe(settings)))
     return 0
@@ -415,8 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--raw-name", action="store_true", help="use the topic name as given, without the prefix")
     s.set_defaults(fn=cmd_tail)
 
-    s = sub.add_parser("topics", help="create/reconcile (apply) or list the catalog topics")
-    s.add_argument("action", choices=["apply", "list"])
+    s = sub.add_parser("topics", help="create/reconcile (apply) or list the catalog topics; check (docs) or "
+                                      "regenerate (docs --write) the README topic table and ops/acl.md")
+    s.add_argument("action", choices=["apply", "list", "docs"])
+    s.add_argument("--write", action="store_true", help="docs: rewrite the generated parts from streams/infra/wiring.py")
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")

@@ -1,7 +1,8 @@
 """The topic catalog: every topic modstream reads or writes, declared once.
 
 The faust app, `modstream topics apply`, ingest, tail and replay all read from here; no
-other module holds a topic-name string. `schema` is the value record in `schemas/`.
+other module holds a topic-name string. `schema` is the value record in `schemas/`. Who
+produces and consumes each topic, as which principal: the wiring table, streams/infra/wiring.py.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ class TopicSpec:
     name: str
     schema: str  #: full Avro name of the value, e.g. modstream.Post
     key: str  #: what the (UTF-8 string) key is
-    doc: str
-    producer: str  #: who writes it
-    consumers: str  #: who reads it
+    doc: str  #: what it holds; who writes and reads it is in streams/infra/wiring.py
     partitions: int | None = None  #: None: Settings.partitions
     retention_ms: int = 7 * DAY_MS  #: -1 keeps forever
     compacted: bool = False
@@ -43,57 +42,45 @@ class TopicSpec:
 
 CATALOG: tuple[TopicSpec, ...] = (
     # inputs
-    TopicSpec("posts.v1", "modstream.Post", "post_id", "New posts from the firehose.",
-              "platform ingestion (modstream ingest)", "tag agent"),
+    TopicSpec("posts.v1", "modstream.Post", "post_id", "New posts from the firehose."),
     TopicSpec("account-updates.v1", "modstream.AccountUpdate", "account_id",
-              "Latest profile snapshot per account (compacted: the latest per key is kept forever).",
-              "platform ingestion (modstream ingest)", "accounts agent -> Redis registry",
+              "Latest full profile snapshot per account (compacted: the latest per key is kept forever).",
               retention_ms=-1, compacted=True),
     TopicSpec("account-patches.v1", "modstream.AccountUpdate", "account_id",
-              "Partial profile updates (e.g. a handle change alone), merged into the registry's snapshot.",
-              "platform ingestion (x-v2, jetstream formats)", "accounts agent -> Redis registry, account-updates.v1"),
+              "Partial profile updates (e.g. a handle change alone; `known_fields` set), merged into the "
+              "registry's snapshot."),
     TopicSpec("account-status.v1", "modstream.AccountStatus", "account_id",
               "Account hosting status at the source (taken down, suspended, deleted, deactivated, active again).",
-              "platform ingestion (x-v2, jetstream formats)", "downstream services", retention_ms=-1, compacted=True),
+              retention_ms=-1, compacted=True),
     TopicSpec("post-deletions.v1", "modstream.PostDeletion", "post_id",
-              "Posts deleted at the source; a post deleted before it is decided needs no action.",
-              "platform ingestion (x-v2, jetstream formats)", "deletions agent -> Redis; hot path"),
-    TopicSpec("reports.v1", "modstream.Report", "post_id", "User reports, from anyone, with or without an account.",
-              "platform ingestion (modstream ingest)", "hot path (streams/drivers/hotpath.py)"),
-    TopicSpec("appeals.v1", "modstream.Appeal", "post_id", "Appeals against decisions.",
-              "platform appeal forms", "appeals agent (review queue)", retention_ms=90 * DAY_MS),
+              "Posts deleted at the source; a post deleted before it is decided needs no action."),
+    TopicSpec("reports.v1", "modstream.Report", "post_id", "User reports, from anyone, with or without an account."),
+    TopicSpec("appeals.v1", "modstream.Appeal", "post_id", "Appeals against decisions.", retention_ms=90 * DAY_MS),
     TopicSpec("review-decisions.v1", "modstream.ReviewDecision", "post_id",
-              "Human review decisions; the only source of a granted public-interest notice.",
-              "modstream review decide", "review agent", retention_ms=-1),
+              "Human review decisions; the only source of a granted public-interest notice.", retention_ms=-1),
     TopicSpec("legal-requests.v1", "modstream.LegalRequest", "post_id", "Country-withholding demands.",
-              "legal team tooling", "legal agent", retention_ms=-1),
+              retention_ms=-1),
     # pipeline and outputs
     TopicSpec("violations.v1", "modstream.TaggedPost", "post_id",
               "A post with the violations found (possibly none): replay's record of how it re-tagged a post "
-              "(the live hot path tags in-process and records the violations in audit.v1).",
-              "modstream replay", "replay readers"),
+              "(the live hot path tags in-process and records the violations in audit.v1)."),
     TopicSpec("escalations.v1", "modstream.Escalation", "post_id",
               "Violating posts by PIE-eligible accounts, for public-interest review, with a recommendation.",
-              "hot path", "hot path (review queue), reviewers", retention_ms=90 * DAY_MS),
+              retention_ms=90 * DAY_MS),
     TopicSpec("actions.v1", "modstream.Action", "post_id",
-              "Visibility-limiting and enforcement actions; apply each action_id once.",
-              "hot path, review and legal agents", "downstream enforcement services", retention_ms=30 * DAY_MS),
+              "Visibility-limiting and enforcement actions; apply each action_id once.", retention_ms=30 * DAY_MS),
     TopicSpec("notices.v1", "modstream.Notice", "post_id",
-              "Statements of reasons to authors, reporters and viewers.",
-              "hot path, review and legal agents", "notification service", retention_ms=30 * DAY_MS),
+              "Statements of reasons to authors, reporters and viewers.", retention_ms=30 * DAY_MS),
     TopicSpec("ncmec-reports.v1", "modstream.NcmecReport", "post_id",
-              "RESTRICTED: CyberTipline reports (ids and hashes only).", "hot path",
-              "NCMEC reporting service only", retention_ms=365 * DAY_MS, restricted=True),
+              "RESTRICTED: CyberTipline reports (ids and hashes only).", retention_ms=365 * DAY_MS, restricted=True),
     TopicSpec("audit.v1", "modstream.AuditRecord", "post_id",
-              "Every decision with inputs, versions and effects.", "hot path, review and legal agents",
-              "auditors, modstream replay / audit diff", retention_ms=-1),
+              "Every decision with inputs, versions and effects.", retention_ms=-1),
     TopicSpec("policy-versions.v1", "modstream.PolicyVersion", "version",
               "Every policy version workers decided under, with its file text (compacted: one per version, kept).",
-              "workers, at start and on SIGHUP", "modstream policy show / check", partitions=1, retention_ms=-1,
-              compacted=True),
+              partitions=1, retention_ms=-1, compacted=True),
     TopicSpec("dead-letters.v1", "modstream.DeadLetter", "source",
-              "Input that could not be processed, with original bytes and the reason.",
-              "ingest and every agent", "operators, modstream dlq", partitions=1, retention_ms=30 * DAY_MS),
+              "Input that could not be processed, with original bytes and the reason.", partitions=1,
+              retention_ms=30 * DAY_MS),
 )
 
 BY_NAME = {t.name: t for t in CATALOG}

@@ -1,0 +1,137 @@
+"""`modstream topics docs [--write]`: the README topic table and ops/acl.md's principals and ACLs,
+generated from the catalog (streams/infra/topics.py) and the wiring table (streams/infra/wiring.py).
+
+Why generated: hand-kept copies of who reads and writes what drifted from the code. Each
+generated part sits between a pair of marker comments; everything outside them is prose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from streams.infra.topics import CATALOG, DAY_MS, TopicSpec
+from streams.infra.wiring import WIRING, Component, consumers, principals, producers
+
+CMD = "modstream topics docs --write"
+
+
+def _kept(spec: TopicSpec) -> str:
+    kept = "forever" if spec.retention_ms < 0 else f"{spec.retention_ms // DAY_MS} days"
+    return f"compacted, {kept}" if spec.compacted else kept
+
+
+def _who(components: list[Component], spec: TopicSpec) -> str:
+    if not components:
+        return "nobody in modstream"
+    names = [f"`{c.name}`" if c.modules else c.name for c in components]
+    return ", ".join(n + (f" (into `{c.shadow}*` copies)" if c.shadow and spec in c.writes else "")
+                     for n, c in zip(names, components))
+
+
+def topics_table() -> str:
+    rows = ["| topic | value schema | key | kept | producers | consumers | holds |", "|---|---|---|---|---|---|---|"]
+    for s in CATALOG:
+        name = f"{s.name} (restricted)" if s.restricted else s.name
+        rows.append(f"| {name} | [{s.schema}](schemas/{s.schema}.avsc) | {s.key} | {_kept(s)} | {_who(producers(s), s)} "
+                    f"| {_who(consumers(s), s)} | {s.doc} |")
+    return "\n".join(rows)
+
+
+def _names(specs: list[TopicSpec], shadows: list[str]) -> str:
+    return ", ".join([*(s.name for s in specs), *(f"all of `{p}*`" for p in shadows)]) or "-"
+
+
+def _topics_of(components: list[Component], field: str) -> list[TopicSpec]:
+    """The topics these components read (`reads`) or write live (`writes`), in catalog order."""
+    return [s for s in CATALOG if any(s in (c.reads if field == "reads" else c.live_writes()) for c in components)]
+
+
+def _groups(components: list[Component]) -> list[str]:
+    return list(dict.fromkeys(g for c in components for g in c.groups))
+
+
+def _shadows(components: list[Component]) -> list[str]:
+    return list(dict.fromkeys(c.shadow for c in components if c.shadow))
+
+
+def principals_table() -> str:
+    rows = ["| principal | runs | reads | writes | consumer groups |", "|---|---|---|---|---|"]
+    for principal, cs in principals().items():
+        groups = ", ".join(f"`{g}`" for g in _groups(cs)) or "-"
+        rows.append(f"| `{principal}` | {', '.join(c.name for c in cs)} | {_names(_topics_of(cs, 'reads'), _shadows(cs))} "
+                    f"| {_names(_topics_of(cs, 'writes'), _shadows(cs))} | {groups} |")
+    return "\n".join(rows)
+
+
+def acl_script() -> str:
+    add = "kafka-acls.sh $B $C --add --allow-principal"
+    lines = ["```sh", "B=--bootstrap-server\\ kafka:9093",
+             "C=--command-config\\ admin.properties   # an admin principal's SASL/SSL client settings"]
+    for principal, cs in principals().items():
+        lines += ["", f"# {principal}: {', '.join(c.name for c in cs)}"]
+        for field, op in (("reads", "Read"), ("writes", "Write")):
+            specs = _topics_of(cs, field)
+            if len(specs) == 1:
+                lines.append(f"{add} {principal} --operation {op} --operation Describe --topic {specs[0].name}")
+            elif specs:
+                lines.append(f"for t in {' '.join(s.name for s in specs)}; do\n"
+                             f"  {add} {principal} --operation {op} --operation Describe --topic $t\ndone")
+        for group in _groups(cs):
+            prefixed = " --resource-pattern-type prefixed" if group.endswith("*") else ""
+            lines.append(f"{add} {principal} --operation Read --group {group.rstrip('*')}{prefixed}")
+        for prefix in _shadows(cs):  # replay creates, configures, writes and reads its shadow copies
+            lines.append(f"{add} {principal} --operation All --topic {prefix} --resource-pattern-type prefixed")
+    for spec in (s for s in CATALOG if s.restricted):
+        allowed = {c.principal for c in WIRING if spec in c.reads or spec in c.live_writes()}
+        denied = " ".join(f"--deny-principal {p}" for p in principals() if p not in allowed)
+        lines += ["", f"# {spec.name} is restricted: an explicit DENY for everyone else beats any later broad ALLOW",
+                  f"kafka-acls.sh $B $C --add {denied} \\\n  --operation Read --operation Write --topic {spec.name}"]
+    return "\n".join([*lines, "```"])
+
+
+#: file -> generated section -> its text
+SECTIONS: dict[str, dict[str, Callable[[], str]]] = {
+    "README.md": {"topics": topics_table},
+    "ops/acl.md": {"principals": principals_table, "acls": acl_script},
+}
+
+
+def _markers(section: str) -> tuple[str, str]:
+    return (f"<!-- {section}: generated by `{CMD}` from streams/infra/wiring.py; do not edit -->",
+            f"<!-- end {section} -->")
+
+
+def render(text: str, section: str, body: str) -> str:
+    """`text` with the part between `section`'s markers replaced by `body`."""
+    begin, end = _markers(section)
+    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
+        raise ValueError(f"expected one pair of markers {begin!r} ... {end!r}")
+    head, rest = text.split(begin)
+    return f"{head}{begin}\n{body}\n{end}{rest.split(end, 1)[1]}"
+
+
+def _rendered(root: Path) -> dict[str, tuple[str, str]]:
+    """File (relative path) -> (its text, its text with every generated part regenerated)."""
+    out = {}
+    for rel, sections in SECTIONS.items():
+        text = new = (root / rel).read_text(encoding="utf-8")
+        for section, body in sections.items():
+            new = render(new, section, body())
+        out[rel] = (text, new)
+    return out
+
+
+def stale(root: Path) -> list[str]:
+    """The files whose generated parts differ from the tables."""
+    return [rel for rel, (old, new) in _rendered(root).items() if old != new]
+
+
+def write(root: Path) -> list[str]:
+    """Regenerate; returns the files that changed."""
+    changed = []
+    for rel, (old, new) in _rendered(root).items():
+        if old != new:
+            (root / rel).write_text(new, encoding="utf-8")
+            changed.append(rel)
+    return changed
