@@ -93,17 +93,31 @@ def held_types(reasons: Iterable[str]) -> list[str]:
     return sorted(named & set(ACTION_TYPES))
 
 
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def _child(metric: Any, *values: str) -> Any:
+    """`metric.labels(*values)`, looked up once per label set: the hot path counts every decision, and
+    `labels` (checks, a lock, a tuple per call) cost more than the count. Only for metrics whose children
+    are never removed (the label sets are bounded: routes, kinds, action types, policy codes, sources)."""
+    key = (id(metric), values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
+
 def decision(d: "Decision", kind: str) -> None:
     """Count one decision as it becomes output records (streams.engine.apply.decision_records)."""
-    DECIDED.labels(d.route, kind).inc()
+    _child(DECIDED, d.route, kind).inc()
     for a in d.actions:
-        ACTIONS.labels(a.type, a.policy, "automated" if a.automated else "human").inc()
+        _child(ACTIONS, a.type, a.policy, "automated" if a.automated else "human").inc()
     if kind == "post_decision":
         for v in d.violations:
-            VIOLATIONS.labels(v.policy, violation_source(v.source)).inc()
+            _child(VIOLATIONS, v.policy, violation_source(v.source)).inc()
         if d.escalation is not None:
             for t in held_types(d.escalation.reasons):
-                CAP_HOLDS.labels(t).inc()
+                _child(CAP_HOLDS, t).inc()
 
 
 def latency(produced: tuple[int, int]) -> None:
