@@ -37,9 +37,11 @@ CHAOS_SERVICES = functools.partial(chaos.cluster_env, kafka_port=CLUSTER_KAFKA_P
 
 
 @pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
-                    reason="not in the default run: it restarts a JVM broker, which on this shared 2-core machine took "
-                           "from 30 s to over 240 s (machine-wide stalls of up to 45 s were measured during the runs); "
-                           "it has not yet passed reliably. Run it with MODSTREAM_CLUSTER_CHAOS=1")
+                    reason="not in the default run: it restarts a JVM broker; on the shared 2-core machine it passed 1 "
+                           "of 4 runs (8 minutes), the others hit machine-wide stalls of up to 45 s (recovery 183 s; a "
+                           "restarted broker not ready within 240 s) or a Redis Cluster error since fixed. "
+                           "Run it with MODSTREAM_CLUSTER_CHAOS=1")
+@pytest.mark.timeout(1200)  # a restart is allowed chaos.RESTART_TIMEOUT
 def test_kill9_of_the_busiest_partitions_leader_loses_nothing(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.leader_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["decided_while_leader_dead"]
@@ -53,8 +55,9 @@ def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(chaos_en
 
 
 @pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
-                    reason="not in the default run: three broker restarts in a row take two to three minutes on a quiet "
+                    reason="not in the default run: three broker restarts in a row, 155 s to 290 s each on the shared "
                            "2-core machine, over the cluster test's share of CI. Run it with MODSTREAM_CLUSTER_CHAOS=1")
+@pytest.mark.timeout(1800)  # three restarts, each allowed chaos.RESTART_TIMEOUT
 def test_rolling_restart_of_all_three_brokers_under_load(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.rolling_restart(chaos_env, RATE), fault_figures=True)
     assert result.checks["worker_survived"]
