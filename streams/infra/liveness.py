@@ -156,9 +156,10 @@ def probe_group(admin, ends, group: str, client: str, timeout: float = 10.0,
     on stale leader epochs, while a consumer's watermark query had them right at once).
 
     `pending` keeps the requests not answered within `timeout`: while one of them still is, no
-    new one is sent. Piled up (one set every interval, each waiting ADMIN_REQUEST_TIMEOUT), they
-    kept librdkafka reconnecting to a broker killed -9 thousands of times a second, a core's worth
-    of CPU (the cluster chaos, leader_kill9)."""
+    new one is sent, so requests for a dead coordinator do not pile up (one set every interval,
+    each waiting ADMIN_REQUEST_TIMEOUT). It did not stop librdkafka reconnecting to a stopped
+    broker thousands of times a second (the cluster chaos' rolling restart, with one probe
+    pending): that is still open (README, Operations)."""
     from concurrent.futures import TimeoutError as Pending
 
     from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
