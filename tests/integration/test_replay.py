@@ -21,6 +21,7 @@ import redis
 
 from agents.classifier import TextClassifier
 from agents.policy import Policy
+from agents.records import Report
 from streams.commands import ingest, sample, transparency
 from streams.infra import clients, stores, topics
 from streams.commands.audit_diff import diff, format_diff, read_audit, read_replayed
@@ -56,8 +57,18 @@ def live(stack: Settings, codec, worker, poll) -> dict:
                progress=None)
     poll(lambda: client.exists(*[stores.key("acct", a) for a in accounts]) == len(accounts), 120,
          "every sample account in the registry")
-    ingest.run(stack, codec, (line.encode() for line, d in zip(lines, parsed) if "account" not in d), "sample",
-               progress=None)
+    # Reports next, filed before their posts arrive, for the same reason: a report that reaches the
+    # hot path after the post was decided is a late report (its reporter hears the decision apart),
+    # while replay counts every report up to its as-of time, so notice ids would race.
+    reports = [{"report": {**r, "post_id": d["post"]["post_id"]}} for d in parsed if "post" in d
+               for r in d.get("reports", ())]
+    reporters = {(r["report"]["post_id"], Report.from_dict(r["report"], "report").reporter_key) for r in reports}
+    reported = Counter(post_id for post_id, _ in reporters)  # distinct reporters per post, as Redis files them
+    ingest.run(stack, codec, (json.dumps(r).encode() for r in reports), "sample", progress=None)
+    poll(lambda: all(client.hlen(stores.key("reports", p)) >= n for p, n in reported.items()), 120,
+         "every sample report filed")
+    posts = [{k: v for k, v in d.items() if k != "reports"} for d in parsed if "account" not in d]
+    ingest.run(stack, codec, (json.dumps(d).encode() for d in posts), "sample", progress=None)
     ended = _now() + timedelta(seconds=1)
     audit_topic = stack.topic(topics.AUDIT)
     poll(lambda: len(list(clients.records(stack, codec, audit_topic, idle_timeout=0.5))) >= N_POSTS, 240,
