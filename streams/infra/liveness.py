@@ -12,8 +12,9 @@ for `watchdog_seconds`; not while the broker or Redis is down (a restart cannot 
 hot path holds its partitions until Redis answers, on purpose). A probe that fails is not "don't
 know" for ever: the watchdog then reads the group's committed and end offsets through a
 consumer of its own (the admin client's group requests went unanswered for a minute after a
-broker restart), and when that fails too while the broker answers a metadata request, a probe
-that keeps failing counts as not alive (a process whose Kafka clients are wedged is restarted). A member with no partitions assigned is judged by its
+broker restart), and when that fails too while the broker answers a metadata request, the
+clocks run on from the last sample: lag then and no progress since, for the watchdog time, is
+a restart (a process whose Kafka clients are wedged), not "don't know". A member with no partitions assigned is judged by its
 group's committed offsets and their lag: a group stuck in a rebalance has no assignment to lag
 on, and looked idle before.
 """
@@ -75,11 +76,13 @@ class Liveness:
 
     def observe(self, sample: GroupSample | None, broker_answers: bool = False) -> None:
         """Record a probe: None when it failed; then `broker_answers` says whether the broker
-        answered a fresh client (the probe is failing, not the broker: the clocks keep running)."""
+        answered a metadata request. If it did, the probe is failing, not the broker: the clocks
+        run on from the last sample (lag seen then and no progress since is a stall; a probe
+        that never answered knows nothing, and is treated like an outage)."""
         now = self.clock()
         with self._lock:
             self.reachable = sample is not None or broker_answers
-            if sample is None and broker_answers:
+            if sample is None and broker_answers and self.sample is not None:  # known before: the clocks run on
                 self.failing_since = self.failing_since if self.failing_since is not None else now
                 return
             self.failing_since = None
@@ -106,11 +109,6 @@ class Liveness:
         return 0.0 if not self.total_lag() else self.clock() - self.last_progress
 
     def _stuck(self, limit: float) -> str | None:
-        if self.failing_since is not None:  # membership and progress are unknown meanwhile
-            if self.clock() - self.failing_since <= limit:
-                return None
-            return (f"its group probe has failed for {self.clock() - self.failing_since:.0f}s while the broker "
-                    f"answers (lag {self.total_lag()} when last seen)")
         if self.out_since is not None and self.clock() - self.out_since > limit:
             return f"out of consumer group {self.group} for {self.clock() - self.out_since:.0f}s"
         if self.idle_seconds() > limit:

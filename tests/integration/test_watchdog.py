@@ -98,16 +98,24 @@ def test_a_consumer_that_keeps_up_is_left_alone(stack, topic):
         consumer.close()
 
 
-def test_a_probe_that_keeps_failing_while_the_broker_answers_restarts(stack, topic, monkeypatch):
-    """The group probe fails every time (as it did for minutes after a broker restart), but the
-    broker answers a metadata request: the process's Kafka clients are what is wrong, so restart."""
+def test_a_consumer_lagging_when_last_seen_is_restarted_while_every_probe_fails(stack, topic, monkeypatch):
+    """After one answer, the group probe and the progress probe both fail while the broker answers
+    metadata: lag 45 when last seen and no progress since is a stall, not "don't know"."""
     group, client = f"{stack.app_id}-wd4", liveness.client_id("test")
     consumer = stuck_consumer(stack, topic, group, client)
+    real, calls = liveness.probe_group, []
+
+    def first_only(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs) if len(calls) == 1 else None
+
     try:
-        monkeypatch.setattr(liveness, "probe_group", lambda *a, **k: None)
+        monkeypatch.setattr(liveness, "probe_group", first_only)
+        monkeypatch.setattr(liveness, "probe_progress", lambda *a, **k: None)
         lv, dog, done, restarted = run_watchdog(stack, group, client)
         assert done.wait(60), f"no restart; reachable={lv.reachable} failing_since={lv.failing_since}"
-        assert restarted[0].startswith("its group probe has failed for ") and "while the broker answers" in restarted[0]
+        assert lv.failing_since is not None and len(calls) > 2
+        assert restarted[0].startswith("no progress for ") and restarted[0].endswith("while lag is 45"), restarted
     finally:
         consumer.close()
 

@@ -167,9 +167,20 @@ def test_a_probe_that_keeps_failing_while_the_broker_answers_is_stuck():
     assert lv.stuck() is None and "the group probe has failed for 50s" in lv.unready(redis_ok=True)
     clock.now += 11
     lv.observe(None, broker_answers=True)
-    assert lv.stuck() == "its group probe has failed for 61s while the broker answers (lag 900 when last seen)"
+    assert lv.stuck() == "no progress for 71s while lag is 900"  # lag when last seen, no progress since
     lv.observe(sample(100, 1000))  # answered again: the failing clock stops
     assert lv.failing_since is None
+
+
+def test_a_probe_that_never_answered_knows_nothing_and_never_restarts():
+    """A worker's first probe stuck unanswered (librdkafka kept it pending for minutes): no sample,
+    so nothing says the consumer is stuck (it restarted a healthy worker into an outage once)."""
+    clock = Clock()
+    lv = tracker(clock)
+    for _ in range(20):
+        clock.now += 10
+        lv.observe(None, broker_answers=True)
+    assert lv.stuck() is None and lv.failing_since is None
 
 
 def test_probe_failures_during_an_outage_never_add_up_to_a_restart():
@@ -180,6 +191,12 @@ def test_probe_failures_during_an_outage_never_add_up_to_a_restart():
         clock.now += 40
         lv.observe(None, broker_answers=answers)
     assert lv.failing_since == clock.now and lv.stuck() is None  # since the last time the broker was away
+    lv = tracker(clock)
+    lv.observe(sample(100, 1000))  # lagging when last seen
+    for answers in (True, False, True, False, True):
+        clock.now += 40
+        lv.observe(None, broker_answers=answers)
+    assert lv.stuck() is None  # each outage restarts the clocks
 
 
 def test_a_member_with_nothing_assigned_is_judged_by_its_groups_lag():
