@@ -8,8 +8,8 @@
 The scenarios live in ops/chaos.py (`python -m ops.chaos --cluster` runs them larger). This
 module starts its own cluster and Redis Cluster (they are killed and restarted), on ports
 after the session's: MODSTREAM_TEST_KAFKA_CLUSTER_PORT (six ports from it) and
-MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). `make test` runs the Redis master kill -9 (about
-80 s with the cluster's start, on the shared 2-core machine); the two scenarios that restart JVM
+MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). `make test` runs the Redis master kill -9 (80 s to
+4.5 min with the cluster's start, on the shared 2-core machine); the two scenarios that restart JVM
 brokers run with MODSTREAM_CLUSTER_CHAOS=1 (see their skip reasons). The module prints the table
 the README shows.
 """
