@@ -11,8 +11,8 @@ caller from Redis) and returns either the decision unchanged, or a HELD decision
   is never capped (`policy.NEVER_CAPPED`: a legal duty), and a decision on child sexual
   exploitation is never held at all (`policy.NEVER_SHADOWED`);
 - no notices: nothing was done to the author yet, and reporters hear the human outcome;
-- an `Escalation` whose first reason starts with `HOLD_REASON` ("held by daily cap"), so
-  the review queue files it as a `cap_hold` item (outcomes remove / no_violation only) and
+- an `Escalation` of kind `cap_hold` (its first reason starts with `HOLD_REASON`, "held by
+  daily cap"), so the review queue files it as a `cap_hold` item (outcomes remove / no_violation only) and
   a human decides through agents/review.py;
 - reason lines naming each type over its cap with the count and the cap, so an auditor
   can replay it: same decision and counts, same result.
@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping
 
-from agents.effects import Decision, Escalation
+from agents.effects import KIND_CAP_HOLD, Decision, Escalation
 from agents.enforcement import enforcement_actions
 from agents.policy import NEVER_CAPPED, NEVER_SHADOWED, Policy
 from agents.records import Post, Violation
@@ -90,13 +90,14 @@ def apply_caps(decision: Decision, counts: Mapping[str, int], policy: Policy, *,
     )
     actionable = tuple(v for v in decision.violations if v.confidence >= policy.min_for(v.policy))
     escalation = Escalation(decision.decision_id, decision.post_id, decision.author_id, actionable, "remove",
-                            reasons, decision.political, decision.policy_version, post_created_at)
+                            reasons, decision.political, decision.policy_version, post_created_at, kind=KIND_CAP_HOLD)
     return replace(decision, route=HUMAN_REVIEW, recommendation="remove", reasons=reasons, actions=kept,
                    notices=(), escalation=escalation)
 
 
 def is_cap_hold(escalation_reasons: tuple[str, ...] | list[str]) -> bool:
-    """True for an escalation made by `apply_caps` (not a public-interest review)."""
+    """True for an escalation made by `apply_caps`, told by its first reason: how escalations written
+    before `Escalation.kind` existed are told apart (agents.review.escalation_kind)."""
     return bool(escalation_reasons) and escalation_reasons[0].startswith(HOLD_REASON)
 
 

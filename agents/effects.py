@@ -107,9 +107,15 @@ class Notice:
         }
 
 
+#: what an escalation asks a human (Escalation.kind): a public-interest review, a decision a daily cap
+#: held, or a decided post that enough reports raised again
+KIND_PUBLIC_INTEREST, KIND_CAP_HOLD, KIND_REPORTED = "public_interest", "cap_hold", "reported"
+ESCALATION_KINDS = (KIND_PUBLIC_INTEREST, KIND_CAP_HOLD, KIND_REPORTED)
+
+
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """A violating post by a PIE-eligible account, sent to public-interest review."""
+    """A post for a human: public-interest review, a daily-cap hold, or a report-raised re-review (`kind`)."""
 
     escalation_id: str  #: equals the decision id
     post_id: str
@@ -121,6 +127,7 @@ class Escalation:
     policy_version: str
     created_at: str  #: the post's time, so review age is measured from it
     post_text: str | None = None  #: what the reviewer reads
+    kind: str = KIND_PUBLIC_INTEREST  #: one of ESCALATION_KINDS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +141,7 @@ class Escalation:
             "policy_version": self.policy_version,
             "created_at": self.created_at,
             "post_text": self.post_text,
+            "kind": self.kind,
         }
 
 

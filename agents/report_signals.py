@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from agents.effects import Escalation, decision_id
+from agents.effects import KIND_REPORTED, Escalation, decision_id
 from agents.enforcement import unassessed
 from agents.records import Report, Violation
 
@@ -24,6 +24,8 @@ REPORTS_SOURCE = "reports@1"
 
 
 def is_report_raised(escalation_reasons: Sequence[str]) -> bool:
+    """True for a re-review `rereview` raised, told by its first reason (escalations written before
+    `Escalation.kind` existed; agents.review.escalation_kind)."""
     return bool(escalation_reasons) and escalation_reasons[0].startswith(REPORTS_REASON)
 
 
@@ -71,4 +73,5 @@ def rereview(summary: Mapping[str, Any], reports: Sequence[Report], distinct_in_
     post_id = reports[0].post_id
     return Escalation(decision_id("reports", post_id, summary["decision_id"]), post_id, summary["author_id"],
                       violations, recommendation, reasons, unassessed("raised by reports, not by authorship"),
-                      policy_version, summary.get("created_at") or reports[0].created_at, summary.get("post_text"))
+                      policy_version, summary.get("created_at") or reports[0].created_at, summary.get("post_text"),
+                      kind=KIND_REPORTED)

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from agents.caps import HUMAN_REVIEW, is_cap_hold
-from agents.effects import Action, Decision, Escalation, Notice, decision_id, standing
+from agents.effects import (ESCALATION_KINDS, KIND_CAP_HOLD, KIND_PUBLIC_INTEREST, KIND_REPORTED, Action, Decision,
+                            Escalation, Notice, decision_id, standing)
 from agents.enforcement import author_notice, enforcement_actions, make_action, reporter_notices, unassessed
 from agents.political import PoliticalStatus
 from agents.policy import NEVER_CAPPED, PIE_NOTICE_ACTIONS, Policy
@@ -49,6 +50,17 @@ AWAITING_SENIOR = "awaiting_senior"
 
 #: Routes of decisions still waiting for a human: there is nothing to appeal yet.
 PENDING_ROUTES = ("public_interest_review", HUMAN_REVIEW, AWAITING_SENIOR)
+
+
+def late_report_notices(summary: Mapping[str, Any], report: Report, policy: Policy) -> tuple[Notice, ...]:
+    """A report on a post already decided: its reporter hears the standing decision now, unless a
+    human is still deciding (then every reporter hears the human outcome)."""
+    if summary["route"] in PENDING_ROUTES:
+        return ()
+    return tuple(reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
+                                  frozenset(summary["found"]), policy))
+
+
 #: Never lifted by a restore: they are not restrictions on the author's speech, or not ours to undo.
 _NOT_LIFTED = ("restore", "withhold_in_country", *NEVER_CAPPED)
 
@@ -187,9 +199,20 @@ class Appealed:
         return ("notice", "remove", "no_violation") if self.state == "notice" else ("remove", "no_violation")
 
 
-def escalation_outcomes(escalation_reasons: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+def escalation_kind(d: Mapping[str, Any]) -> str:
+    """An escalations.v1 value's kind; one written before the field existed (kind null) says it in its first reason."""
+    kind = d.get("kind")
+    if kind is not None:
+        if kind not in ESCALATION_KINDS:
+            raise RecordError("escalation.kind", f"unknown kind {kind!r}: expected one of {', '.join(ESCALATION_KINDS)}")
+        return kind
+    reasons = d.get("reasons") or ()
+    return KIND_CAP_HOLD if is_cap_hold(reasons) else KIND_REPORTED if is_report_raised(reasons) else KIND_PUBLIC_INTEREST
+
+
+def escalation_outcomes(kind: str) -> tuple[str, ...]:
     """Daily-cap holds and report-raised re-reviews are not public-interest reviews: no exception on offer."""
-    if is_cap_hold(escalation_reasons) or is_report_raised(escalation_reasons):
+    if kind != KIND_PUBLIC_INTEREST:
         return ("remove", "no_violation")
     return ("notice", "remove", "no_violation")
 
@@ -208,7 +231,7 @@ def review_escalation(review: ReviewDecision, escalation: Escalation, reports: t
     errors = _common_errors(review, post.post_id, policy)
     if review.decision_id != escalation.escalation_id:
         errors.append(f"review resolves {review.decision_id}, not escalation {escalation.escalation_id}")
-    if review.outcome not in escalation_outcomes(escalation.reasons):
+    if review.outcome not in escalation_outcomes(escalation.kind):
         errors.append(f"{review.outcome} is not an outcome for a daily-cap hold: remove or no_violation")
     violations = _confirmed(review, escalation.violations) if review.outcome != "no_violation" else ()
     never = sorted({v.policy for v in violations if not policy.pie_allowed(v.policy)})
@@ -408,4 +431,4 @@ def escalation_from_dict(d: Mapping[str, Any]) -> Escalation:
         escalation_id=d["escalation_id"], post_id=d["post_id"], author_id=d["author_id"],
         violations=tuple(Violation.from_dict(v, f"escalation.violations[{i}]") for i, v in enumerate(d["violations"])),
         recommendation=d["recommendation"], reasons=tuple(d["reasons"]), political=political,
-        policy_version=d["policy_version"], created_at=d["created_at"])
+        policy_version=d["policy_version"], created_at=d["created_at"], kind=escalation_kind(d))

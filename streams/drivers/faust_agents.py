@@ -27,7 +27,6 @@ becomes a dead letter.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -41,8 +40,8 @@ from agents.records import Account, Appeal, LegalRequest, RecordError, ReviewDec
 from agents.review import (AWAITING_SENIOR, KIND_APPEAL, KIND_REVIEW, Appealed, decision_summary,
                            escalation_from_dict, review_appeal, review_escalation, roster_problems)
 from streams.infra import topics
-from streams.drivers.faust_app import Runtime
-from streams.engine.apply import decision_records
+from streams.engine.runtime import Runtime
+from streams.engine.apply import decision_records, input_ref
 from streams.infra.codec import CodecError
 from streams.engine.deadletter import dead_letter, error_type_of
 from streams.infra.formats.common import ACCOUNT_FIELDS, AccountUpdate
@@ -84,9 +83,8 @@ def _retriable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retriable", False)) or isinstance(exc, (KafkaTimeoutError, KafkaConnectionError))
 
 
-def input_ref(message: Any) -> dict[str, Any]:
-    return {"topic": message.topic, "partition": message.partition, "offset": message.offset,
-            "digest": hashlib.sha256(message.value or b"").hexdigest()}
+def _ref(message: Any) -> dict[str, Any]:
+    return input_ref(message.topic, message.partition, message.offset, message.value)
 
 
 #: what the hot path (streams/drivers/hotpath.py) does in one confluent-kafka loop: posts, reports, escalations
@@ -238,7 +236,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
     async def review_one(out: Outbox, msg: Any) -> None:
         decision, item, decision_by = await _reviewed(decode(msg, topics.REVIEWS))
         kind = KIND_APPEAL if item.kind == "appeal" else KIND_REVIEW
-        for rec in decision_records(decision, [input_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
+        for rec in decision_records(decision, [_ref(msg)], rt.versions, kind, decision_by.reviewer_id):
             await send(out, rec.topic, rec.key, rec.value)
         await delivered(out)
         await with_retry("queue.mark_decided", rt.queue.mark_decided, item.item_id, decision_by)
@@ -283,7 +281,7 @@ def bind(app: faust.App, rt: Runtime, roles: tuple[str, ...] = ROLES["all"]) -> 
         request = LegalRequest.from_dict(decode(msg, topics.LEGAL))
         summary = await decided_summary(request.post_id, "legal_request.post_id")
         decision = withhold(request, request.post_id, summary["author_id"], rt.policy)
-        for rec in decision_records(decision, [input_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
+        for rec in decision_records(decision, [_ref(msg)], rt.versions, KIND_LEGAL, LEGAL_BY):
             await send(out, rec.topic, rec.key, rec.value)
 
     async def legal(stream: faust.StreamT) -> None:

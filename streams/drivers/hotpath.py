@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import hashlib
 import logging
 import signal
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -38,17 +36,16 @@ import structlog
 from confluent_kafka import (TIMESTAMP_NOT_AVAILABLE, Consumer, KafkaError, KafkaException, Message, Producer,
                              TopicPartition)
 
-from agents.caps import charges, reservations
-from agents.effects import Decision
-from agents.enforcement import reporter_notices
-from agents.records import Case, Designation, Post, RecordError, Report, Violation
+from agents.caps import charges
+from agents.records import Post, RecordError, Report
 from agents.report_signals import distinct_in_window, rereview
-from agents.review import PENDING_ROUTES, decision_summary, escalation_from_dict
-from agents.router import route as route_decision
+from agents.review import decision_summary, escalation_from_dict, late_report_notices
 from streams.infra import liveness, metrics, topics
-from streams.drivers.faust_app import Runtime
-from streams.engine.apply import decision_records
+from streams.engine.runtime import Runtime
+from streams.engine.apply import decision_records, input_ref
 from streams.engine.budget import budget
+from streams.engine.engine import Engine, Input, Rejected
+from streams.engine.redis_context import RedisPort
 from streams.infra.codec import CodecError
 from streams.infra.config import Settings
 from streams.engine.deadletter import dead_letter, error_type_of
@@ -91,21 +88,6 @@ class StateError(Exception):
     """Stored state for this record could not be read (e.g. a corrupt value in Redis)."""
 
     error_type = "unreadable_state"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One input record, ready to route."""
-
-    msg: Message
-    post: Post
-    violations: tuple[Violation, ...]
-    inputs: list[dict[str, Any]]  #: the audit's InputRefs
-
-
-def _ref(msg: Message) -> dict[str, Any]:
-    return {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
-            "digest": hashlib.sha256(msg.value() or b"").hexdigest()}
 
 
 def _broker_time(msg: Message) -> float | None:
@@ -253,7 +235,7 @@ class _Batch:
         posts = self._each(of(topics.POSTS), lambda m: (m, Post.from_dict(self._value(m, topics.POSTS),
                                                                           now=_broker_time(m))), "decode")
         if posts:
-            self._route(self._tagged(posts))
+            self._route(posts)
         escalations = self._each(of(topics.ESCALATIONS), self._escalation, "queue")
         if escalations:
             self._state("queue.add", lambda es: with_retry("queue.add", rt.queue.add_escalations, [v for _, v in es]),
@@ -335,58 +317,31 @@ class _Batch:
             for _, msg in failed:
                 self._produce(msg.topic(), msg.value(), msg.key())
 
-    def _tagged(self, posts: list[tuple[Message, Post]]) -> list[Item]:
-        """Tag the batch in one call (the classifier scores it in one numpy pass), within the
-        batch's time budget. If that fails, tag post by post, so only the post that breaks a
-        detector or overruns its budget becomes a dead letter."""
-        tagger = self.rt.tagger
-        try:
-            with budget(self.s.record_budget_seconds * len(posts), "tag (batch)"):
-                found = tagger.tag_batch([post for _, post in posts])
-        except Exception as exc:
-            log.warning("tag_batch_failed", posts=len(posts), error_type=type(exc).__name__)
-            return self._each(posts, lambda mp: Item(mp[0], mp[1], tuple(tagger.tag(mp[1])), [_ref(mp[0])]), "tag",
-                              msg_of=lambda mp: mp[0])
-        return [Item(msg, post, tuple(v), [_ref(msg)]) for (msg, post), v in zip(posts, found)]
-
-    def _route(self, items: list[Item]) -> None:
+    def _route(self, posts: list[tuple[Message, Post]]) -> None:
+        """Decide the batch's posts with the engine (state from Redis, caps reserved there), send
+        every decision's outputs, then record the decisions and raise re-reviews reports call for."""
         rt = self.rt
         started = time.monotonic()
-
-        def state(some: list[Item]):
-            post_ids = [i.post.post_id for i in some]
-            return asyncio.gather(
-                with_retry("registry.lookup", rt.registry.lookup, [a for i in some for a in (i.post.author_id, *i.post.mentions)]),
-                with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
-                with_retry("reports.deleted", rt.reports.deleted, post_ids),
-                with_retry("reports.decided", rt.reports.decided, post_ids))
-
-        items, got = self._state("route.state", state, items, lambda i: i.msg)
-        if not items:
+        port = RedisPort(rt, self.wait)
+        posts, context = self._state("route.state", lambda some: port.fetch([p for _, p in some]), posts, lambda i: i[0])
+        if not posts:
             return
-        views, reports, deleted, priors = got
-        registry = {a: v.designations for a, v in views.items()}
-        routed = []
-        for item in items:
-            post = item.post
-            try:
-                with budget(self.s.record_budget_seconds, "route"):
-                    case = Case(post, views[post.author_id].account,
-                                tuple(views[m].account for m in post.mentions if views[m].account),
-                                reports[post.post_id], deleted=post.post_id in deleted, prior=priors.get(post.post_id))
-                    routed.append((item, case, route_decision(case, item.violations, registry, rt.policy, {})))
-            except Exception as exc:
-                log.exception("route_failed", **_where(item.msg, post.post_id))
-                self.dead(item.msg, "route", exc)
-        decisions = self._within_caps(routed, registry)
+        day = datetime.now(timezone.utc).date().isoformat()
+        inputs = [Input(post, input_ref(m.topic(), m.partition(), m.offset(), m.value()), day) for m, post in posts]
+        outcomes = Engine(rt.policy, rt.tagger, self.s.record_budget_seconds).decide_batch(inputs, context)
+        decisions = []
+        for (msg, post), item, outcome in zip(posts, inputs, outcomes):
+            if isinstance(outcome, Rejected):
+                self.dead(msg, outcome.stage, outcome.error)
+            else:
+                decisions.append((msg, post, item.ref, outcome))
         charged: dict[str, int] = {}
         routes: dict[str, int] = {}
         summaries = {}
         debug = logging.getLogger("modstream.hotpath").isEnabledFor(logging.DEBUG)
-        for item, decision in decisions:
-            post = item.post
+        for msg, post, ref, decision in decisions:
             try:
-                records = decision_records(decision, item.inputs, self.versions)
+                records = decision_records(decision, [ref], self.versions)
                 encoded = [(r.topic, r.key, rt.codec.encode(r.topic.schema, r.value)) for r in records]
                 too_big = [f"{spec.name} ({len(value):,} bytes)" for spec, _, value in encoded if len(value) > MAX_MESSAGE_BYTES]
                 if too_big:  # checked before any is sent: a decision goes out whole or not at all
@@ -394,10 +349,10 @@ class _Batch:
                 for spec, key, value in encoded:
                     self.send(spec, key, value)
             except Exception as exc:
-                log.exception("route_failed", **_where(item.msg, post.post_id))
-                self.dead(item.msg, "route", exc)
+                log.exception("route_failed", **_where(msg, post.post_id))
+                self.dead(msg, "route", exc)
                 continue
-            metrics.latency(item.msg.timestamp())
+            metrics.latency(msg.timestamp())
             for action_type, n in charges(decision, rt.policy).items():
                 charged[action_type] = charged.get(action_type, 0) + n
             # with the text and time, so a post that reports raise later can be re-reviewed
@@ -405,37 +360,19 @@ class _Batch:
                                        "created_at": post.created_at}
             routes[decision.route] = routes.get(decision.route, 0) + 1
             if debug and decision.route != "no_action":  # per post only at DEBUG: audit.v1 is the record
-                log.debug("decision", **_where(item.msg, post.post_id), decision_id=decision.decision_id,
+                log.debug("decision", **_where(msg, post.post_id), decision_id=decision.decision_id,
                           route=decision.route, recommendation=decision.recommendation,
                           actions=[a.type for a in decision.actions], notices=len(decision.notices))
         self.deliver()  # outputs on the broker before the state that says they were decided
         written = self.wait(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries))
         # reports that came before the decision count too: raise the post if they are enough
+        reports = context.reports
         self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.rt.policy.report_window_seconds))
-                     for p, ok in written.items() if ok and reports[p]])
-        first, last = items[0].msg, items[-1].msg
+                     for p, ok in written.items() if ok and reports.get(p)])
+        first, last = posts[0][0], posts[-1][0]
         log.info("batch_decided", topic=first.topic(), partition=first.partition(), offset=first.offset(),
-                 last=(last.partition(), last.offset()), posts=len(items), routes=routes, charged=charged,
+                 last=(last.partition(), last.offset()), posts=len(posts), routes=routes, charged=charged,
                  took_ms=round((time.monotonic() - started) * 1000, 1))
-
-    def _within_caps(self, routed: list[tuple[Item, Case, Decision]],
-                     registry: dict[str, tuple[Designation, ...]]) -> list[tuple[Item, Decision]]:
-        """Reserve every decision's capped automated actions in Redis before anything is produced (atomic
-        across workers, idempotent per action id); a decision refused is held for a human instead."""
-        rt = self.rt
-        wanted = [reservations(d, rt.policy) for _, _, d in routed]
-        if not any(wanted):
-            return [(item, d) for item, _, d in routed]
-        day = datetime.now(timezone.utc).date().isoformat()
-        asks = [(n, w) for n, w in enumerate(wanted) if w]
-        answers = self.wait(with_retry("caps.reserve", rt.caps.reserve, [w for _, w in asks],
-                                       rt.policy.daily_caps, day))
-        out = [(item, d) for item, _, d in routed]
-        for (n, _), (granted, counts) in zip(asks, answers):
-            if not granted:
-                item, case, _ = routed[n]
-                out[n] = (item, route_decision(case, item.violations, registry, rt.policy, counts))
-        return out
 
     def _raise(self, candidates: list[tuple[dict[str, Any], tuple[Report, ...], int]]) -> None:
         """Emit the report-raised re-reviews due (count at or above the threshold), once per decision:
@@ -476,10 +413,8 @@ class _Batch:
         for msg, report, _ in late:
             summary = summaries[report.post_id]
             try:
-                if summary["route"] not in PENDING_ROUTES:  # pending: they hear when a human decides
-                    for notice in reporter_notices(summary["decision_id"], (report,), tuple(summary["actions"]),
-                                                   frozenset(summary["found"]), rt.policy):
-                        self.emit(topics.NOTICES, report.post_id, notice.to_dict())
+                for notice in late_report_notices(summary, report, rt.policy):
+                    self.emit(topics.NOTICES, report.post_id, notice.to_dict())
             except Exception as exc:
                 log.exception("report_failed", **_where(msg, report.post_id))
                 self.dead(msg, "report", exc)

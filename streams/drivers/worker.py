@@ -39,7 +39,8 @@ def run(settings: Settings, role: str = "all") -> None:
 
     from streams.infra import liveness, metrics
     from streams.infra.admin import resolved_replication
-    from streams.drivers.faust_app import Runtime, create_app
+    from streams.drivers.faust_app import create_app
+    from streams.engine.runtime import Runtime
     from streams.drivers.faust_agents import bind
 
     hot: _HotPathChild | None = None

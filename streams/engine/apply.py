@@ -6,6 +6,7 @@ file. Audit goes last, so an audit record means every effect before it was produ
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -20,6 +21,11 @@ class OutRecord:
     topic: TopicSpec
     key: str
     value: dict[str, Any]
+
+
+def input_ref(topic: str, partition: int, offset: int, value: bytes | None) -> dict[str, Any]:
+    """The audit's modstream.InputRef for one consumed record: where it was, and the digest of its bytes."""
+    return {"topic": topic, "partition": partition, "offset": offset, "digest": hashlib.sha256(value or b"").hexdigest()}
 
 
 def tagged_record(post: Post, violations: Sequence[Violation], source_ref: dict[str, Any], tagger_version: str,

@@ -33,15 +33,13 @@ from typing import Any, Callable, Mapping, Sequence
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from agents.caps import is_cap_hold
-from agents.effects import decision_id
+from agents.effects import ESCALATION_KINDS, decision_id
 from agents.records import Appeal, ReviewDecision
-from agents.report_signals import is_report_raised
 from agents.review import (PENDING_ROUTES, Appealed, Reviewer, authority_problems, awaits_senior,
-                           escalation_outcomes, reviewer_id_problem)
+                           escalation_kind, escalation_outcomes, reviewer_id_problem)
 from streams.infra.stores import key
 
-KINDS = ("public_interest", "cap_hold", "reported", "appeal")
+KINDS = (*ESCALATION_KINDS, "appeal")
 STATES = ("pending", "claimed", "decided")
 OPEN = ("pending", "claimed")
 
@@ -127,10 +125,9 @@ class ReviewItem:
 
 
 def escalation_item(escalation: Mapping[str, Any], now: datetime, post_text: str | None = None) -> ReviewItem:
-    reasons = escalation["reasons"]
-    kind = "cap_hold" if is_cap_hold(reasons) else "reported" if is_report_raised(reasons) else "public_interest"
+    kind = escalation_kind(escalation)
     return ReviewItem(escalation["escalation_id"], kind, escalation["post_id"], escalation["author_id"],
-                      escalation["created_at"], _stamp(now), escalation_outcomes(escalation["reasons"]),
+                      escalation["created_at"], _stamp(now), escalation_outcomes(kind),
                       post_text=post_text, escalation=dict(escalation))
 
 

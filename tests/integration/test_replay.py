@@ -27,7 +27,8 @@ from streams.infra import clients, stores, topics
 from streams.commands.audit_diff import diff, format_diff, read_audit, read_replayed
 from streams.infra.config import Settings
 from streams.infra.registry_import import load_seed
-from streams.drivers.replay import (Context, OutFile, ProgressBar, ShadowTopics, Window, parse_offsets, policy_from_args,
+from streams.engine.asof import AsOfPort
+from streams.drivers.replay import (OutFile, ProgressBar, ShadowTopics, Window, parse_offsets, policy_from_args,
                             read_ranges, replay, resolve_window)
 
 pytestmark = pytest.mark.integration
@@ -208,17 +209,19 @@ def test_transparency_report_from_live_actions(stack, codec, live, tmp_path_fact
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and paths["png"].stat().st_size > 20_000
 
 
-def test_context_picks_the_snapshot_current_at_the_post_time():
+def test_context_picks_the_snapshot_current_at_the_post_time(codec):
     from agents.records import Account
 
     t = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    snaps = {"1": ((t, 0, Account("1", followers=5)), (t + timedelta(hours=1), 1, Account("1", followers=50)),
-                   (t + timedelta(hours=1), 2, Account("1", followers=60)))}
-    ctx = Context(snaps, {}, {}, 0)
-    assert ctx.account("1", "2025-12-31T23:59:59Z") is None
-    assert ctx.account("1", "2026-01-01T00:30:00Z").followers == 5
-    assert ctx.account("1", "2026-01-01T01:00:00Z").followers == 60  # same time: the later log position wins
-    assert ctx.account("2", "2026-01-01T01:00:00Z") is None
+    snaps = [(0, t, Account("1", followers=5)), (1, t + timedelta(hours=1), Account("1", followers=50)),
+             (2, t + timedelta(hours=1), Account("1", followers=60))]
+    port = AsOfPort.empty(codec, ":memory:", 0)
+    port.add_accounts((pos, int(at.timestamp() * 1000), a, codec.encode(topics.ACCOUNTS.schema, a.to_dict()))
+                      for pos, at, a in snaps)  # no observed_at: observed at the broker time
+    assert port.account("1", "2025-12-31T23:59:59Z") is None
+    assert port.account("1", "2026-01-01T00:30:00Z").followers == 5
+    assert port.account("1", "2026-01-01T01:00:00Z").followers == 60  # same time: the later log position wins
+    assert port.account("2", "2026-01-01T01:00:00Z") is None
 
 
 def test_cli_helpers():

@@ -77,24 +77,48 @@ def test_docker_compose_config_validates():
 ALLOWED_BELOW = {
     "infra": {"infra"},
     "engine": {"infra", "engine"},
+    "drivers": {"infra", "engine"},
 }
+#: starts the drivers (the hot path as a child process beside the faust agents): the one module of
+#: drivers/ that imports the others, and no driver imports it
+LAUNCHER = "worker.py"
+
+
+def _streams_modules(path: Path) -> set[str]:
+    """Every streams.* module `path` imports, at the top or inside a function."""
+    tree = ast.parse(path.read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return {m for m in out if m.startswith("streams.") and m.count(".") >= 1}
 
 
 def _streams_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    groups = set()
-    for node in ast.walk(tree):
-        mods = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                else [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
-        groups |= {m.split(".")[1] for m in mods if m.startswith("streams.") and m.count(".") >= 1}
-    return groups
+    return {m.split(".")[1] for m in _streams_modules(path)}
 
 
 @pytest.mark.parametrize("group", sorted(ALLOWED_BELOW))
 def test_streams_groups_import_only_what_is_below_them(group):
     offenders = {str(p.relative_to(PROJECT_ROOT)): sorted(_streams_imports(p) - ALLOWED_BELOW[group])
-                 for p in (PROJECT_ROOT / "streams" / group).rglob("*.py")}
+                 for p in (PROJECT_ROOT / "streams" / group).rglob("*.py") if p.name != LAUNCHER}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_driver_imports_another_driver_or_a_command():
+    drivers = PROJECT_ROOT / "streams" / "drivers"
+    offenders = {}
+    for path in drivers.glob("*.py"):
+        if path.name == LAUNCHER:
+            bad = {m for m in _streams_modules(path) if m.startswith("streams.commands")}
+        else:
+            bad = {m for m in _streams_modules(path) if m.startswith(("streams.drivers", "streams.commands"))}
+        if bad:
+            offenders[path.name] = sorted(bad)
+    assert offenders == {}
+    assert (drivers / LAUNCHER).exists()  # the exception above names a real module
 
 
 def test_every_streams_module_sits_in_a_group():

@@ -22,7 +22,8 @@ def raise_(summary=SUMMARY, n=5, distinct=5):
 def test_crossing_the_threshold_raises_the_post_with_its_text_and_the_reported_rules():
     esc = raise_()
     assert esc is not None and esc.post_id == "p1" and esc.post_text == "some post"
-    assert is_report_raised(esc.reasons) and escalation_outcomes(esc.reasons) == ("remove", "no_violation")
+    assert is_report_raised(esc.reasons) and esc.kind == "reported"
+    assert escalation_outcomes(esc.kind) == ("remove", "no_violation")
     assert [v.policy for v in esc.violations] == ["hateful_conduct"] and esc.violations[0].source == "reports@1"
     assert esc.recommendation == "no_violation"  # automation found nothing: say so
     assert not esc.political.eligible

@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from streams.infra import logs
-from streams.drivers.faust_app import Runtime, create_app
+from streams.drivers.faust_app import create_app
+from streams.engine.runtime import Runtime
 from streams.drivers.faust_agents import HOT, ROLES, bind
 from streams.infra.config import Settings
 
