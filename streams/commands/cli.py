@@ -434,9 +434,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_topics)
 
     s = sub.add_parser("worker", help="run the stream agents (faust worker) in this process")
-    s.add_argument("--role", choices=["all", "hotpath", "agents", *DEPRECATED_ROLES], default="all",
+    s.add_argument("--role", choices=["all", "hotpath", "agents", "faust-posts", *DEPRECATED_ROLES], default="all",
                    help="all agents and the hot path (default); 'hotpath': only the hot path (posts are tagged, "
-                        "classifier included, and routed there); 'agents': only the faust agents; "
+                        "classifier included, and routed there); 'agents': only the faust agents; 'faust-posts': "
+                        "the faust agents, posts decided by one of them instead of the hot path; "
                         "'decide': deprecated name of 'hotpath'")
     s.set_defaults(fn=cmd_worker)
 

@@ -277,3 +277,24 @@ def test_cli_entry_functions(stack, codec, live, replays, tmp_path):
     assert same.matched == N_POSTS and same.changed == ()
     paths = transparency.run(stack, codec, start=w.start.isoformat(), end=_now().isoformat(), out_dir=str(tmp_path))
     assert json.loads(paths["json"].read_text())["total_actions"] > 0
+
+
+def test_replay_honours_source_deletions(stack, codec, live, replays, classifier, tmp_path):
+    """A post deleted at the source by the replay's as-of time needs no action (live: the deletions
+    agent's flag); every other post is decided as before."""
+    enforced = [a for a in live["audit"] if a["route"] == "enforce"]
+    gone = enforced[0]["post_id"]
+    prod = clients.producer(stack)
+    prod.produce(stack.topic(topics.DELETIONS), key=gone.encode(), value=codec.encode(topics.DELETIONS.schema, {
+        "post_id": gone, "author_id": enforced[0]["author_id"], "deleted_at": None, "source": "x-v2",
+        "reason": "deleted"}))
+    assert prod.flush(30) == 0
+    out = tmp_path / "deleted.jsonl"
+    stats = replay(stack, codec, policy=stack.policy(), output=OutFile(out), ranges=replays["a"].ranges,
+                   as_of=_now() + timedelta(seconds=5), classifier=classifier)
+    assert stats.decided == N_POSTS
+    replayed = {a["post_id"]: a for a in read_replayed(stack, codec, str(out))}
+    assert replayed[gone]["route"] == "no_action" and replayed[gone]["action_ids"] == []
+    assert replayed[gone]["reasons"][0].startswith("post deleted at the source")
+    before = {a["post_id"]: a["route"] for a in read_replayed(stack, codec, replays["prefixes"][0])}
+    assert {p: a["route"] for p, a in replayed.items() if p != gone} == {p: r for p, r in before.items() if p != gone}
