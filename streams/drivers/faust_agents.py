@@ -186,7 +186,7 @@ class AgentIO:
 
     async def decided_summary(self, post_id: str, path: str) -> dict[str, Any]:
         """The post's latest decision summary; until there is one, a dead letter to re-feed later."""
-        summary = (await with_retry("reports.decided", self.rt.reports.decided, [post_id])).get(post_id)
+        summary = (await with_retry("decisions.decided", self.rt.decisions.decided, [post_id])).get(post_id)
         if summary is None:
             raise RecordError(path, f"no decision is recorded for post {post_id} yet; "
                                     "re-feed with `modstream dlq replay` once it is decided")
@@ -243,7 +243,7 @@ async def posts(io: AgentIO, stream: faust.StreamT) -> None:
             finally:
                 out.source = None
         await io.delivered(out)  # outputs on the broker before the state that says they were decided
-        await with_retry("reports.mark_decided", rt.reports.mark_decided, summaries)
+        await with_retry("decisions.mark_decided", rt.decisions.mark_decided, summaries)
 
 
 async def _context(io: AgentIO, out: Outbox, port: RedisPort, read: list[tuple[Any, Post]]):
@@ -292,7 +292,7 @@ async def deletions(io: AgentIO, stream: faust.StreamT) -> None:
 
         for event in batch:
             await io.isolated(out, event.message, "deletions", read)
-        await with_retry("reports.mark_deleted", io.rt.reports.mark_deleted, ids)
+        await with_retry("deletions.mark_deleted", io.rt.deletions.mark_deleted, ids)
         await io.delivered(out)
 
 
@@ -315,7 +315,7 @@ async def review_one(io: AgentIO, out: Outbox, msg: Any) -> None:
     if decision.route != AWAITING_SENIOR:
         reviewers = tuple(r["reviewer_id"] for r in item.recommendations) + (decision_by.reviewer_id,)
         summary = decision_summary(decision, decision_by.reviewer_id, reviewers)
-        await with_retry("reports.mark_decided", rt.reports.mark_decided, {decision.post_id: summary})
+        await with_retry("decisions.mark_decided", rt.decisions.mark_decided, {decision.post_id: summary})
     log.info("review_applied", decision_id=decision.decision_id, route=decision.route,
              actions=[a.type for a in decision.actions], reviewer=decision_by.reviewer_id)
 

@@ -364,7 +364,7 @@ class _Batch:
                           route=decision.route, recommendation=decision.recommendation,
                           actions=[a.type for a in decision.actions], notices=len(decision.notices))
         self.deliver()  # outputs on the broker before the state that says they were decided
-        written = self.wait(with_retry("reports.mark_decided", rt.reports.mark_decided, summaries))
+        written = self.wait(with_retry("decisions.mark_decided", rt.decisions.mark_decided, summaries))
         # reports that came before the decision count too: raise the post if they are enough
         reports = context.reports
         self._raise([(summaries[p], reports[p], distinct_in_window(reports[p], self.rt.policy.report_window_seconds))
@@ -401,7 +401,7 @@ class _Batch:
         fresh = [(m, r, recent) for (m, r), (new, recent) in zip(reports, added) if new]  # a reporter again counts once
 
         async def state(some: list[tuple[Message, Report, int]]):
-            summaries = await with_retry("reports.decided", rt.reports.decided, sorted({r.post_id for _, r, _ in some}))
+            summaries = await with_retry("decisions.decided", rt.decisions.decided, sorted({r.post_id for _, r, _ in some}))
             late = sorted({r.post_id for _, r, _ in some if r.post_id in summaries})  # undecided: _route will see them
             return summaries, await with_retry("reports.for_posts", rt.reports.for_posts, late)
 

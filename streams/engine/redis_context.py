@@ -40,8 +40,8 @@ class RedisPort:
         views, reports, deleted, priors = await asyncio.gather(
             with_retry("registry.lookup", rt.registry.lookup, [a for p in posts for a in (p.author_id, *p.mentions)]),
             with_retry("reports.for_posts", rt.reports.for_posts, post_ids),
-            with_retry("reports.deleted", rt.reports.deleted, post_ids),
-            with_retry("reports.decided", rt.reports.decided, post_ids))
+            with_retry("deletions.deleted", rt.deletions.deleted, post_ids),
+            with_retry("decisions.decided", rt.decisions.decided, post_ids))
         accounts = {(a, p.created_at): views[a].account for p in posts for a in (p.author_id, *p.mentions)
                     if views[a].account is not None}
         return Context({a: v.designations for a, v in views.items()}, accounts, reports, frozenset(deleted), priors,

@@ -37,6 +37,8 @@ class Runtime:
     classifier_version: str | None
     registry: stores.RedisRegistry
     reports: stores.RedisReports
+    decisions: stores.RedisDecisions
+    deletions: stores.RedisDeletions
     queue: RedisReviewQueue
     caps: stores.RedisDailyCaps
     banks: BankCache
@@ -101,6 +103,8 @@ class Runtime:
             classifier_version=classifier.version if classifier else None,
             registry=stores.RedisRegistry(redis, cache_seconds=settings.registry_cache_seconds),
             reports=stores.RedisReports(redis, stores.Retention.of(settings)),
+            decisions=stores.RedisDecisions(redis, stores.Retention.of(settings)),
+            deletions=stores.RedisDeletions(redis, stores.Retention.of(settings)),
             queue=RedisReviewQueue(redis),
             caps=stores.RedisDailyCaps(redis),
             banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),

@@ -212,13 +212,13 @@ class Retention:
 
 @dataclass
 class RedisReports:
+    """Reports per post (first per reporter), their velocity, and the raised flag of each re-review."""
+
     client: aioredis.Redis
     retention: Retention = field(default_factory=lambda: Retention.of(Settings()))
 
     def __post_init__(self) -> None:
         self._hvals_many = SlotScript(self.client, _HVALS_MANY)
-        self._set_many_ex = SlotScript(self.client, _SET_MANY_EX)
-        self._mark_decided = SlotScript(self.client, _MARK_DECIDED)
 
     async def add(self, reports: Sequence[Report], window_seconds: float = 3600) -> list[tuple[bool, int]]:
         """Record reports, in order, in one round trip. Per report: (new: False when this reporter
@@ -243,6 +243,30 @@ class RedisReports:
         raw = await self._hvals_many([((key("reports", p),), ()) for p in post_ids])
         return {p: tuple(Report.from_dict(json.loads(v)) for v in vals) for p, vals in zip(post_ids, raw)}
 
+    async def raise_once(self, escalation_ids: Sequence[str]) -> set[str]:
+        """Set the raised flag of each report-raised escalation; returns the ids raised before (skip them)."""
+        if not escalation_ids:
+            return set()
+        pipe = self.client.pipeline(transaction=False)
+        for e in escalation_ids:
+            pipe.set(key("raised", e), 1, nx=True, ex=self.retention.reports_seconds)
+        return {e for e, fresh in zip(escalation_ids, await pipe.execute()) if not fresh}
+
+    async def raised(self, escalation_ids: Sequence[str]) -> set[str]:
+        flags = await slots.mget(self.client, [key("raised", e) for e in escalation_ids])
+        return {e for e, f in zip(escalation_ids, flags) if f}
+
+
+@dataclass
+class RedisDecisions:
+    """Each post's standing decided summary, and its text apart (kept shorter: personal data)."""
+
+    client: aioredis.Redis
+    retention: Retention = field(default_factory=lambda: Retention.of(Settings()))
+
+    def __post_init__(self) -> None:
+        self._mark_decided = SlotScript(self.client, _MARK_DECIDED)
+
     async def mark_decided(self, summaries: dict[str, dict]) -> dict[str, bool]:
         """Remember each post's outcome (post id -> summary; a `post_text` in it goes to its own key, kept
         shorter), so late reporters, appeals and legal requests find it. An automated summary never
@@ -259,14 +283,6 @@ class RedisReports:
         written = await self._mark_decided(items, extra=(self.retention.decided_seconds, self.retention.text_seconds))
         return {p: bool(w) for p, w in zip(summaries, written)}
 
-    async def mark_deleted(self, post_ids: Sequence[str]) -> None:
-        """Posts deleted at the source."""
-        await self._set_many_ex([((key("deleted", p),), (1,)) for p in post_ids], extra=(self.retention.decided_seconds,))
-
-    async def deleted(self, post_ids: Sequence[str]) -> set[str]:
-        flags = await slots.mget(self.client, [key("deleted", p) for p in post_ids])
-        return {p for p, f in zip(post_ids, flags) if f}
-
     async def decided(self, post_ids: Sequence[str]) -> dict[str, dict]:
         """The decided summaries of those posts that have one, with `post_text` while it is kept."""
         if not post_ids:
@@ -279,18 +295,24 @@ class RedisReports:
                 out[p] = {**json.loads(summary), **({"post_text": text} if text is not None else {})}
         return out
 
-    async def raise_once(self, escalation_ids: Sequence[str]) -> set[str]:
-        """Set the raised flag of each report-raised escalation; returns the ids raised before (skip them)."""
-        if not escalation_ids:
-            return set()
-        pipe = self.client.pipeline(transaction=False)
-        for e in escalation_ids:
-            pipe.set(key("raised", e), 1, nx=True, ex=self.retention.reports_seconds)
-        return {e for e, fresh in zip(escalation_ids, await pipe.execute()) if not fresh}
 
-    async def raised(self, escalation_ids: Sequence[str]) -> set[str]:
-        flags = await slots.mget(self.client, [key("raised", e) for e in escalation_ids])
-        return {e for e, f in zip(escalation_ids, flags) if f}
+@dataclass
+class RedisDeletions:
+    """Posts deleted at the source: one not yet decided needs no action."""
+
+    client: aioredis.Redis
+    retention: Retention = field(default_factory=lambda: Retention.of(Settings()))
+
+    def __post_init__(self) -> None:
+        self._set_many_ex = SlotScript(self.client, _SET_MANY_EX)
+
+    async def mark_deleted(self, post_ids: Sequence[str]) -> None:
+        """Posts deleted at the source."""
+        await self._set_many_ex([((key("deleted", p),), (1,)) for p in post_ids], extra=(self.retention.decided_seconds,))
+
+    async def deleted(self, post_ids: Sequence[str]) -> set[str]:
+        flags = await slots.mget(self.client, [key("deleted", p) for p in post_ids])
+        return {p for p, f in zip(post_ids, flags) if f}
 
 
 #: Reserve the capped actions of decisions, in order, atomically: a decision gets all its actions or none.

@@ -56,7 +56,7 @@ def test_edits_get_new_ids_and_never_undo_a_removal(stack, codec, worker, wait_r
     async def standing():
         client = stores.connect(stack.redis_url)
         try:
-            return (await stores.RedisReports(client).decided(["e-post"]))["e-post"]
+            return (await stores.RedisDecisions(client).decided(["e-post"]))["e-post"]
         finally:
             await client.aclose()
     assert asyncio.run(standing())["decision_id"] == removed["decision_id"]

@@ -78,7 +78,7 @@ def test_a_post_deleted_before_it_is_decided_needs_no_action(stack, codec, worke
     ingest.run(stack, codec, lines, "t", progress=None, fmt="jetstream")
     async def recorded() -> bool:
         client = stores.connect(stack.redis_url)
-        found = await stores.RedisReports(client).deleted(["at://did:plc:zed/app.bsky.feed.post/gone1"])
+        found = await stores.RedisDeletions(client).deleted(["at://did:plc:zed/app.bsky.feed.post/gone1"])
         await client.aclose()
         return bool(found)
 

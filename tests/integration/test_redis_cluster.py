@@ -54,10 +54,10 @@ def test_the_url_selects_a_cluster_client_and_keys_spread_over_every_master(redi
 
     async def body(client):
         assert isinstance(client, redis.asyncio.RedisCluster)
-        reports = stores.RedisReports(client)
-        written = await reports.mark_decided({p: {"decision_id": f"d-{p}", "standing": 1, "post_text": "t"} for p in ids})
-        await reports.mark_deleted(ids[::2])
-        return written, await reports.decided(ids), await reports.deleted(ids)
+        decisions, deletions = stores.RedisDecisions(client), stores.RedisDeletions(client)
+        written = await decisions.mark_decided({p: {"decision_id": f"d-{p}", "standing": 1, "post_text": "t"} for p in ids})
+        await deletions.mark_deleted(ids[::2])
+        return written, await decisions.decided(ids), await deletions.deleted(ids)
 
     written, decided, deleted = _run(redis_cluster.url, body)
     assert sum(written.values()) == 300 and set(decided) == set(ids) and deleted == set(ids[::2])

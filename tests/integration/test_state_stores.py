@@ -34,17 +34,17 @@ def test_automation_never_replaces_a_human_or_a_stronger_decision(services):
     p = f"post-{uuid.uuid4().hex}"
 
     async def body(client):
-        reports = stores.RedisReports(client, RETENTION)
+        decisions = stores.RedisDecisions(client, RETENTION)
         seen = []
         removed = _summary(p, "enforce", ["remove"], 2, post_text="I will kill you", created_at="2026-11-20T12:00:00Z")
-        seen.append(await reports.mark_decided({p: removed}))
+        seen.append(await decisions.mark_decided({p: removed}))
         benign_edit = _summary(p, "no_action", [], 0, post_text="have a nice day")
-        seen.append(await reports.mark_decided({p: benign_edit}))  # weaker automated: refused
-        after_edit = (await reports.decided([p]))[p]
+        seen.append(await decisions.mark_decided({p: benign_edit}))  # weaker automated: refused
+        after_edit = (await decisions.decided([p]))[p]
         human = _summary(p, "no_violation", ["restore"], 1, by="lee")
-        seen.append(await reports.mark_decided({p: human}))  # a human: always written
-        seen.append(await reports.mark_decided({p: removed}))  # a redelivery of the automated one: refused
-        return seen, after_edit, (await reports.decided([p]))[p]
+        seen.append(await decisions.mark_decided({p: human}))  # a human: always written
+        seen.append(await decisions.mark_decided({p: removed}))  # a redelivery of the automated one: refused
+        return seen, after_edit, (await decisions.decided([p]))[p]
 
     seen, after_edit, final = _run(services, body)
     assert [s[p] for s in seen] == [True, False, True, False]
@@ -56,10 +56,10 @@ def test_a_stronger_automated_decision_replaces_a_weaker_one(services):
     p = f"post-{uuid.uuid4().hex}"
 
     async def body(client):
-        reports = stores.RedisReports(client, RETENTION)
-        await reports.mark_decided({p: _summary(p, "no_action", [], 0)})
-        written = await reports.mark_decided({p: _summary(p, "enforce", ["remove"], 2)})
-        return written, (await reports.decided([p]))[p]
+        decisions = stores.RedisDecisions(client, RETENTION)
+        await decisions.mark_decided({p: _summary(p, "no_action", [], 0)})
+        written = await decisions.mark_decided({p: _summary(p, "enforce", ["remove"], 2)})
+        return written, (await decisions.decided([p]))[p]
 
     written, final = _run(services, body)
     assert written[p] and final["actions"] == ["remove"]
@@ -70,10 +70,11 @@ def test_summaries_outlive_the_text_and_every_report_key_expires(services):
 
     async def body(client):
         reports = stores.RedisReports(client, RETENTION)
-        await reports.mark_decided({p: _summary(p, "enforce", ["remove"], 2, post_text="secret text")})
+        await stores.RedisDecisions(client, RETENTION).mark_decided(
+            {p: _summary(p, "enforce", ["remove"], 2, post_text="secret text")})
         await reports.add([Report("r1", p, "violence", "2026-11-20T12:00:00Z", reporter_id="u1"),
                            Report("r2", p, "violence", "2026-11-20T12:01:00Z", reporter_contact="x@example.org")])
-        await reports.mark_deleted([p])
+        await stores.RedisDeletions(client, RETENTION).mark_deleted([p])
         again = await reports.raise_once(["esc-" + p])
         twice = await reports.raise_once(["esc-" + p])
         raised = await reports.raised(["esc-" + p, "esc-other-" + p])
