@@ -206,6 +206,7 @@ async def posts(io: AgentIO, stream: faust.StreamT) -> None:
     while its cap reservations run on this event loop."""
     rt, loop, out = io.rt, asyncio.get_running_loop(), Outbox()
     port = RedisPort(rt, lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result())
+    await rt.load_registry_seed()  # officials are known before the first decision, as in the hot path
     async for batch in stream.take_events(BATCH, within=WITHIN):
         await with_retry("banks.refresh", rt.refresh_banks)
         read: list[tuple[Any, Post]] = []

@@ -49,7 +49,6 @@ from streams.engine.redis_context import RedisPort
 from streams.infra.codec import CodecError
 from streams.infra.config import Settings
 from streams.engine.deadletter import dead_letter, error_type_of
-from streams.infra.registry_import import load_seed
 from streams.infra.retry import with_retry
 from streams.infra.topics import MAX_MESSAGE_BYTES, TOPIC_MAX_BYTES, TopicSpec
 
@@ -112,10 +111,7 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
     rt.publish_policy()  # recorded before any decision carries its version
     log.info("policy_loaded", version=rt.policy.version, source=s.policy_file.name)
     batch = _Batch(s, rt, loop.run_until_complete)
-    if s.registry_seed.exists():  # officials are known before the first decision
-        n = batch.wait(with_retry("registry.seed", rt.registry.put_designations, load_seed(s.registry_seed)))
-        log.info("registry_seed_loaded", accounts=n, seed=s.registry_seed.name)
-        metrics.REGISTRY_SIZE.set(n)
+    batch.wait(rt.load_registry_seed())  # officials are known before the first decision
     gc.freeze()  # start-up's objects (modules, schemas, rules) are never garbage: full collections skip them
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     port = s.metrics_port + 1 if s.metrics_port > 0 else s.metrics_port  # beside its worker's

@@ -21,6 +21,8 @@ from streams.infra.config import Settings, SettingsError
 from streams.infra.policy_file import PolicyFile, PolicyFileError
 from streams.infra.policy_file import load as load_policy
 from streams.infra.policy_versions import publish as publish_policy
+from streams.infra.registry_import import load_seed
+from streams.infra.retry import with_retry
 from streams.infra.review_queue import RedisReviewQueue
 
 log = structlog.get_logger("modstream.runtime")
@@ -110,6 +112,16 @@ class Runtime:
             banks=BankCache(RedisBankStore(redis), refresh_seconds=settings.bank_refresh_seconds),
             policy_text=pf.text,
         )
+
+    async def load_registry_seed(self) -> int:
+        """The shipped designations into the Redis registry, so officials are known before the first
+        decision (every driver that decides posts live calls it at start). Returns the accounts stored."""
+        if not self.settings.registry_seed.exists():
+            return 0
+        n = await with_retry("registry.seed", self.registry.put_designations, load_seed(self.settings.registry_seed))
+        log.info("registry_seed_loaded", accounts=n, seed=self.settings.registry_seed.name)
+        metrics.REGISTRY_SIZE.set(n)
+        return n
 
     def publish_policy(self) -> None:
         """Record the policy in force on policy-versions.v1 (at start, before the first decision)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from confluent_kafka import Consumer, KafkaError, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from streams.infra.config import Settings
 
@@ -118,13 +118,22 @@ def resolve_window(settings: Settings, topic: str, window: Window | None) -> lis
         c.close()
 
 
+def _watermarks(c: Consumer, topic: str, partition: int) -> tuple[int, int]:
+    """A fresh consumer may not know the topic yet ("Unknown partition"): fetch its metadata, ask again."""
+    try:
+        return c.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+    except KafkaException:
+        _partitions(c, topic)
+        return c.get_watermark_offsets(TopicPartition(topic, partition), timeout=30)
+
+
 def read_ranges(settings: Settings, ranges: Iterable[Range], *, max_ts: int | None = None,
                 idle_timeout: float = 30.0) -> Iterator[Record]:
     """Records of each range in (topic, partition, offset) order; `max_ts` drops later broker times."""
     c = _consumer(settings)
     try:
         for r in sorted(ranges, key=lambda r: (r.topic, r.partition, r.start)):
-            low, high = c.get_watermark_offsets(TopicPartition(r.topic, r.partition), timeout=10)
+            low, high = _watermarks(c, r.topic, r.partition)
             start, end = max(r.start, low), min(r.end, high)
             if start >= end:
                 continue
