@@ -45,7 +45,7 @@ from agents.policy import Policy
 from agents.records import Post, RecordError
 from agents.tagger import TAGGER_VERSION, Tagger
 from streams.engine.apply import OutRecord, decision_records, input_ref, tagged_record
-from streams.engine.asof import AsOfPort
+from streams.engine.asof import AsOfPort, read_context
 from streams.engine.engine import Engine, Input
 from streams.engine.runtime import audit_versions
 from streams.engine.sinks import FILE_SCHEMA, SYNC_MARKER, KafkaSink, Produced, Sink, file_sink
@@ -237,7 +237,7 @@ def replay(settings: Settings, codec: Codec, *, policy: Policy, output: Output, 
     if classifier is None and settings.classifier:
         classifier = TextClassifier.load()
     tagger = Tagger(policy, banks=banks, classifier=classifier)
-    port = AsOfPort.build(settings, codec, as_of_ms, _designations(settings, designation_files), tagger.banks)
+    port = read_context(settings, codec, as_of_ms, _designations(settings, designation_files), tagger.banks)
     try:
         if shadow is not None:
             from streams.infra.clients import producer

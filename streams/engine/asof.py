@@ -53,6 +53,12 @@ CREATE TABLE deleted (post_id TEXT PRIMARY KEY);
 """
 
 
+def read_context(settings: Settings, codec: Codec, as_of_ms: int, designations: Sequence[Designation],
+                 banks: HashBank) -> "AsOfPort":
+    """Index account-updates.v1, reports.v1 and post-deletions.v1 up to `as_of_ms` (see AsOfPort)."""
+    return AsOfPort.build(settings, codec, as_of_ms, designations, banks)
+
+
 @dataclass
 class AsOfPort:
     """A ContextPort over the topics as of `as_of_ms`; `close()` drops the index."""

@@ -45,7 +45,8 @@ def _agent(name: str, reads: TopicSpec, *writes: TopicSpec) -> Component:
     return Component(f"{name} agent", ROUTE, (reads,), (*writes, DEAD_LETTERS), ("streams/drivers/faust_agents.py",))
 
 
-_REPLAY_READS = (POSTS, ACCOUNTS, REPORTS)  #: replay's inputs and as-of context (streams/drivers/replay.py)
+#: replay's inputs and as-of context (streams/drivers/replay.py, streams/engine/asof.py)
+_REPLAY_READS = (POSTS, ACCOUNTS, REPORTS, DELETIONS)
 
 WIRING: tuple[Component, ...] = (
     Component("modstream ingest", INGEST, (), (POSTS, ACCOUNTS, PATCHES, ACCOUNT_STATUS, DELETIONS, REPORTS,
@@ -59,11 +60,12 @@ WIRING: tuple[Component, ...] = (
     _agent("appeals", APPEALS),
     _agent("review", REVIEWS, ACTIONS, NOTICES, AUDIT),
     _agent("legal", LEGAL, ACTIONS, NOTICES, AUDIT),
+    _agent("posts", POSTS, *DECISION_OUTPUTS),  # --role faust-posts: posts decided in faust instead of the hot path
     Component("modstream review decide", REVIEWER, (), (REVIEWS,), ("streams/commands/cli.py",)),
     Component("review console", REVIEWER, (AUDIT, ESCALATIONS), (REVIEWS,),
               ("streams/console/app.py", "streams/console/history.py"), (CONSOLE,)),
     Component("modstream replay", AUDITOR, _REPLAY_READS, (VIOLATIONS, *DECISION_OUTPUTS),
-              ("streams/drivers/replay.py",), (REPLAY,), shadow="shadow-"),
+              ("streams/drivers/replay.py", "streams/engine/asof.py"), (REPLAY,), shadow="shadow-"),
     Component("modstream audit diff", AUDITOR, (AUDIT,), (), ("streams/commands/audit_diff.py",), (TAIL, REPLAY)),
     Component("modstream report transparency", AUDITOR, (POSTS, ACTIONS, AUDIT), (),
               ("streams/commands/transparency.py",), (REPLAY,)),

@@ -12,16 +12,17 @@ import pytest
 
 from streams.commands import topic_docs
 from streams.drivers import hotpath
-from streams.drivers.faust_agents import ROLES, bind
-from streams.drivers.faust_app import Runtime, create_app
+from streams.drivers.faust_agents import AGENTS, bind
+from streams.drivers.faust_app import create_app
 from streams.infra import topics
 from streams.infra.config import PROJECT_ROOT, Settings
 from streams.infra.wiring import BY_COMPONENT, WIRING, producers
+from streams.engine.runtime import Runtime
 
 SPECS = {name: value for name, value in vars(topics).items() if isinstance(value, topics.TopicSpec)}
 #: a module calling one of these names the topics of the module that defines it
 CALLS = {"decision_records": "streams/engine/apply.py", "publish_policy": "streams/infra/policy_versions.py",
-         "replay": "streams/drivers/replay.py"}
+         "replay": "streams/drivers/replay.py", "read_context": "streams/engine/asof.py"}
 #: helpers: their topics count for the modules that call them
 HELPERS = {"streams/engine/apply.py", "streams/infra/policy_versions.py"}
 #: they run against their own local stack, for a person at a terminal: no principal, no ACL
@@ -99,7 +100,7 @@ def test_the_hot_path_consumes_what_the_table_says():
 def test_each_faust_agent_consumes_what_the_table_says():
     settings = Settings(classifier=False)
     app = create_app(settings)
-    bind(app, Runtime.build(settings), ROLES["all"])
+    bind(app, Runtime.build(settings), tuple(AGENTS))  # every agent, `posts` (--role faust-posts) included
     bound = {f"{name} agent": set(agent.channel.topics) for name, agent in app.agents.items()}
     table = {c.name: {s.name for s in c.reads} for c in WIRING if c.name.endswith(" agent")}
     assert bound == table
