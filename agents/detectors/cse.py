@@ -32,11 +32,11 @@ _MINOR = (
     r"young (?:teens?|girls?|boys?|ones|kids|children|stuff|content)|little (?:girls?|boys?|ones)|"
     r"(?:middle|primary|elementary) school(?:ers| girls| boys| kids)|schoolgirls|schoolboys|"
     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|under {_AGE}|(?:aged?|age) {_AGE}|"
-    rf"{_AGE} ?(?:yo|y/o|y\.o|yrs? old|years? old|year-olds?|years-old)|{_AGE} ?- ?{_AGE}(?= ?(?:yo|y/o|years|year|,|$))|"
+    rf"{_AGE} ?(?:yo|y/o|y\.o|yrs? old|years? olds?|year-olds?|years-old)|{_AGE} ?- ?{_AGE}(?= ?(?:yo|y/o|years|year|,|$))|"
     rf"(?:she'?s|he'?s|she is|he is|you'?re|you are|ur|u r|they'?re|only|just) (?:only |just )?{_AGE}{_NOT_UNIT}|"
     r"the younger the better)\b"
 )
-_CHILD = r"\b(?:kids?|children|child|toddlers?|my (?:little )?(?:daughter|son|niece|nephew))\b"
+_CHILD = r"\b(?:kids?|children|child|toddlers?|(?:my|your|his|her) (?:little )?(?:daughter|son|niece|nephew))\b"
 _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porno|hentai|explicit|fuckable|"
            r"naked (?:pics|photos|pictures|vids|videos|selfies)|have sex with|sex with|"
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
@@ -53,7 +53,7 @@ _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:
 #: The person asked is a child: a stated age of "you", or a call to children of an age.
 _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_NOT_UNIT}|for your age|grown up for|mature for|"
                     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|(?:must be|are|if you'?re) under {_AGE}|"
-                    rf"{_AGE} ?(?:yo|y/o|years? old)\?)")
+                    rf"{_AGE} ?(?:yo|y/o|years? old)\?|how old is (?:she|he)|(?<![\d.,:$])\b{_AGE}\?)")
 _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|anyone|anybody|teacher)|"
             r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|delete (?:these|the|our|those) (?:messages|chats|texts|pics|photos)|"
             r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know))\b")

@@ -31,7 +31,7 @@ _WRONG_DAY = (rf"(?:{_WEEKDAY}|the (?:next|following) day|next week|next month|n
 _CIVIC = (r"\b(?:elections?|ballots?|polls|polling|precincts?|candidates?|president|presidential|senate race|senator|"
           r"governor|mayor|congress(?:man|woman)?|midterms?|primary|primaries|electoral|voters?|registered|register|"
           r"democrats?|republicans?|gop|dems|party|parties|absentee|mail-?in|#vote\w*|vote ?(?:blue|red)|"
-          r"trump|biden|harris|election day)\b")
+          r"trump|biden|harris|election day|no lines|the lines|in line)\b")
 _METHOD = alt("text", "texting", "sms", "a text", "text message", "phone", "the phone", "calling", "a call", "twitter",
               "tweet", "tweeting", "email", "e-mail", "dm", "a dm", "direct message", "hashtag", "replying", "reply",
               "instagram", "facebook", "whatsapp", "an app", "the app", "app", "online", "the internet", "this link",
@@ -66,7 +66,8 @@ RULES = RuleSet("rules.election", 2, (
         "method_claim_vote_rule", (EL,),
         r"\b(?:you|u|voters|everyone|people) (?:can|may|could|are allowed to) (?:now |also |just |even )?(?P<v>vote) "
         r"(?:by|via|over|through) (?:text|texting|sms|phone|the phone|email|e-mail|dm|twitter|tweet)\b"
-        r"|\b(?:vote|voting) (?:online|by text|by phone|by email|by e-mail) (?:is|are) (?:now )?(?P<w>allowed|accepted|legal|valid)\b",
+        r"|\b(?:vote|voting) (?:online|by text|by phone|by email|by e-mail) (?:is|are) (?:now )?(?P<w>allowed|accepted|legal|valid)\b"
+        r"|\b(?:call|phone|ring)(?: [\w'-]+){0,4}? (?:and |to )(?P<x>give|cast|register|leave|record|place) your (?:vote|ballot)\b",
         0.85, _CLEARED, requires=(r"\b(?:vote|voting)\b",),
     ),
     PatternRule(
@@ -82,7 +83,10 @@ RULES = RuleSet("rules.election", 2, (
         r"delayed|cancelled|canceled|extended|pushed back|called off)\b"
         r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
-        rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b",
+        rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
+        rf"|\b(?P<m>moved|switched|assigned|rescheduled) (?:you|your vote|your voting day|your election day|voters)(?: [\w']+){{0,2}}? to {_WRONG_DAY}\b"
+        r"|\b(?:voting|polls?|polling (?:places|stations)) (?P<c>ends?|close[sd]?|closing|will close|shut) (?:early |today )?(?:at|by) "
+        r"(?:noon|midday|(?:1[01]|[1-4])(?::\d\d)? ?(?:am|pm)?|12(?::00)? ?pm)\b",
         0.85, _CLEARED | {"legislative"}, requires=(r"\b(?:vote|votes|voting|election|cast|polls|polling)\b",),
     ),
     PatternRule(

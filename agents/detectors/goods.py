@@ -53,6 +53,13 @@ _DRUG_TRADE = (
     r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"
     r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need)\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
 )
+#: Prescription medicines: sold without a prescription they are illegal sales.
+_RX_WORDS = ("ozempic", "semaglutide", "wegovy", "mounjaro", "tirzepatide", "viagra", "cialis", "antibiotics", "insulin",
+             "modafinil", "gabapentin", "ritalin", "vyvanse", "ambien", "soma", "phentermine", "accutane", "clonazepam",
+             "alprazolam", "diazepam", "lorazepam", "ativan")
+_RX = alt(*_RX_WORDS)
+_NO_SCRIPT = (r"\b(?:without (?:a |any )?(?:prescription|script|rx|doctor)|no (?:prescription|script|rx|doctor)|"
+              r"prescription not (?:needed|required)|no questions asked)\b")
 _WEAPON_WORDS = ("ghost guns?", "ghost gun kits?", "auto sears?", "glock switch(?:es)?", "switches for glocks",
                  "full auto conversions?(?: kits?)?", "conversion kits?", "bump stocks?", "80% lowers?",
                  "unregistered (?:guns|firearms|pistols|rifles)", "untraceable (?:guns?|firearms?|pistols?|rifles?)",
@@ -92,6 +99,8 @@ RULES = RuleSet("rules.goods", 2, (
                 reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
                 requires=(_OFFER, _DRUG_TRADE), reach=1, keywords=first_words(*_SLANG_WORDS)),
+    PatternRule("sale_prescription_drugs_rule", (IG,), rf"\b(?P<v>{_RX})\b", 0.8, _CLEARED, requires=(_OFFER, _NO_SCRIPT),
+                reach=1, keywords=first_words(*_RX_WORDS)),
     PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
                                     "kits", "bump", "lower", "lowers", "unregistered", "untraceable", "pipe", "grenade",

@@ -65,7 +65,7 @@ _POINTER = compile_skeleton(
     r"|\b(?:dox|doxx|doxxed|doxed|leaked|leak|real name is)\b|\bpay (?:him|her|them) a visit\b|\bshow up at\b"
     r"|\b(?:here'?s|this is|posting|found) (?:his|her|their)\b|\bgo say hi\b|\blet (?:him|her|them) (?:know|have it)\b"
     r"|\byou know what to do\b|\bdo what you want with\b|\bspread (?:it|this|the word)\b|\bmake (?:his|her|their) life\b"
-    r"|\b(?:tell|give) (?:him|her|them) (?:what|hell)\b"
+    r"|\b(?:tell|give) (?:him|her|them) (?:what|hell)\b|\bexpos(?:ing|e) (?:this|that|him|her|them)\b|\bgo wild\b"
 )
 _BUSINESS = compile_skeleton(
     r"\b(?:call us|text us|email us|contact us|our (?:office|store|shop|team|address|number|hours|clinic|salon)|"
@@ -83,7 +83,7 @@ _BUSINESS = compile_skeleton(
 _CLEARED = SPEECH | {"news", "fiction"}
 _SUBJECT = r"(?:your|ur|his|her|their)"
 _DETAIL = (r"(?:address|addresses|number|numbers|phone|info|information|details|location|ssn|real name|name|workplace|"
-           r"job|employer|nudes|pics|photos|identity|family|kids|school|socials|face)")
+           r"job|employer|nudes|pics|photos|identity|family|kids|school|socials|face|id|ids|screenshots)")
 _TARGET = r"(?:him|her|them|this \w+|that \w+|@\w+)"
 #: An imperative: sentence start, after a clause break, or after a call word ("everyone", "go").
 _IMPERATIVE = r"(?:(?:^|(?<=\n))|(?<=[,:;!.] )|\b(?:everyone|guys|y'all|yall|let's|lets|go|someone|somebody|please|so) )"
@@ -91,7 +91,8 @@ _IMPERATIVE = r"(?:(?:^|(?<=\n))|(?<=[,:;!.] )|\b(?:everyone|guys|y'all|yall|let
 _ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|you know what to do|just saying|just so "
         r"(?:you|everyone) knows?|remember that|spread (?:it|this|the word)|do what you want|make (?:his|her|their) life|"
         r"show up|go visit|visit (?:him|her|them)|real name|the snitch|that's where|with (?:her|his|their) (?:\w+ )?kids|"
-        r"how we feel|deserves? a visit|pull up|everyone knows)\b")
+        r"how we feel|deserves? a visit|pull up|everyone knows|keep (?:that|this) in mind|think about (?:that|it)|"
+        r"be careful)\b")
 
 RULES = RuleSet("rules.pii", 2, (
     PatternRule(
@@ -106,7 +107,9 @@ RULES = RuleSet("rules.pii", 2, (
         r"(?: [\w',]+){0,8}? (?P<x>post|share|leak|publish|spread|send|tweet|expose) (?:it|them|that)\b"
         rf"|\b(?:shame|pity) if (?:[\w']+ ){{0,4}}(?P<y>found out|knew|learned|got|saw|had) {_SUBJECT} (?:[\w']+ )?"
         r"(?:address|number|location|real name|identity)\b"
-        rf"|\b(?:i'?ve got|i got|i have|i found|i know|we have|we know|we'?ve got) (?P<z>{_SUBJECT}) (?:home )?address,? (?:and )?{_SUBJECT}\b",
+        rf"|\b(?:i'?ve got|i got|i have|i found|i know|we have|we know|we'?ve got) (?P<z>{_SUBJECT}) (?:home )?address,? (?:and )?{_SUBJECT}\b"
+        rf"|\b{_SUBJECT} (?:[\w']+ ){{0,2}}{_DETAIL}(?: [\w',]+){{0,6}}? (?:i'?ll|i will|gonna|i'?m going to) "
+        r"(?P<u>post|leak|share|publish|send|expose) (?:it|them|that)\b",
         0.8, _CLEARED,
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
                   r"address)\b",),
@@ -139,10 +142,10 @@ RULES = RuleSet("rules.pii", 2, (
     PatternRule(
         "exposure_location_rule", (PI,),
         r"\b(?:that'?s|thats|this is|here'?s|heres) where (?:he|she|they|the \w+|this \w+|that \w+|@\w+) (?P<v>lives?|sleeps?|stays?)\b"
-        r"|(?:\b(?:he|she|they|who|and)|(?<=,)) (?P<w>lives|stays|sleeps|living) (?:at|on|in) (?:the )?(?:[\w'.-]+ ){0,7}?"
+        r"|(?<!\bmy )(?<!\bour )(?:\b[a-z']+|(?<=,)) (?P<w>lives|stays|sleeps|living) (?:at|on|in) (?:the )?(?:[\w'.-]+ ){0,7}?"
         r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|way|terrace|place|boulevard|blvd|circle|crescent|close|"
         r"apartments?|apt|building|complex)\b"
-        r"|\b(?:his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?: [\w']+){0,3}? "
+        r"|\b(?:your|his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?: [\w']+){0,3}? "
         r"(?P<x>go to|goes to|attends?|walks? home|gets? picked up|get out|gets out)\b"
         r"|\b(?:the )?(?:school|daycare) (?:his|her|their) (?:\w+ )?(?:kids?|daughter|son|children) (?P<y>attends?|goes? to)\b",
         0.8, _CLEARED, requires=(_ACT,), reach=1,

@@ -78,9 +78,9 @@ RULES = RuleSet("rules.terrorism", 2, (
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
         rf"|\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
-        rf"(?: (?:the|our|true|real|truly|so|such|all|just|a|an|the true|the real))*? (?P<w>{_PRAISE})\b"
+        rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
-        rf"|\b(?:{_ORG}|{_FIGURE}) did nothing wrong\b"
+        rf"|\b(?:{_ORG}|{_FIGURE}) (?:did nothing wrong|did what (?:had|needed) to be done)\b"
         rf"|\b{_ORG} (?:forever|4ever|for life|till i die|until i die)(?= ?(?:$|\n|[!.]|[^\w\s]))"
         rf"|\b(?:{_MOVEMENT}|(?:caliphate|khilafah|dawlah|jihadi) (?:soldiers|fighters|brothers|lions|warriors))"
         rf"(?: {_GAP}){{0,4}}? (?:are|is|were|was|=) (?:(?:the|our|true|real|truly|so|all|a|an) )*(?P<u>{_PRAISE})\b",
@@ -104,13 +104,15 @@ RULES = RuleSet("rules.terrorism", 2, (
         "funding_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_FUND}) {_NOT_VICTIMS}(?:the )?(?:{_GAP} ){{0,3}}?(?:{_ORG}|mujahideen|mujahidin|mujahid|{_MOVEMENT})\b"
         r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|brothers (?:fighting|on|in))"
+        rf"|\b(?P<s>send|sending|sent|donating|donated|giving|wiring)(?: [\w$']+){{0,2}}? to (?:the )?(?:{_ORG}|mujahideen|mujahidin)\b"
         rf"|\b(?:{_MOVEMENT}|{_ORG})(?: [\w']+){{0,2}}? (?:need|needs) (?:your |our )?(?:donations?|money|funds|zakat|supplies|weapons)\b",
         0.85, SPEECH | {"news", "history", "fiction"},
-        keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds"},
+        keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds", "qassam"},
     ),
     PatternRule(
         "call_jihad_rule", (TE,),
         rf"\b(?P<v>wage|join|declare|rise up for|call to|go to|fight|answer the call of|obligatory) (?:violent |armed |holy )?jihad\b"
+        r"|\banswer the call of (?:the )?(?:khilafah|caliphate|mujahideen|dawlah|islamic state|amir|emir)\b"
         rf"|\bjihad (?:against|on) (?:the )?{_ENEMY}\b"
         rf"|\b(?:fight|kill|attack|strike|slaughter|terrori[sz]e|wage war on|wage war against) (?:on |against )?(?:the |all |those )?(?:[\w']+ )?{_ENEMY}\b"
         r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
@@ -121,7 +123,7 @@ RULES = RuleSet("rules.terrorism", 2, (
         r"|\bthe (?:battlefield|battlefields|frontlines?|jihad|khilafah|caliphate|ummah) (?:is|are) calling\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
-                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling"}),
+                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer"}),
     ),
     PatternRule(
         "glorification_attack_rule", (TE,),
