@@ -49,7 +49,8 @@ _MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collecti
              r"private channel|album)")
 _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:mature|grown up) for|mature for your age|"
               r"send (?:me )?(?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|videos?|vids)|turn (?:your|ur) camera on|"
-              r"(?:camera|cam) on|video chat|facetime|meet up|(?:the |those |your )?(?:pics|photos|pictures|videos) (?:you|u) sent)\b")
+              r"(?:camera|cam) on|video chat|facetime|meet up|(?:the |those |your )?(?:pics|photos|pictures|videos) (?:you|u) sent|"
+              r"message me|dm me|text me|(?:earn|make) (?:some )?money)\b")
 #: The person asked is a child: a stated age of "you", or a call to children of an age.
 _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_NOT_UNIT}|for your age|grown up for|mature for|"
                     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|(?:must be|are|if you'?re) under {_AGE}|"
@@ -74,7 +75,7 @@ RULES = RuleSet("rules.cse", 2, (
     ),
     PatternRule(
         "trade_minor_material_rule", (CS,),
-        rf"\b(?P<v>{_MATERIAL})(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,4}}? (?P<w>{_MATERIAL})\b",
+        rf"\b(?P<v>{_MATERIAL})(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,7}}? (?P<w>{_MATERIAL})\b",
         0.85, _CLEARED, requires=(_TRADE, _MINOR), reach=1,
         keywords=frozenset({"pics", "pictures", "photos", "images", "vids", "videos", "content", "clips", "collection",
                             "folder", "link", "links", "material", "group", "channel", "album"}),
@@ -92,7 +93,8 @@ RULES = RuleSet("rules.cse", 2, (
         "grooming_minor_rule", (CS,),
         rf"(?P<v>{_GROOM_ASK})|{_SECRECY}",
         0.85, _CLEARED, requires=(_GROOM_ASK, _SECRECY + "|" + _YOUNG_ADDRESSEE), reach=2,
-        keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent"}),
+        keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
+                            "dm", "text", "earn", "make"}),
     ),
     PatternRule(
         "solicit_minor_rule", (CS,),

@@ -57,9 +57,11 @@ RULES = RuleSet("rules.election", 2, (
         rf"send (?:in )?your (?:vote|ballot))(?: [\w']+){{0,3}}? (?:by|via|through|over|using|with|on|from home by) {_METHOD}\b"
         rf"|\b(?:you|u) (?:can|may|could) (?:now |also |just )?(?P<w>vote) (?:online|from home)\b"
         r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
-        r"|\btext (?:[\w']+ ){0,4}to \d{4,6}\b"
+        r"|\btext (?:[\w']+ ){0,6}to \d{4,6}\b"
         r"|\bvote online at\b|\bno need to go to the polls\b"
-        r"|\b(?:the )?(?:ballot box|voting|the vote|ballots?) (?:is|are) (?:now )?(?:online|on (?:twitter|instagram|facebook))\b",
+        r"|\b(?:the )?(?:ballot box|voting|the vote|ballots?) (?:is|are) (?:now )?(?:online|on (?:twitter|instagram|facebook))\b"
+        rf"|\b(?:ballots?|votes?) (?:must|can|should|will|may|have to|need to) (?:now |only )?be (?:submitted|cast|sent|returned|counted|accepted)"
+        rf" (?:by|via|through|over|using) {_METHOD}\b",
         0.85, _CLEARED, requires=(_CIVIC,), reach=1, keywords=frozenset({"vote", "voting", "votes", "ballot", "text", "polls"}),
     ),
     PatternRule(  # a claim that voting by text/phone/e-mail exists needs no civic word: contests say "text X to N"
@@ -67,8 +69,9 @@ RULES = RuleSet("rules.election", 2, (
         r"\b(?:you|u|voters|everyone|people) (?:can|may|could|are allowed to) (?:now |also |just |even )?(?P<v>vote) "
         r"(?:by|via|over|through) (?:text|texting|sms|phone|the phone|email|e-mail|dm|twitter|tweet)\b"
         r"|\b(?:vote|voting) (?:online|by text|by phone|by email|by e-mail) (?:is|are) (?:now )?(?P<w>allowed|accepted|legal|valid)\b"
-        r"|\b(?:call|phone|ring)(?: [\w'-]+){0,4}? (?:and |to )(?P<x>give|cast|register|leave|record|place) your (?:vote|ballot)\b",
-        0.85, _CLEARED, requires=(r"\b(?:vote|voting)\b",),
+        r"|\b(?:call|phone|ring)(?: [\w'-]+){0,4}? (?:and |to )(?P<x>give|cast|register|leave|record|place) your (?:vote|ballot)\b"
+        r"|\b(?:we|i)(?:'ll| will) (?P<y>cast|submit|send in) (?:it|your (?:vote|ballot)) for (?:you|u)\b",
+        0.85, _CLEARED, requires=(r"\b(?:vote|voting|ballot)\b",),
     ),
     PatternRule(
         "date_vote_rule", (EL,),
@@ -81,6 +84,9 @@ RULES = RuleSet("rules.election", 2, (
         r"(?:general |presidential |federal |national |the |local |state )?election(?: day)? "
         r"(?:has been|is|was|will be|got|have been|had been|'s been|is being) (?:officially )?(?P<x>moved|postponed|rescheduled|"
         r"delayed|cancelled|canceled|extended|pushed back|called off)\b"
+        r"|\belection(?: day)? (?P<p>postponed|moved|cancelled|canceled|rescheduled|delayed|pushed back) (?:to|until|till)\b"
+        r"|\b(?:you|u) (?:all )?(?P<n>vote|will vote|can vote|should vote|are voting) (?:on )?(?:nov(?:ember)? (?:[6-9]|[12][0-9])(?:th)?"
+        r"|the (?:[6-9]|[12][0-9])th|the next day|the day after|next week)\b"
         r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
         rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
@@ -105,6 +111,10 @@ RULES = RuleSet("rules.election", 2, (
         "eligibility_false_claim_rule", (EL,),
         rf"\b(?:you|u|people|anyone|voters?|nobody)(?: [\w']+){{0,2}}? {_BARS} (?P<v>vote|register|cast a ballot)(?: [\w']+){{0,6}}? if\b{_NOT_TRUE}"
         rf"|\bif (?:you|u|your)(?: [\w',]+){{1,10}}? (?:you|u) (?:'re |are )?{_BARS} (?P<w>vote|register)\b"
+        r"|\bif (?:you|u)(?: [\w',]+){1,8}? (?:you|u)(?:'ll| will)? (?P<l>lose|forfeit) (?:your |the )?(?:right to vote|vote|registration)\b"
+        rf"|\b(?P<r>turn (?:you|u) away|won'?t let (?:you|u) vote|refuse (?:you|u)|deny (?:you|u) a ballot)(?: [\w']+){{0,2}}? if (?:you|u)\b{_NOT_TRUE}"
+        r"|\b(?:voting|if you vote)(?: [\w']+){0,5}? (?:means|will mean|could mean|means you'?ll|will get you|gets you) (?:\w+ )?"
+        r"(?P<q>losing|lose|deported|arrested|fined|audited|jailed|evicted|cut off)\b"
         rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,5}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
         rf"|\b(?P<x3>{_BARRED})(?: [\w']+){{0,5}}? can vote (?:this year|now|too|again|this time)\b"
         rf"|\b(?P<x2>{_BARRED}) can vote (?:in|for) (?:the )?(?:presidential|federal|general|national|this|president)"
@@ -112,7 +122,7 @@ RULES = RuleSet("rules.election", 2, (
         r"|\bvoting is a crime and\b"
         r"|\b(?:need|must|have|required|requires you) to (?:show|bring|present|have) (?:your |a |an )?(?:\w+ )?(?:passport|birth certificate|"
         r"proof of citizenship|citizenship papers|naturalization papers|social security card)\b",
-        0.85, _CLEARED - {"negation"}, requires=(r"\b(?:vote|voting|register|ballot|polls)\b",), reach=1,
+        0.85, _CLEARED - {"negation"}, requires=(r"\b(?:vote|voting|register|ballot|polls|poll)\b",), reach=1,
     ),
     PatternRule(
         "ballot_void_claim_rule", (EL,),

@@ -25,14 +25,14 @@ _OFFER = (
     r"taking orders|order now|orders? open|wholesale|bulk|serious buyers|buyers only|plug|connect|vendor|supplier|"
     r"menu|prices?|pricing|\d+ (?:each|a pop|apiece|a pill|a tab|a bar|a gram|a g|an eighth|a piece)|"
     r"per (?:g|gram|oz|ounce|pill|tab|bar|unit)|face value|"
-    r"dm(?: me)?|dms|inbox me|pm me|message me|hmu|hit me up|hit my line|text me|contact me|link in bio|"
+    r"dm(?: me)?|dms|inbox me|pm me|message me|hmu|hit me up|hit me|hit my line|text me|contact me|link in bio|"
     r"telegram|wickr|on signal|signal me|snap me|on snap|my snap|snapchat|whatsapp|kik|"
     r"cash ?app|venmo|zelle|paypal|btc|bitcoin|crypto|monero|xmr|cash only|pay in|paying|i'll pay|will pay|"
     r"ship|ships|shipping|shipped|deliver|delivery|delivered|drop off|drop it off|same day|overnight|discreet|"
     r"stealth|tracking|worldwide|nationwide|meet ?up|pick ?up|ready to ship|who needs|who wants|anyone need|"
     r"who'?s selling|who has|anyone (?:selling|got|have|has)|looking for (?:a )?(?:plug|connect|supplier)|"
     r"need (?:a )?(?:plug|connect)|where (?:can|do|could) (?:i|u|you|we|someone) (?:buy|get|cop|find|score|order))\b"
-    r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b"
+    r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b|\bescrow\b|\b\d+% valid\b"
 )
 _DRUG_WORDS = (
     "cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "fetty", "mdma", "molly", "ecstasy",
@@ -44,15 +44,20 @@ _DRUG_WORDS = (
 )
 _DRUGS = alt(*_DRUG_WORDS)
 #: Everyday words that name drugs only in trade talk.
-_SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "crystal", "ice", "glass", "blues", "tabs", "caps", "candy", "bars",
+_SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "exotic", "crystal", "ice", "glass", "blues", "tabs", "caps", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
                 "rolls", "dope", "tina", "addies", "acid", "plug'?s back", "plug is back", "plug'?s open")
 _SLANG = alt(*_SLANG_WORDS)
 #: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
 _DRUG_TRADE = (
     r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"
-    r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need)\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
+    r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need|no id(?: needed| required)?|"
+    r"to your school|underage ok|new batch|fresh batch|just landed|\d+ ?(?:pounds|lbs?|oz|ounces|p's))\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
 )
+_BRANDS = alt("rolex", "rolexes", "gucci", "louis vuitton", "lv", "prada", "chanel", "dior", "hermes", "cartier", "nike",
+              "jordans", "yeezys?", "airpods", "designer (?:bags|watches|clothes)", "watches", "handbags", "sneakers")
+_KNOCKOFF = alt(f"(?:fake|replica|counterfeit|knockoff|rep|aaa) (?:[\\w']+ (?:and )?){{0,2}}?{_BRANDS}", "1:1 replicas?", "1:1 reps",
+                "replica (?:watches|handbags|bags|designer \\w+)")
 #: Prescription medicines: sold without a prescription they are illegal sales.
 _RX_WORDS = ("ozempic", "semaglutide", "wegovy", "mounjaro", "tirzepatide", "viagra", "cialis", "antibiotics", "insulin",
              "modafinil", "gabapentin", "ritalin", "vyvanse", "ambien", "soma", "phentermine", "accutane", "clonazepam",
@@ -89,7 +94,8 @@ _WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carving
                 "bear bile", "shark fins?", "elephant tusks?", "turtle shells?")
 _ORGANS = alt("kidneys?", "human organs?", "corneas?")
 _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any(?:one'?s)?|your|their|someone'?s|people'?s|his|her) "
-            r"(?:\w+ )?(?:accounts?|instagram|snapchat|facebook|phone|email|icloud|whatsapp)\b|\bhackers? for hire\b|\bhitm[ae]n for hire\b")
+            r"(?:\w+ )?(?:accounts?|instagram|snapchat|facebook|phone|email|icloud|whatsapp)\b|\bhackers? for hire\b"
+            r"|\bhitm[ae]n (?:available|for hire|services?)\b|\bmurder for hire\b|\bcontract killings?\b")
 
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
@@ -101,6 +107,8 @@ RULES = RuleSet("rules.goods", 2, (
                 requires=(_OFFER, _DRUG_TRADE), reach=1, keywords=first_words(*_SLANG_WORDS)),
     PatternRule("sale_prescription_drugs_rule", (IG,), rf"\b(?P<v>{_RX})\b", 0.8, _CLEARED, requires=(_OFFER, _NO_SCRIPT),
                 reach=1, keywords=first_words(*_RX_WORDS)),
+    PatternRule("sale_counterfeit_goods_rule", (IG,), rf"\b(?P<v>{_KNOCKOFF})(?!\w)", 0.75, _CLEARED, requires=(_OFFER,), reach=1,
+                keywords=frozenset({"fake", "replica", "replicas", "counterfeit", "knockoff", "knockoffs", "reps", "1", "aaa"})),
     PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
                                     "kits", "bump", "lower", "lowers", "unregistered", "untraceable", "pipe", "grenade",
@@ -128,5 +136,5 @@ RULES = RuleSet("rules.goods", 2, (
                                     "cornea", "corneas"})),
     PatternRule("sale_hacking_service_rule", (IG,), _HACKING, 0.75, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hitman",
-                                    "hitmen"})),
+                                    "hitmen", "murder", "contract"})),
 ))

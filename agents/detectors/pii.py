@@ -65,6 +65,7 @@ _POINTER = compile_skeleton(
     r"|\b(?:dox|doxx|doxxed|doxed|leaked|leak|real name is)\b|\bpay (?:him|her|them) a visit\b|\bshow up at\b"
     r"|\b(?:here'?s|this is|posting|found) (?:his|her|their)\b|\bgo say hi\b|\blet (?:him|her|them) (?:know|have it)\b"
     r"|\byou know what to do\b|\bdo what you want with\b|\bspread (?:it|this|the word)\b|\bmake (?:his|her|their) life\b"
+    r"|\bhere(?:'s| is) the (?:home |real )?(?:address|number|phone number|email|name) of\b"
     r"|\b(?:tell|give) (?:him|her|them) (?:what|hell)\b|\bexpos(?:ing|e) (?:this|that|him|her|them)\b|\bgo wild\b"
 )
 _BUSINESS = compile_skeleton(
@@ -108,19 +109,25 @@ RULES = RuleSet("rules.pii", 2, (
         rf"|\b(?:shame|pity) if (?:[\w']+ ){{0,4}}(?P<y>found out|knew|learned|got|saw|had) {_SUBJECT} (?:[\w']+ )?"
         r"(?:address|number|location|real name|identity)\b"
         rf"|\b(?:i'?ve got|i got|i have|i found|i know|we have|we know|we'?ve got) (?P<z>{_SUBJECT}) (?:home )?address,? (?:and )?{_SUBJECT}\b"
+        rf"|(?:(?:^|(?<=\n))|\b(?:i'?m|im|we'?re|now|currently) )(?P<p>posting|leaking|dropping|sharing|exposing|publishing)"
+        r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s)(?: [\w']+){0,2}? (?:home |full |real )?"
+        r"(?:address|number|phone number|real name|name|ssn|location|workplace|details|info)\b"
+        rf"|\b{_SUBJECT} {_DETAIL}(?: and (?:{_SUBJECT} )?{_DETAIL})? (?P<o>go|goes|will go|get|gets|will get|are going|is going) "
+        r"(?:out|public|posted|leaked|sent|shared|online|to everyone|viral)\b"
         rf"|\b{_SUBJECT} (?:[\w']+ ){{0,2}}{_DETAIL}(?: [\w',]+){{0,6}}? (?:i'?ll|i will|gonna|i'?m going to) "
         r"(?P<u>post|leak|share|publish|send|expose) (?:it|them|that)\b",
         0.8, _CLEARED,
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
-                  r"address)\b",),
+                  r"address|posting|leaking|dropping|sharing|exposing|publishing)\b",),
     ),
     PatternRule(
         "threat_expose_location_rule", (PI,),
         r"\b(?P<v>post|share|leak|publish|spread|tweet|drop) (?:it|them|that|this) (?:publicly|online|everywhere|"
-        r"with (?:everyone|all|my \w+|the world)|for (?:everyone|all|the world)|on here)\b",
+        r"with (?:everyone|all|my \w+|the world)|for (?:everyone|all|the world)|on here)\b"
+        r"|\b(?:shame|pity) if (?:everyone|everybody|people|the world|others|your \w+)(?: else)? (?P<w>did|knew|found out|saw)\b",
         0.8, _CLEARED,
-        requires=(r"\bwhere (?:you|u) (?:live|work|sleep)\b|\b(?:your|ur) (?:home )?(?:address|location|number)\b",), reach=1,
-        keywords=frozenset({"post", "share", "leak", "publish", "spread", "tweet", "drop"}),
+        requires=(r"\bwhere (?:you|u|your \w+) (?:live|lives|work|sleep)\b|\b(?:your|ur) (?:home )?(?:address|location|number)\b",),
+        reach=1, keywords=frozenset({"post", "share", "leak", "publish", "spread", "tweet", "drop", "shame", "pity"}),
     ),
     PatternRule(
         "solicit_exposure_rule", (PI,),

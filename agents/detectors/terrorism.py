@@ -34,7 +34,7 @@ _FIGURE = alt("bin laden", "osama bin laden", "osama", "al-baghdadi", "al baghda
               "mcveigh", "timothy mcveigh", "the unabomber", "anders breivik", "payton gendron", "patrick crusius",
               "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers",
               "the (?:christchurch|el paso|buffalo|pittsburgh|charleston|utoya|halle|poway) (?:shooter|gunman|attacker|killer|terrorist)")
-_ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
+_ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"mujahid", "shuhada", "qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
                                              "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate"}
 _FIGURE_KEYWORDS = frozenset({"christchurch", "paso", "buffalo", "pittsburgh", "charleston", "utoya", "halle", "poway", "laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
                               "mcveigh", "unabomber", "gendron", "crusius", "hijackers", "bomber", "bombers",
@@ -57,13 +57,14 @@ _CALL = (r"(?:(?:^|(?<=\n))|(?<=[,:;!.-] )|\b(?:and|come|go|must|should|let's|le
 _JOIN = alt("join", "sign up for", "enlist in", "enlist with", "fight for", "fight with", "fight alongside", "serve",
             "become a soldier of", "become soldiers of", "become a member of", "become a fighter for", "join the ranks of")
 _PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our allegiance to", "pledge bay'?ah to",
-              "give bay'?ah to", "swear allegiance to", "bay'?ah to")
+              "give bay'?ah to", "swear bay'?ah to", "i swear bay'?ah to", "swear allegiance to", "bay'?ah to")
 _FUND = alt("donate to", "donate for", "send money to", "send funds to", "send zakat to", "send your zakat to",
             "send sadaqah to", "fund", "funding", "finance", "support", "send btc to", "send crypto to",
             "send bitcoin to", "give your wealth to", "give your money to")
 _NOT_VICTIMS = r"(?!(?:the )?(?:victims|survivors|families|refugees|orphans|people fleeing|fight against)\b)"
 #: A gap word that is not a turn away from the organisation ("the war on ISIS", "ISIS and ...").
-_GAP = r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|war)\b)[\w']+"
+_GAP = (r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|fighting|battling|defeating|defeat|countering|"
+        r"combating|war|troops|veterans)\b)[\w'-]+")
 _ENEMY = alt("kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
              "apostates", "taghut", "tawaghit", "mushrikeen", "zionist occupiers", "the occupiers")
 _MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)", "land of (?:the )?(?:khilafah|caliphate)",
@@ -78,9 +79,12 @@ RULES = RuleSet("rules.terrorism", 2, (
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
         rf"|\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
-        rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*? (?P<w>{_PRAISE})\b"
+        rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*?(?: {_GAP})?? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
         rf"|\b(?:{_ORG}|{_FIGURE}) (?:did nothing wrong|did what (?:had|needed) to be done)\b"
+        rf"|\b{_ORG}(?:'s)? victory is (?:allah'?s|god'?s|our|the ummah'?s) victory\b"
+        r"|\b(?:support|help) (?:them|him|the brothers|our brothers) with your (?:wealth|lives|sons)\b"
+        r"|\b(?:brave|blessed|heroic|glorious|noble|beloved) (?:lions of )?(?:the )?(?:mujahideen|mujahidin|mujahid|shuhada)\b"
         rf"|\b{_ORG} (?:forever|4ever|for life|till i die|until i die)(?= ?(?:$|\n|[!.]|[^\w\s]))"
         rf"|\b(?:{_MOVEMENT}|(?:caliphate|khilafah|dawlah|jihadi) (?:soldiers|fighters|brothers|lions|warriors))"
         rf"(?: {_GAP}){{0,4}}? (?:are|is|were|was|=) (?:(?:the|our|true|real|truly|so|all|a|an) )*(?P<u>{_PRAISE})\b",
@@ -89,8 +93,8 @@ RULES = RuleSet("rules.terrorism", 2, (
     PatternRule(
         "recruitment_extremist_org_rule", (TE,),
         rf"{_CALL}(?P<v>{_JOIN}) (?:the )?(?:ranks of |brothers of |fighters of )?{_ORG}\b"
-        rf"|\b(?P<p>{_PLEDGE})(?: [\w']+){{0,4}}? {_ORG}\b"
-        rf"|\b{_ORG}(?: [\w']+){{0,2}}? (?:needs|need|wants|is recruiting|are recruiting|recruiting|is looking for|"
+        rf"|\b(?P<p>{_PLEDGE})(?: [\w'-]+){{0,6}}? {_ORG}\b"
+        rf"|\b{_ORG}(?: {_GAP}){{0,4}}? (?:needs|need|wants|is recruiting|are recruiting|recruiting|is looking for|"
         rf"are looking for|seeks|calls on|is calling|calls) (?:more |new |young |you |the )?(?:fighters|brothers|recruits|"
         rf"members|men|soldiers|mujahideen|blood|you|volunteers|lions|martyrs)\b"
         rf"|\b{_ORG} is (?:now )?recruiting\b"
@@ -113,6 +117,8 @@ RULES = RuleSet("rules.terrorism", 2, (
         "call_jihad_rule", (TE,),
         rf"\b(?P<v>wage|join|declare|rise up for|call to|go to|fight|answer the call of|obligatory) (?:violent |armed |holy )?jihad\b"
         r"|\banswer the call of (?:the )?(?:khilafah|caliphate|mujahideen|dawlah|islamic state|amir|emir)\b"
+        rf"|\btake up arms(?: [\w']+){{0,4}}? (?:where (?:he|you|they) (?:lives?|are|is)|against (?:the )?{_ENEMY}|"
+        r"for (?:the )?(?:khilafah|caliphate|ummah|jihad|islamic state))\b"
         rf"|\bjihad (?:against|on) (?:the )?{_ENEMY}\b"
         rf"|\b(?:fight|kill|attack|strike|slaughter|terrori[sz]e|wage war on|wage war against) (?:on |against )?(?:the |all |those )?(?:[\w']+ )?{_ENEMY}\b"
         r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
@@ -123,7 +129,7 @@ RULES = RuleSet("rules.terrorism", 2, (
         r"|\bthe (?:battlefield|battlefields|frontlines?|jihad|khilafah|caliphate|ummah) (?:is|are) calling\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
-                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer"}),
+                            "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer", "arms"}),
     ),
     PatternRule(
         "glorification_attack_rule", (TE,),
