@@ -260,101 +260,52 @@ def quotation(scan: Scan, span: Span, group: str) -> str:
     return ""
 
 
-def _cue(scan: Scan, rx: re.Pattern[str], span: Span, neighbours: int) -> re.Match[str] | None:
-    return scan.within(rx, *scan.near(span.start, neighbours, neighbours))
-
-
-def news(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _NEWS, span, 0)
-    return f"news reporting ({m.group()!r})" if m else ""
-
-
 def reclaimed(scan: Scan, span: Span, group: str) -> str:
     rx = _SELF_ID.get(group)
-    m = _cue(scan, rx, span, 1) if rx else None
-    return f"reclaimed in-group usage ({m.group()!r})" if m else ""
+    return _found(scan, rx, span.start, 1, "reclaimed in-group usage") if rx else ""
 
 
-def hyperbole(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _HYPERBOLE, span, 0)
-    return f"hyperbole ({m.group()!r})" if m else ""
+def _found(scan: Scan, rx: re.Pattern[str], at: int, neighbours: int, label: str,
+           unless: re.Pattern[str] | None = None) -> str:
+    """`label (cue)` when `rx` matches the sentence at `at` (and `neighbours` either side), and
+    `unless` does not; the one shape of every cue-word check, per span and per sentence."""
+    where = scan.near(at, neighbours, neighbours)
+    m = scan.within(rx, *where)
+    if not m or (unless is not None and scan.within(unless, *where)):
+        return ""
+    return f"{label} ({m.group()!r})"
 
 
-def recovery(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _RECOVERY, span, 1)
-    return f"recovery/help-seeking ({m.group()!r})" if m else ""
-
-
-def correction(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _CORRECTION, span, 1)
-    return f"correction ({m.group()!r})" if m else ""
-
-
-def legislative(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _LEGISLATIVE, span, 0)
-    return f"a vote in a legislature ({m.group()!r})" if m else ""
-
-
-def medical(scan: Scan, span: Span, group: str) -> str:
-    m = _cue(scan, _MEDICAL, span, 0)
-    if m and not _cue(scan, _NO_SCRIPT, span, 0):
-        return f"medical/pharmacy talk ({m.group()!r})"
-    return ""
-
-
-def history(scan: Scan, span: Span, group: str) -> str:
-    """Past events told as history, with no one here and now being called on."""
-    m = _cue(scan, _HISTORY, span, 0)
-    return f"history ({m.group()!r})" if m and not _cue(scan, _PRESENT_CALL, span, 0) else ""
-
-
-def protective(scan: Scan, span: Span, group: str) -> str:
-    """Child-safety talk (education, prevention, reporting, prosecution), with no trade cue."""
-    m = _cue(scan, _PROTECTIVE, span, 0)
-    return f"child-safety talk ({m.group()!r})" if m and not _cue(scan, _TRADING, span, 0) else ""
-
-
-def warning(scan: Scan, span: Span, group: str) -> str:
-    """A warning about scams or sellers ("fake ID sellers are scammers, avoid them"), not an offer."""
-    m = _cue(scan, _WARNING, span, 0)
-    return f"warning ({m.group()!r})" if m else ""
-
-
-def fiction(scan: Scan, span: Span, group: str) -> str:
-    """A plot, a character, a game: "in Breaking Bad Walt sells meth"."""
-    m = _cue(scan, _FICTION, span, 0)
-    return f"fiction ({m.group()!r})" if m else ""
-
-
-def joking(scan: Scan, span: Span, group: str) -> str:
-    """Laughter in the sentence: "this lasagna is a blessed operation lol" (not sports words, which hyperbole takes)."""
-    m = _cue(scan, _LAUGHTER, span, 0)
-    return f"joking ({m.group()!r})" if m else ""
-
-
-def attributed(scan: Scan, span: Span, group: str) -> str:
-    """Reporting that names its source ("the commission announced", "prosecutors said")."""
-    m = _cue(scan, _ATTRIBUTED, span, 0)
-    return f"attributed reporting ({m.group()!r})" if m else ""
+def _cue_check(rx: re.Pattern[str], label: str, neighbours: int,
+               unless: re.Pattern[str] | None = None) -> Callable[[Scan, Span, str], str]:
+    def check(scan: Scan, span: Span, group: str) -> str:
+        return _found(scan, rx, span.start, neighbours, label, unless)
+    return check
 
 
 CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "counter_speech": counter_speech,
     "negation": negation,
     "quotation": quotation,
-    "news": news,
+    "news": _cue_check(_NEWS, "news reporting", 0),
     "reclaimed": reclaimed,
-    "hyperbole": hyperbole,
-    "recovery": recovery,
-    "correction": correction,
-    "legislative": legislative,
-    "medical": medical,
-    "history": history,
-    "protective": protective,
-    "warning": warning,
-    "fiction": fiction,
-    "joking": joking,
-    "attributed": attributed,
+    "hyperbole": _cue_check(_HYPERBOLE, "hyperbole", 0),
+    "recovery": _cue_check(_RECOVERY, "recovery/help-seeking", 1),
+    "correction": _cue_check(_CORRECTION, "correction", 1),
+    "legislative": _cue_check(_LEGISLATIVE, "a vote in a legislature", 0),
+    "medical": _cue_check(_MEDICAL, "medical/pharmacy talk", 0, unless=_NO_SCRIPT),
+    # past events told as history, with no one here and now being called on
+    "history": _cue_check(_HISTORY, "history", 0, unless=_PRESENT_CALL),
+    # child-safety talk (education, prevention, reporting, prosecution), with no trade cue
+    "protective": _cue_check(_PROTECTIVE, "child-safety talk", 0, unless=_TRADING),
+    # a warning about scams or sellers ("fake ID sellers are scammers, avoid them"), not an offer
+    "warning": _cue_check(_WARNING, "warning", 0),
+    # a plot, a character, a game: "in Breaking Bad Walt sells meth"
+    "fiction": _cue_check(_FICTION, "fiction", 0),
+    # laughter in the sentence: "this lasagna is a blessed operation lol" (sports words are hyperbole's)
+    "joking": _cue_check(_LAUGHTER, "joking", 0),
+    # reporting that names its source ("the commission announced", "prosecutors said")
+    "attributed": _cue_check(_ATTRIBUTED, "attributed reporting", 0),
 }
 
 
@@ -402,8 +353,7 @@ def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
 
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
-        m = scan.within(rx, *scan.near(a, neighbours, neighbours))
-        return f"{label} ({m.group()!r})" if m else ""
+        return _found(scan, rx, a, neighbours, label)
     return check
 
 
