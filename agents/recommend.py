@@ -94,7 +94,7 @@ def detect_factors(post: Post, violations: tuple[Violation, ...], political_ment
         geopolitical=f"context on geopolitical events: {_quote(geo)}" if geo else None,
         documentary=f"documentary or accountability value: {_quote(doc)}" if doc else None,
         call_to_harm=f"declarative call to action that could harm a person or group: {_quote(harm)}" if harm else None,
-        private_info_present=f"private information is present: {pii.evidence[0]}" if pii else None,
+        private_info_present=f"private information is shared, sought or threatened with exposure: {pii.evidence[0]}" if pii else None,
         rights_interference=(
             f"could interfere with the exercise of fundamental rights: {_quote(rights)}"
             if rights

@@ -111,6 +111,15 @@ def test_call_to_harm_recommends_removal():
     assert any(r.startswith("for removal: declarative call to action") for r in d.reasons)
 
 
+def test_threat_to_expose_is_named_as_such_not_as_information_present():
+    c = case("I will post your home address tonight", author=account("100"))
+    pii = Violation("private_info", 0.8, ('span 0-29 "I will post your home address" (threat_expose_rule)',), "rules.pii@2")
+    d = decide(c, [pii], REGISTRY, POLICY)
+    assert d.route == "public_interest_review" and d.recommendation == "remove"
+    assert any("threatened with exposure" in r and "threat_expose_rule" in r for r in d.reasons)
+    assert not any("private information is present" in r for r in d.reasons)
+
+
 def test_unlikely_category_needs_two_notice_factors():
     weak = decide(case("you are all going to regret this", author=account("100")), [v("violence")], REGISTRY, POLICY)
     assert weak.recommendation == "remove"
