@@ -98,19 +98,26 @@ def test_a_consumer_that_keeps_up_is_left_alone(stack, topic):
         consumer.close()
 
 
-def test_a_consumer_lagging_when_last_seen_is_restarted_while_every_probe_fails(stack, topic, monkeypatch):
-    """After one answer, the group probe and the progress probe both fail while the broker answers
-    metadata: lag 45 when last seen and no progress since is a stall, not "don't know"."""
-    group, client = f"{stack.app_id}-wd4", liveness.client_id("test")
-    consumer = stuck_consumer(stack, topic, group, client)
+def answer_first_group_probe_only(monkeypatch) -> list[int]:
+    """Let liveness.probe_group answer once, then fail (return None) as after a broker restart; the
+    returned list grows by one per probe."""
     real, calls = liveness.probe_group, []
 
     def first_only(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs) if len(calls) == 1 else None
 
+    monkeypatch.setattr(liveness, "probe_group", first_only)
+    return calls
+
+
+def test_a_consumer_lagging_when_last_seen_is_restarted_while_every_probe_fails(stack, topic, monkeypatch):
+    """After one answer, the group probe and the progress probe both fail while the broker answers
+    metadata: lag 45 when last seen and no progress since is a stall, not "don't know"."""
+    group, client = f"{stack.app_id}-wd4", liveness.client_id("test")
+    consumer = stuck_consumer(stack, topic, group, client)
+    calls = answer_first_group_probe_only(monkeypatch)
     try:
-        monkeypatch.setattr(liveness, "probe_group", first_only)
         monkeypatch.setattr(liveness, "probe_progress", lambda *a, **k: None)
         lv, dog, done, restarted = run_watchdog(stack, group, client)
         assert done.wait(60), f"no restart; reachable={lv.reachable} failing_since={lv.failing_since}"
@@ -147,14 +154,8 @@ def test_when_the_group_probe_stops_answering_progress_is_read_through_a_consume
     consumer stuck at lag 45, so it is restarted for that, not for the failing probe."""
     group, client = f"{stack.app_id}-wd6", liveness.client_id("test")
     consumer = stuck_consumer(stack, topic, group, client)
-    real, calls = liveness.probe_group, []
-
-    def first_only(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs) if len(calls) == 1 else None
-
+    calls = answer_first_group_probe_only(monkeypatch)
     try:
-        monkeypatch.setattr(liveness, "probe_group", first_only)
         lv, dog, done, restarted = run_watchdog(stack, group, client, seconds=6.0)
         assert done.wait(60), f"no restart; last sample {lv.sample}"
         assert len(calls) > 3 and lv.failing_since is None
