@@ -7,8 +7,9 @@ code, that the decide agent consumes. It merges
   Hamming distance 31), one signal per matched policy, sourced `hashbank@<bank version>`,
 - the optional learned classifier (`agents.classifier.TextClassifier`): the post and each
   of its sentences are scored in one batch; a head's verdict is carried by the sentence(s)
-  over its threshold (or the post's best sentence), and that sentence's context vetoes or
-  lowers it (`context.sentence_context`), as do cleared rule hits on it for the same policy,
+  over its sentence threshold (or, when only the whole post reaches the model's threshold,
+  the post's best sentence), and that sentence's context vetoes or lowers it
+  (`context.sentence_context`), as do cleared rule hits on it for the same policy,
 - `post.upstream_violations` (kept; their source is preserved when they are the strongest).
 Rule states (`Policy.rule_states` per detector rule, `Policy.head_states` per classifier
 label): `off` drops the signal; `shadow` keeps it apart, merged into its own violation
@@ -19,8 +20,11 @@ Pure: no I/O at call time; everything is compiled or loaded before construction 
 from __future__ import annotations
 
 import copy
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from agents.caps import SHADOW_SOURCE
@@ -33,9 +37,21 @@ from agents.records import Post, Violation
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
-TAGGER_VERSION = "1.2.0"  #: 1.2: context per sentence, learned heads judged on the sentence that carries them
+TAGGER_VERSION = "1.3.0"  #: 1.3: a sentence carries a learned head at its own threshold, chosen for the Tagger on val
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
+#: Per classifier version and head, the threshold a single sentence must reach to carry the head.
+#: The artifact's thresholds were chosen for the model on whole posts; the max over a post's
+#: sentences reaches them more often (more, shorter texts), so the Tagger's own are chosen on
+#: the validation splits for its whole decision (`python -m ops.tagger_vs_model --choose`).
+SENTENCE_THRESHOLDS = Path(__file__).with_name("sentence_thresholds.json")
+
+
+@cache
+def chosen_sentence_thresholds(version: str) -> Mapping[str, float]:
+    """The sentence thresholds chosen for classifier `version`; empty (the model's own) if none were."""
+    chosen = json.loads(SENTENCE_THRESHOLDS.read_text(encoding="utf-8")) if SENTENCE_THRESHOLDS.exists() else {}
+    return dict(chosen.get(version, {}).get("thresholds", {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +97,16 @@ class Tagger:
         *,
         banks: HashBank | None = None,
         classifier: "TextClassifier | None" = None,
+        sentence_thresholds: Mapping[str, float] | None = None,
     ):
         self.policy = policy
         self.banks = self._checked(banks or HashBank.empty())
         self._classifier = classifier
+        models = classifier.thresholds if classifier else {}
+        if classifier and sentence_thresholds is None:
+            sentence_thresholds = chosen_sentence_thresholds(classifier.version)
+        #: per head: (the model's threshold on the whole post, a sentence's), never below the model's
+        self._thresholds = {h: (t, max(t, (sentence_thresholds or {}).get(h, t))) for h, t in models.items()}
         self._detectors = TextDetectors()
 
     def with_banks(self, banks: HashBank) -> "Tagger":
@@ -186,8 +208,8 @@ class Tagger:
             state = self.policy.head_state(head)
             if state == "off":
                 continue
-            threshold = self._classifier.thresholds.get(head, 1.0)
-            carriers = sorted((k for k, p in enumerate(scores.sentences) if p[head] >= threshold),
+            threshold, per_sentence = self._thresholds.get(head, (1.0, 1.0))
+            carriers = sorted((k for k, p in enumerate(scores.sentences) if p[head] >= per_sentence),
                               key=lambda k: -scores.sentences[k][head])
             if not carriers and p_post >= threshold:  # no sentence alone: the one that weighs most
                 carriers = [max(range(len(scores.sentences)), key=lambda k: scores.sentences[k][head])]

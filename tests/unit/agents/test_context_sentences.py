@@ -181,3 +181,39 @@ LOOK_ALIKES = [
 @pytest.mark.parametrize(("text", "expected"), LOOK_ALIKES)
 def test_rule_categories_skip_look_alikes_and_catch_violations(rules: Tagger, text: str, expected: set[str]) -> None:
     assert tags(rules, text) == expected
+
+
+class PerTextClassifier:
+    """Stands in for `TextClassifier`: hateful_conduct scored per exact text, 0.1 for any other."""
+
+    version = "per-text.1"
+    thresholds = {"hateful_conduct": 0.5}
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+
+    def predict_batch(self, texts: list[str]) -> list[dict[str, float]]:
+        return [{"hateful_conduct": self.scores.get(t, 0.1)} for t in texts]
+
+
+_TWO = "The weather is fine today. Immigrants ruin everything they touch."
+
+
+@pytest.mark.parametrize(("post_p", "sentence_p", "sentence_threshold", "expected"), [
+    (0.3, 0.8, 0.85, None),  # the sentence is under its own threshold, the post under the model's
+    (0.3, 0.8, 0.75, 0.8),  # the sentence reaches its threshold alone
+    (0.6, 0.8, 0.85, 0.8),  # the whole post reaches the model's threshold: its best sentence carries it
+    (0.3, 0.4, 0.2, None),  # a sentence threshold never goes below the model's (0.5)
+])
+def test_a_sentence_carries_a_head_at_its_own_threshold(post_p, sentence_p, sentence_threshold, expected) -> None:
+    clf = PerTextClassifier({_TWO: post_p, "Immigrants ruin everything they touch.": sentence_p})
+    tagger = Tagger(Policy(), classifier=clf, sentence_thresholds={"hateful_conduct": sentence_threshold})  # type: ignore[arg-type]
+    got = {v.policy: v.confidence for v in tagger.tag(Post("p", "a", _TWO, "2026-11-03T12:00:00Z"))}
+    assert got.get("hateful_conduct") == expected
+
+
+def test_sentence_thresholds_are_chosen_per_classifier_version() -> None:
+    from agents.tagger import chosen_sentence_thresholds
+    assert chosen_sentence_thresholds("no-such-version") == {}
+    clf = PerTextClassifier({_TWO: 0.3, "Immigrants ruin everything they touch.": 0.8})
+    assert Tagger(Policy(), classifier=clf).tag(Post("p", "a", _TWO, "2026-11-03T12:00:00Z"))  # type: ignore[arg-type]
