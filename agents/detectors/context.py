@@ -165,7 +165,8 @@ _NON_PROTECTED = compile_skeleton(r"\b" + alt(*NON_PROTECTED_WORDS) + r"\b")
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
-    r"themselves|himself|herself|everyone|everybody|people|someone|anyone|girls|guys)\b"
+    r"themselves|himself|herself|everyone|everybody|people|someone|anyone|girls|guys|others|followers|"
+    r"clients|audience|promote|promoting|encourage|encouraging)\b"  # promoting to others is no own struggle
 )
 
 class Scan:

@@ -6,7 +6,8 @@ groups only. A violent call against a protected group carries violence AND hatef
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, SLURS, alt, first_words
+from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, SLUR_ADJECTIVES, SLURS, alt,
+                                     first_words)
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
@@ -23,7 +24,10 @@ _KILL_CUE = rf"\b{_KILL}|\bdeath to\b"
 _MODAL_CUE = r"\b(?:should|must|need|needs|deserve|ought|have to|shouldn't)\b"
 _EXCLUDE_CUE = r"\b(?:should|must|need|needs|ought|deport|ban|expel|get rid)\b"
 _HATE_CUE = r"\b(?:hate|despise|loathe|detest)\b"
-_SLUR_KEYWORDS = first_words(*(w for words in SLURS.values() for w in words))
+_SLUR_WORDS = (*(w for words in SLURS.values() for w in words), *SLUR_ADJECTIVES)
+_SLUR_KEYWORDS = first_words(*_SLUR_WORDS)
+#: A slur is in the words themselves: negating the sentence around it ("not a <slur>") clears nothing.
+_SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed"}
 _ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
 
 RULES = RuleSet("rules.hate", 1, (
@@ -73,12 +77,12 @@ RULES = RuleSet("rules.hate", 1, (
     ),
     *(
         PatternRule(f"slur_{group}_rule", (HC,), rf"\b(?P<v>{alt(*words)})\b", 0.75,
-                    SPEECH | {"news", "reclaimed"}, group=group, keywords=first_words(*words))
+                    _SLUR_CONTEXTS, group=group, keywords=first_words(*words))
         for group, words in SLURS.items()
     ),
     PatternRule(
         "slur_directed_rule", (AB,),
-        rf"\b(?:you|u|ya)(?: \w+)?? (?P<v>{alt(*(w for words in SLURS.values() for w in words))})\b",
+        rf"\b(?:you|u|ya)(?: \w+)?? (?P<v>{alt(*_SLUR_WORDS)})\b",
         0.8, keywords=_SLUR_KEYWORDS,
     ),
 ))

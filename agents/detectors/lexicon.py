@@ -49,14 +49,19 @@ SELF_IDENTIFIERS: dict[str, tuple[str, ...]] = {
     "disability": ("disabled", "autistic"),
 }
 
-#: Slurs (kept to a short, well-known set), by the group they target.
+#: Slurs (kept to a short, well-known set), by the group they target: nouns, which name people.
+#: A slur's adjective ("retarded") is as often said of a phone or an idea as of anyone: it is
+#: an insult when aimed at a person (SLUR_ADJECTIVES), not by itself a word about the group.
+#: No entry may squeeze (`normalize` folds repeated letters) to an everyday word: "coon" reads
+#: as "con" ("Dem/Con", "the cons of ...") and is left to the model.
+SLUR_ADJECTIVES: tuple[str, ...] = ("retarded",)
 SLURS: dict[str, tuple[str, ...]] = {
     "race": ("nigger", "niggers", "sand nigger", "chink", "chinks", "gook", "gooks", "wetback", "wetbacks",
-             "spic", "spics", "beaner", "beaners", "coon", "coons", "raghead", "ragheads", "towelhead",
+             "spic", "spics", "beaner", "beaners", "raghead", "ragheads", "towelhead",
              "towelheads", "paki", "pakis"),
     "religion": ("kike", "kikes", "muzzie", "muzzies"),
     "lgbt": ("faggot", "faggots", "fag", "fags", "dyke", "dykes", "tranny", "trannies"),
-    "disability": ("retard", "retards", "retarded"),
+    "disability": ("retard", "retards"),
 }
 
 #: Dehumanising comparisons (vermin, disease, animals) and inferiority claims.

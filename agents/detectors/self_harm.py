@@ -11,11 +11,26 @@ SH = "self_harm"
 _PRO_ED = r"\b(?:thinspo|thinspiration|pro[ -]?ana|pro[ -]?mia|meanspo|bonespo|ana coach|ana buddy)\b"
 _COACH_CUE = r"\b(?:tips?|challenge|coach|buddy|accountable|girls|you|u|ur|your)\b|" + _PRO_ED
 
+#: The addressee, and third persons (told to as a group: "people like you should kill themselves").
+_YOU = r"(?:yourself|urself|yourselves|your self|ur self)"
+_THEM = r"(?:themselves|themself)"
+#: An urging word right before the act: the act is wished or bidden on someone, not told of.
+_URGE = (r"(?:go|just|pls|please|plz|should|ought to|need to|needs to|have to|gotta|better|can|could|to|and|then|"
+         r"now|already|fucking|fkn|might as well|why don't you|why dont you|do us a favou?r and)")
+#: Idioms of the same verbs: "shot yourself in the foot", "cut yourself some slack", "cut yourself off".
+_IDIOM = r"(?! in the foot| off| out| some| a | an | short| loose| free| in on)"
+
 RULES = RuleSet("rules.self_harm", 1, (
     PatternRule(
+        # Structural: an urge (imperative or modal) joined to a self-killing act on the addressee,
+        # or on third persons with a modal. "take care of yourself" (skeleton "of" = "off"),
+        # "if you kill yourself for them", "Democrats shot themselves in the foot" do not match.
         "encouragement_suicide_rule", (SH,),
-        r"\b(?P<v>kys|kill (?:yourself|urself|yourselves|your self|ur self|themselves|themself)"
-        r"|(?:hang|off|shoot|cut|end) (?:yourself|urself|yourselves|your self|ur self|themselves))\b"
+        rf"\b(?P<v>kys)\b"
+        rf"|(?<!\byou )(?<!\bu )(?<!\bif )(?<!\bthey )\bkill {_YOU}\b{_IDIOM}"
+        rf"|\b{_URGE} (?:\w+ )?(?:hang|off|shoot|cut|end|kill) {_YOU}\b{_IDIOM}"
+        rf"|\b(?:should|ought to|need to|needs to|deserve to|have to|gotta|can go|better|must) (?:\w+ )?"
+        rf"(?:kill|hang|off|shoot|end) {_THEM}\b{_IDIOM}"
         r"|\b(?:go |just |you should |u should )(?P<j>jump) (?:off|from|in front of) (?:a|the) (?:\w+ )?(?:bridge|building|cliff|roof|train|bus)\b"
         r"|\bdrink (?:some )?bleach\b"
         r"|\b(?:you|u) should (?:just )?(?:end it|end it all|end your life|die already)\b",

@@ -79,6 +79,41 @@ def test_policy_set(detectors: TextDetectors, text: str, expected: set[str]) -> 
     assert policies(detectors, text) == expected
 
 
+# Structural encouragement: an urge joined to a self-killing act on someone. Look-alikes share
+# the verbs (and, folded, the words: "of" reads as "off", "shot" as "shoot").
+@pytest.mark.parametrize(("text", "expected"), [
+    ("take care of yourself", set()),
+    ("be proud of yourself", set()),
+    ("they only think of themselves", set()),
+    ("you shot yourself in the foot there", set()),
+    ("cut yourself some slack", set()),
+    ("cut yourself off from the news for a week", set()),
+    ("the gunman shot themselves", set()),
+    ("many veterans kill themselves every year", set()),
+    ("even if you kill yourself for them they won't care", set()),
+    ("go kill urself", {"self_harm"}),
+    ("just off yourself already", {"self_harm"}),
+    ("do us a favor and shoot yourself", {"self_harm"}),
+    ("people like you should just kill themselves", {"self_harm"}),
+])
+def test_suicide_encouragement_needs_an_urge(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
+# A slur's adjective said of things is an insult, not about the group; negation clears no slur;
+# no slur entry folds to an everyday word ("coon" -> "con").
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my phone is acting retarded today", set()),
+    ("you retarded", {"abuse_harassment"}),
+    ("retards ruin every thread", {"hateful_conduct"}),
+    ("glad I'm not a fag", {"hateful_conduct"}),
+    ("Dem/Con, it doesn't matter who you rescue", set()),
+    ("the pros and cons of remote work", set()),
+])
+def test_slur_rules(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 def test_hit_span_points_at_original_text(detectors: TextDetectors) -> None:
     text = "ok so I'll K.I.L.L you"
     hit = next(h for h in detectors.detect(text) if h.policy == "violence")
