@@ -346,6 +346,7 @@ class LocalKafka(_Service):
     replication: int = 1  #: internal topics and the default for new topics (min.insync.replicas: one less, >= 1)
     cluster_id: str = ""  #: shared by a cluster's nodes when formatting; empty: a fresh one
     heap_mb: int = 1024
+    jvm_opts: tuple[str, ...] = ()  #: extra JVM flags (the cluster chaos' quick-start ones: ops/chaos.py)
 
     @property
     def address(self) -> str:
@@ -393,7 +394,7 @@ class LocalKafka(_Service):
                 raise LocalServiceError(f"kafka: formatting storage in {self.run_dir / 'data'} failed: "
                                         f"{_error_line(res.stdout + res.stderr)}")
         return [*self._java(libs, "-Xms256m", f"-Xmx{self.heap_mb}m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-                            "-Djava.awt.headless=true"), "kafka.Kafka", str(self.config_path)]
+                            "-Djava.awt.headless=true", *self.jvm_opts), "kafka.Kafka", str(self.config_path)]
 
     def formatted_cluster_id(self) -> str:
         """The cluster id this node's storage was formatted with, or '' when it is not formatted yet."""
@@ -442,13 +443,15 @@ class LocalKafkaCluster:
     run_dir: Path
     brokers: int = 3
     base_port: int = 19092
+    jvm_opts: tuple[str, ...] = ()  #: extra JVM flags for every node
 
     def __post_init__(self) -> None:
         self.run_dir = Path(self.run_dir).resolve()
         ports = [(self.base_port + 2 * i, self.base_port + 2 * i + 1) for i in range(self.brokers)]
         voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c) in enumerate(ports))
         self.nodes = [LocalKafka(self.run_dir / f"kafka-{i + 1}", port=p, controller_port=c, node_id=i + 1,
-                                 quorum_voters=voters, replication=min(3, self.brokers), heap_mb=512)
+                                 quorum_voters=voters, replication=min(3, self.brokers), heap_mb=512,
+                                 jvm_opts=self.jvm_opts)
                       for i, (p, c) in enumerate(ports)]
         for node in self.nodes:  # a restarted node waits for the controller to see it caught up: slow on a busy host
             node.start_timeout = 240.0

@@ -146,12 +146,40 @@ class Liveness:
 ADMIN_REQUEST_TIMEOUT = 300.0
 
 
+def end_offsets(ends, tps, timeout: float, known: dict[TP, int]) -> dict[TP, int]:
+    """The end offsets of `tps`, asked through `ends` one partition at a time. When one does not
+    answer (its leader is moving: a broker stopped or just restarted), it and the rest keep their
+    `known` end (else their committed offset, `tps`' value): the sample still carries the committed
+    offsets, so a consumer that commits is seen progressing. Throwing the whole sample away made a
+    healthy hot path look stuck during a rolling broker restart (its probes failed 30 s on end
+    offsets alone while it committed batch after batch) and the watchdog restarted it (cluster chaos).
+    After the first failure the rest are not asked: one timeout per probe, not one per partition."""
+    from confluent_kafka import KafkaException, TopicPartition
+
+    out: dict[TP, int] = {}
+    failed = None
+    for tp, committed in tps.items():
+        if failed is None:
+            try:
+                out[tp] = ends.get_watermark_offsets(TopicPartition(*tp), timeout=timeout, cached=False)[1]
+                continue
+            except KafkaException as exc:
+                failed = exc
+        out[tp] = max(known.get(tp, 0), committed)
+    if failed is not None:
+        log.warning("end_offsets_unreadable", error=str(failed.args[0])[:200], partitions=len(tps),
+                    last_known=sum(tp in known for tp in tps))
+    return out
+
+
 def probe_group(admin, ends, group: str, client: str, timeout: float = 10.0,
-                pending: list | None = None) -> GroupSample | None:
+                pending: list | None = None, known: dict[TP, int] | None = None) -> GroupSample | None:
     """Ask the broker about `client`'s membership of `group` and its committed offsets (`admin`),
     and the partitions' end offsets (`ends`, a Consumer that never joins the group: the admin
     client's ListOffsets answered FENCED_LEADER_EPOCH for over a minute after a broker restart,
     on stale leader epochs, while a consumer's watermark query had them right at once).
+
+    End offsets that cannot be read keep their `known` values (`end_offsets`).
 
     `pending` keeps the requests not answered within `timeout`: while one of them still is, no
     new one is sent, so requests for a dead coordinator do not pile up (one set every interval,
@@ -185,8 +213,7 @@ def probe_group(admin, ends, group: str, client: str, timeout: float = 10.0,
         committed = {(tp.topic, tp.partition): tp.offset for tp in got.topic_partitions}
         if not committed:
             return GroupSample(member is not None, assigned, {}, {})
-        high = {tp: ends.get_watermark_offsets(TopicPartition(*tp), timeout=timeout, cached=False)[1] for tp in committed}
-        return GroupSample(member is not None, assigned, committed, high)
+        return GroupSample(member is not None, assigned, committed, end_offsets(ends, committed, timeout, known or {}))
     except KafkaException as exc:
         waiting.clear()  # answered, with an error
         log.warning("group_probe_failed", group=group, error=str(exc.args[0])[:200])
@@ -208,11 +235,10 @@ def probe_progress(ends, last: GroupSample, timeout: float) -> GroupSample | Non
     tps = [TopicPartition(t, p) for t, p in sorted(last.committed)]
     try:
         committed = {(tp.topic, tp.partition): tp.offset for tp in ends.committed(tps, timeout=timeout)}
-        high = {tp: ends.get_watermark_offsets(TopicPartition(*tp), timeout=timeout, cached=False)[1] for tp in committed}
     except KafkaException as exc:
         log.warning("group_progress_probe_failed", error=str(exc.args[0])[:200])
         return None
-    return GroupSample(last.in_group, last.assigned, committed, high)
+    return GroupSample(last.in_group, last.assigned, committed, end_offsets(ends, committed, timeout, last.ends))
 
 
 class Watchdog(threading.Thread):
@@ -239,7 +265,8 @@ class Watchdog(threading.Thread):
                          "enable.auto.commit": False, "log_level": 3})  # never subscribes: it asks, never joins
         try:
             while not self.stopping.wait(self.interval):
-                sample = probe_group(admin, ends, lv.group, lv.client_id, timeout=timeout, pending=pending)
+                sample = probe_group(admin, ends, lv.group, lv.client_id, timeout=timeout, pending=pending,
+                                     known=lv.sample.ends if lv.sample else {})
                 if sample is None and lv.sample is not None:
                     sample = probe_progress(ends, lv.sample, timeout)
                 lv.observe(sample, broker_answers=sample is None and broker_answers(ends, timeout))

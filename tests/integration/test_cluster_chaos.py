@@ -8,10 +8,10 @@
 The scenarios live in ops/chaos.py (`python -m ops.chaos --cluster` runs them larger). This
 module starts its own cluster and Redis Cluster (they are killed and restarted), on ports
 after the session's: MODSTREAM_TEST_KAFKA_CLUSTER_PORT (six ports from it) and
-MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). `make test` runs the Redis master kill -9 (80 s to
-4.5 min with the cluster's start, on the shared 2-core machine); the two scenarios that restart JVM
-brokers run with MODSTREAM_CLUSTER_CHAOS=1 (see their skip reasons). The module prints the table
-the README shows.
+MODSTREAM_TEST_CHAOS_REDIS_CLUSTER_PORT (six). `make test` runs all three, one after the other on
+one cluster: 4.5 to 6 minutes with the cluster's start on the shared 2-core machine (load average
+1-30); their timeouts below add up to 10 minutes, the module's CI budget. The module prints the table the README
+shows (also written to <basetemp>/test_cluster_chaos-table.txt).
 """
 
 from __future__ import annotations
@@ -36,28 +36,21 @@ RATE = float(os.environ.get("MODSTREAM_CLUSTER_CHAOS_RATE", "100"))  # posts/s, 
 CHAOS_SERVICES = functools.partial(chaos.cluster_env, kafka_port=CLUSTER_KAFKA_PORT, redis_port=CLUSTER_REDIS_PORT)
 
 
-@pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
-                    reason="not in the default run: it restarts a JVM broker; on the shared 2-core machine it passed 1 "
-                           "of 4 runs (8 minutes), the others hit machine-wide stalls of up to 45 s (recovery 183 s; a "
-                           "restarted broker not ready within 240 s) or a Redis Cluster error since fixed. "
-                           "Run it with MODSTREAM_CLUSTER_CHAOS=1")
-@pytest.mark.timeout(1200)  # a restart is allowed chaos.RESTART_TIMEOUT
+@pytest.mark.timeout(240)  # with the cluster's start
 def test_kill9_of_the_busiest_partitions_leader_loses_nothing(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.leader_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["decided_while_leader_dead"]
     assert result.recovery_s < 60
 
 
+@pytest.mark.timeout(120)
 def test_kill9_of_a_redis_master_promotes_its_replica_and_loses_nothing(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.redis_master_kill9(chaos_env, RATE), fault_figures=True)
     assert result.checks["replica_promoted"] and result.checks["decided_after_failover"]
     assert result.recovery_s < 60
 
 
-@pytest.mark.skipif(os.environ.get("MODSTREAM_CLUSTER_CHAOS") != "1",
-                    reason="not in the default run: three broker restarts in a row, 155 s to 290 s each on the shared "
-                           "2-core machine, over the cluster test's share of CI. Run it with MODSTREAM_CLUSTER_CHAOS=1")
-@pytest.mark.timeout(1800)  # three restarts, each allowed chaos.RESTART_TIMEOUT
+@pytest.mark.timeout(240)
 def test_rolling_restart_of_all_three_brokers_under_load(chaos_env, check_chaos):
     result = check_chaos(chaos_env, chaos.rolling_restart(chaos_env, RATE), fault_figures=True)
     assert result.checks["worker_survived"]

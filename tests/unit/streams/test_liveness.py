@@ -209,3 +209,54 @@ def test_a_member_with_nothing_assigned_is_judged_by_its_groups_lag():
     clock.now += 61
     lv.observe(stalled)
     assert lv.stuck() == "no progress for 61s while lag is 900"
+
+
+class _Ends:
+    """A consumer whose end-offset query fails for the partitions in `down` (their leader is moving)."""
+
+    def __init__(self, ends: dict, down: set):
+        self.ends, self.down, self.asked = ends, down, []
+
+    def get_watermark_offsets(self, tp, timeout, cached):
+        from confluent_kafka import KafkaError, KafkaException
+
+        self.asked.append((tp.topic, tp.partition))
+        if (tp.topic, tp.partition) in self.down:
+            raise KafkaException(KafkaError(KafkaError._TIMED_OUT))
+        return 0, self.ends[(tp.topic, tp.partition)]
+
+
+def test_end_offsets_that_do_not_answer_keep_their_last_known_values_and_the_rest_are_not_asked():
+    """A rolling broker restart: one partition's end offset times out. The sample keeps the committed
+    offsets (progress stays visible) with the last known ends, instead of being thrown away; the
+    partitions after the failing one are not asked (one timeout a probe)."""
+    from streams.infra.liveness import end_offsets
+
+    ends = _Ends({("t", 0): 50, ("t", 1): 60, ("t", 2): 70}, down={("t", 1)})
+    committed = {("t", 0): 40, ("t", 1): 55, ("t", 2): 65}
+    got = end_offsets(ends, committed, timeout=1, known={("t", 1): 52, ("t", 2): 64})
+    assert got == {("t", 0): 50, ("t", 1): 55, ("t", 2): 65}  # known 52 < committed 55: no negative lag
+    assert ends.asked == [("t", 0), ("t", 1)]
+    assert GroupSample(True, frozenset(committed), committed, got).lag == {("t", 0): 10, ("t", 1): 0, ("t", 2): 0}
+
+
+def test_a_consumer_that_commits_while_end_offsets_fail_is_progressing_not_stuck():
+    """The watchdog restarted a healthy hot path that committed all along, because every probe
+    failed on end offsets while brokers restarted: committed offsets moving are progress."""
+    from streams.infra.liveness import end_offsets
+
+    now = [0.0]
+    lv = Liveness("g", "c", ready_seconds=5, watchdog_seconds=30, clock=lambda: now[0])
+    tps = {("t", 0): 10}
+    lv.observe(GroupSample(True, frozenset(tps), tps, {("t", 0): 100}))
+    ends = _Ends({}, down={("t", 0)})
+    for step in range(1, 8):  # 70 s of probes whose end offsets all time out, the group committing on
+        now[0] = 10.0 * step
+        committed = {("t", 0): 10 + 10 * step}
+        lv.observe(GroupSample(True, frozenset(tps), committed, end_offsets(ends, committed, 1, lv.sample.ends)))
+        assert lv.stuck() is None, step
+    stuck_at = dict(lv.sample.committed)
+    for step in range(8, 13):  # then it stops committing with lag left: stuck, ends unreadable or not
+        now[0] = 10.0 * step
+        lv.observe(GroupSample(True, frozenset(tps), stuck_at, end_offsets(ends, stuck_at, 1, lv.sample.ends)))
+    assert lv.total_lag() == 20 and lv.stuck() == "no progress for 50s while lag is 20"
