@@ -37,6 +37,9 @@ _MENTION = re.compile(r"@\w+|\[user\]|<user>", re.IGNORECASE)
 _ENTITY = re.compile(r"&#?\w{1,8};")
 _FOLD = str.maketrans({**{k: v for k, v in HOMOGLYPHS.items() if len(k) == 1},
                        "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": ""})
+#: the characters _FOLD changes, found by one regex scan: str.translate looks every character of a
+#: non-ASCII batch up in a dict (~12 us a post); the same replacements this way cost ~1 us
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_FOLD)) + "]")
 _SEP = 1  #: byte between texts
 _SPACE = 32
 _MASK64 = (1 << 64) - 1
@@ -103,12 +106,17 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return (h >> _SHIFT).astype(np.int64)
 
 
+def _fold(text: str) -> str:
+    """`text.translate(_FOLD)`, replacing only the characters it changes."""
+    return _FOLD_CHARS.sub(lambda m: _FOLD[ord(m.group())], text)
+
+
 def _bytes(texts: Sequence[str]) -> np.ndarray:
     """The batch as folded bytes: ' text ' per text, SEP between, runs squeezed."""
     joined = " \x01 ".join(t[:MAX_CHARS].replace("\x01", " ") for t in texts)
     joined = unicodedata.normalize("NFKC", joined)
     if not joined.isascii():
-        joined = joined.lower().translate(_FOLD)
+        joined = _fold(joined.lower())
     joined = _ENTITY.sub(" ", _MENTION.sub(" user ", _URL.sub(" url ", joined)))
     raw = np.frombuffer((" " + joined + " ").encode("utf-8", "replace"), dtype=np.uint8)
     c = _TABLE[raw]
@@ -211,7 +219,7 @@ class TextClassifier:
         n = len(texts)
         rows, buckets = featurise(texts)
         scale = row_scale(rows, n).astype(np.float64)
-        gathered = self.weights[buckets]
+        gathered = np.take(self.weights, buckets, axis=0)  # the same rows as weights[buckets], ~4x faster
         out = np.empty((n, len(self.labels)), dtype=np.float64)
         for j in range(len(self.labels)):
             out[:, j] = np.bincount(rows, weights=gathered[:, j], minlength=n)

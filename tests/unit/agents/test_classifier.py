@@ -99,3 +99,13 @@ def test_round_trip_is_byte_stable_and_feature_version_guarded(tmp_path: Path) -
     tiny.save(a, features_version=FEATURES_VERSION + 1)
     with pytest.raises(ValueError, match="retrain"):
         TextClassifier.load(a)
+
+
+def test_fold_replaces_exactly_what_the_translation_table_does() -> None:
+    """`_fold` is the fast form of `str.translate(_FOLD)`: every folded character, and others beside them."""
+    from agents.classifier import _FOLD, _fold
+
+    every = "".join(chr(k) for k in sorted(_FOLD))
+    text = f"plain ascii `x` {every} é ß 😀 \u0430\u0435 {every[::-1]} k\u200bill"
+    assert _fold(text) == text.translate(_FOLD)
+    assert _fold(text) != text  # the sample holds characters that fold
