@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from agents.detectors import context
+from agents.detectors import context, literals
 from agents.detectors.normalize import compile_skeleton, skeleton_pattern
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -77,6 +77,7 @@ class _Compiled:
     requires: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
     keyword_sets: tuple[frozenset[str], ...] = field(default=())  #: each must meet the post's words
     in_sentence: tuple[re.Pattern[str], ...] = field(default=())  #: every `requires`, checked per hit
+    literals: tuple[str, ...] | None = None  #: the regex matches no text without one of these (literals.required)
 
 
 _ALTERNATION = re.compile(r"\\b\(\?:([a-z' |]+)\)\\b")
@@ -119,20 +120,21 @@ class RuleEngine:
                     *(_word_alternation(q) for q in r.requires),
                 ) if ks),
                 tuple(req(q) for q in r.requires),
+                literals.required(compile_skeleton(r.pattern)),
             )
             for rs in rule_sets
             for r in rs.rules
         )
         self._always = frozenset(n for n, c in enumerate(self._compiled) if not c.keyword_sets)
+        self._literals = {rx: literals.required(rx) for rx in shared.values()}  #: pre-scans for `requires`
         self._by_word: dict[str, list[int]] = {}
         for n, c in enumerate(self._compiled):
             for word in (c.keyword_sets[0] if c.keyword_sets else ()):  # the first set picks, the rest check
                 self._by_word.setdefault(word, []).append(n)
 
-    @staticmethod
-    def _present(cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
+    def _present(self, cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
         if key not in cache:
-            cache[key] = rx.search(text) is not None
+            cache[key] = not literals.absent(self._literals[rx], text) and rx.search(text) is not None
         return cache[key]
 
     def run(self, scan: context.Scan) -> Iterator[Hit]:
@@ -149,6 +151,8 @@ class RuleEngine:
                 continue
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue
+            if literals.absent(c.literals, text):
+                continue  # the rule's regex cannot match: no hits
             yield from self._hits(c, scan, _ranges(c, scan, postings))
 
     @staticmethod

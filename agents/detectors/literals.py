@@ -1,0 +1,84 @@
+"""Literal strings a regex cannot match without: a cheap exact pre-scan before the regex itself.
+
+Why: Python's `re` tries a pattern that starts with `\\b` or a long alternation at every position
+of the text, ~30-80 µs a post for the widest rules, most of them on posts the rule cannot match.
+`required(rx)` reads the compiled pattern's parse tree and returns strings of which every match
+holds at least one (None when no such set is known: a case-insensitive pattern, or a branch
+with no literal). A text that holds none of them has no match, so skipping the regex there
+changes no result; a text that holds one is searched as before.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser as _p  # type: ignore[attr-defined]
+
+MAX_LITERALS = 48  #: beyond this many strings the pre-scan costs about what the regex does
+MIN_CHARS = 2  #: a one-character literal (a space) would be in nearly every text: no use
+
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+
+
+class _Unknown(Exception):
+    """The pattern reads case-insensitively somewhere: literals would not be exact."""
+
+
+def required(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of which every match of `rx` contains one, or None (then the regex must always run)."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _sequence(list(_p.parse(rx.pattern, rx.flags)))
+    except _Unknown:
+        return None
+    if not found or len(found) > MAX_LITERALS or min(map(len, found)) < MIN_CHARS:
+        return None
+    return tuple(sorted(found))
+
+
+def absent(literals: tuple[str, ...] | None, text: str) -> bool:
+    """True when `text` holds none of `literals`: the regex they came from cannot match it."""
+    return literals is not None and not any(s in text for s in literals)
+
+
+def _sequence(items: list) -> frozenset[str] | None:
+    """The best set among the items of a sequence: each item (a literal run, a group) is required."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset({"".join(run)}))
+            run = []
+        got = _item(op, av)
+        if got:
+            options.append(got)
+    if run:
+        options.append(frozenset({"".join(run)}))
+    return max(options, key=lambda s: (min(map(len, s)), -len(s))) if options else None
+
+
+def _item(op, av) -> frozenset[str] | None:
+    if op is _c.SUBPATTERN:
+        if av[1] & re.IGNORECASE:
+            raise _Unknown
+        return _sequence(list(av[3]))
+    if op is _c.ATOMIC_GROUP:
+        return _sequence(list(av))
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            got = _sequence(list(alternative))
+            if got is None:
+                return None
+            out |= got
+        return frozenset(out)
+    if op in _REPEATS:
+        low, _, item = av
+        return _sequence(list(item)) if low >= 1 else None
+    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in av):  # a small class such as [$£€]
+        return frozenset(chr(code) for _, code in av)
+    return None

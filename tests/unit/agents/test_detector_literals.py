@@ -1,0 +1,53 @@
+"""The literal pre-scan is exact: a text without any required literal has no match, and patterns
+whose literals are not certain (case-insensitive, a branch without literals) get none."""
+
+from __future__ import annotations
+
+import re
+
+from agents.detectors import RULES, RuleEngine, literals
+from agents.detectors.normalize import compile_skeleton
+
+
+def test_required_literals_of_sequences_branches_and_repeats() -> None:
+    assert literals.required(re.compile(r"\bholocaust\b")) == ("holocaust",)
+    assert literals.required(re.compile(r"\b(?:sell|buy)s? (?:now|today)\b")) == ("buy", "sell")
+    assert literals.required(re.compile(r"\b(?:deport|ban) (?:all )?(?:them|us)+")) == ("ban", "deport")
+    assert literals.required(re.compile(r"x{2,}(?:ab|[$€]cd)")) == ("ab", "cd")  # the longer of [$€] and cd
+    assert literals.required(re.compile(r"\b(?:kill|\w+ing)\b")) == ("ing", "kill")
+
+
+def test_no_literals_when_not_certain() -> None:
+    assert literals.required(re.compile(r"holocaust", re.IGNORECASE)) is None
+    assert literals.required(re.compile(r"(?i:holocaust) denial")) is None
+    assert literals.required(re.compile(r"\b(?:kill|\w+)\b")) is None  # one branch has no literal
+    assert literals.required(re.compile(r"(?:ab)?\d+")) is None  # optional: not required
+    assert literals.required(re.compile(r"a\s?b")) is None  # one character: in nearly every text
+
+
+def test_absent_means_no_match_for_every_rule() -> None:
+    texts = ["i will kill you tomorrow", "holocaust never happened", "selling oxy dm me", "go back to your country",
+             "anyone know where she lives", "nothing to see here", "the state of the union", ""]
+    checked = 0
+    for rule in RULES:
+        rx = compile_skeleton(rule.pattern)
+        found = literals.required(rx)
+        for text in texts:
+            if literals.absent(found, text):
+                checked += 1
+                assert rx.search(text) is None, (rule.name, text)
+    assert checked > 100  # the pre-scan does skip most rules on most of these texts
+
+
+def test_engine_hits_are_the_same_with_and_without_the_prescan(monkeypatch) -> None:
+    texts = ["Immigrants are vermin and should be exterminated", "anyone got her home address? $500 reward",
+             "selling xanax bars, cash app only", "go back to your own country", "what a lovely day"]
+    from agents.detectors import RULE_SETS, Scan, segment
+
+    def hits(engine: RuleEngine) -> list:
+        return [list(engine.run(Scan(segment(t)))) for t in texts]
+
+    with_scan = hits(RuleEngine(RULE_SETS))
+    monkeypatch.setattr(literals, "required", lambda rx: None)
+    assert hits(RuleEngine(RULE_SETS)) == with_scan
+    assert any(with_scan)
