@@ -362,6 +362,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "counter_speech": _sentence_counter_speech,
     "quotation": _sentence_quotation,
     "news": _sentence_cue(_NEWS, "news reporting", 0),
+    "attributed": _sentence_cue(_ATTRIBUTED, "attributed reporting", 0),
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
@@ -374,14 +375,17 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 #: Per learned head: the checks that veto its verdict on a sentence, and those that only
 #: lower it (by LOWERED: a borderline verdict drops under the floor, a strong one stays at
 #: a milder severity). Negation is only a lowering cue here: without a matched span it
-#: cannot be tied to the words that carry the verdict. Heads not listed get DEFAULT_HEAD.
+#: cannot be tied to the words that carry the verdict. So is a bare news word ("police",
+#: "arrested", "trial"): opinions about the news use them as much as reports do; reporting
+#: that names its source ("police said", "according to") vetoes. Heads not listed get DEFAULT_HEAD.
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "hateful_conduct": (("counter_speech", "quotation", "news", "reclaimed", "non_protected"), ("negation", "no_group")),
-    "abuse_harassment": (("counter_speech", "quotation", "news"), ("negation", "hyperbole")),
-    "violence": (("counter_speech", "quotation", "news", "hyperbole"), ("negation",)),
-    "self_harm": (("counter_speech", "quotation", "news", "recovery", "own_struggle"), ("negation",)),
+    "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected"),
+                        ("negation", "no_group", "news")),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed"), ("negation", "hyperbole", "news")),
+    "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
+    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
 }
-DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "news"), ("negation",))
+DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "attributed"), ("negation", "news"))
 LOWERED = 0.75
 
 

@@ -108,7 +108,8 @@ def learned() -> tuple[Tagger, KeywordClassifier]:
 LEARNED_CASES = [
     ("Immigrants ruin everything they touch.", {"hateful_conduct"}),
     ('The senator said "immigrants ruin everything they touch" in a speech.', set()),  # quotation
-    ("Police say the suspect wrote that immigrants ruin everything they touch.", set()),  # news
+    ("Police say the suspect wrote that immigrants ruin everything they touch.", set()),  # sourced reporting
+    ("Immigrants ruin everything they touch and the police do nothing.", {"hateful_conduct"}),  # a news word only lowers
     ("Police arrested someone downtown today. Immigrants ruin everything they touch.", {"hateful_conduct"}),
     ("Saying immigrants ruin everything they touch is disgusting.", set()),  # counter-speech
     ("Lawyers ruin everything they touch.", set()),  # not a protected group
