@@ -19,12 +19,14 @@ RULES = RuleSet("rules.abuse", 1, (
     ),
     PatternRule(
         "insult_vocative_rule", (AB,),
-        rf"\b(?:yourself|urself|off|up|already|now|what)(?:[,!.]+)? (?:you )?(?:{INSULT_ADJ} )*(?P<v>{INSULT})\b",
+        # "off" only after its verb: folded, "son of a bitch" and "type of bitch" read "off a bitch"
+        rf"\b(?:yourself|urself|(?:fuck|piss|back|buzz|bugger|sod|get) off|up|already|now|what)(?:[,!.]+)? (?:you )?(?:{INSULT_ADJ} )*(?P<v>{INSULT})\b",
         0.65, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(
         "profanity_directed_rule", (AB,),
-        r"\b(?:go )?(?P<v>fuck|screw) (?:you|u|off|yourself|urself|ya)\b|\bstfu\b"
+        # "what the fuck you ..." is an intensifier, not said to anyone
+        r"(?<!\bthe )(?<!\btf )\b(?:go )?(?P<v>fuck|screw) (?:you|u|off|yourself|urself|ya)\b|\bstfu\b"
         r"|\bshut (?:the fuck|the hell|your (?:fucking|stupid|ugly) mouth) up\b",
         0.7, requires=(r"\b(?:fuck|screw|stfu|shut)\b",),
     ),

@@ -114,6 +114,17 @@ def test_slur_rules(detectors: TextDetectors, text: str, expected: set[str]) -> 
     assert policies(detectors, text) == expected
 
 
+# Abuse rules keep their structure through folding ("of" reads "off") and intensifiers.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("what a type of bitch move", set()),
+    ("what the fuck you talking about", set()),
+    ("fuck off, you idiot", {"abuse_harassment"}),
+    ("go fuck yourself", {"abuse_harassment"}),
+])
+def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 def test_hit_span_points_at_original_text(detectors: TextDetectors) -> None:
     text = "ok so I'll K.I.L.L you"
     hit = next(h for h in detectors.detect(text) if h.policy == "violence")
