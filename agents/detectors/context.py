@@ -37,6 +37,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
+from agents.detectors import literals
 from agents.detectors.lexicon import IDENTITY_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, alt
 from agents.detectors.normalize import compile_skeleton
 from agents.detectors.sentences import Sentences
@@ -189,7 +190,8 @@ class Scan:
         key = (id(rx), k)  # by id: hashing a Pattern hashes its compiled code
         found = self._found.get(key)
         if found is None:
-            ms = list(rx.finditer(self.text, *self.sentences.skeleton_bounds(k)))
+            a, b = self.sentences.skeleton_bounds(k)
+            ms = [] if literals.absent(literals.of(rx), self.text, a, b) else list(rx.finditer(self.text, a, b))
             found = self._found[key] = (ms, [m.start() for m in ms])
         return found
 

@@ -37,9 +37,26 @@ def required(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
-def absent(literals: tuple[str, ...] | None, text: str) -> bool:
-    """True when `text` holds none of `literals`: the regex they came from cannot match it."""
-    return literals is not None and not any(s in text for s in literals)
+def absent(literals: tuple[str, ...] | None, text: str, a: int = 0, b: int | None = None) -> bool:
+    """True when text[a:b] holds none of `literals`: the regex they came from cannot match there."""
+    if literals is None:
+        return False
+    if a == 0 and b is None:
+        return not any(s in text for s in literals)
+    return all(text.find(s, a, len(text) if b is None else b) < 0 for s in literals)
+
+
+_OF: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}  #: by id: hashing a Pattern hashes its code
+
+
+def of(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """`required(rx)`, worked out once per pattern object (the detectors' patterns live as long as the process)."""
+    entry = _OF.get(id(rx))
+    if entry is None or entry[0] is not rx:
+        if len(_OF) > 4096:  # patterns made on the fly: keep the table bounded
+            _OF.clear()
+        entry = _OF[id(rx)] = (rx, required(rx))
+    return entry[1]
 
 
 def _sequence(items: list) -> frozenset[str] | None:

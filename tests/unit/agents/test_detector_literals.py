@@ -51,3 +51,30 @@ def test_engine_hits_are_the_same_with_and_without_the_prescan(monkeypatch) -> N
     monkeypatch.setattr(literals, "required", lambda rx: None)
     assert hits(RuleEngine(RULE_SETS)) == with_scan
     assert any(with_scan)
+
+
+def test_absent_within_bounds_and_once_per_pattern() -> None:
+    rx = re.compile(r"\bholocaust\b")
+    text = "first holocaust\nsecond line"
+    assert not literals.absent(literals.of(rx), text, 0, 15)
+    assert literals.absent(literals.of(rx), text, 16, len(text))  # the word is in the other sentence
+    assert literals.absent(literals.of(rx), text, 0, 14)  # cut short: not wholly inside
+    assert literals.of(rx) is literals.of(rx)
+    assert literals.of(re.compile(r"\w+")) is None
+    assert not literals.absent(None, "anything", 0, 3)  # unknown literals: the regex must run
+
+
+def test_context_scan_answers_the_same_with_and_without_the_prescan(monkeypatch) -> None:
+    from agents.detectors import Scan, context, segment
+
+    text = "Police say the man told neighbours he hates all jews. I condemn it. Not a joke, lol."
+    probes = [v for v in vars(context).values() if isinstance(v, re.Pattern)]
+
+    def answers() -> list:
+        scan = Scan(segment(text))
+        return [(m.span() if (m := scan.within(rx, 0, len(scan.text))) else None) for rx in probes]
+
+    with_scan = answers()
+    monkeypatch.setattr(literals, "of", lambda rx: None)
+    assert answers() == with_scan
+    assert any(with_scan)
