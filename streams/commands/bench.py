@@ -1,7 +1,8 @@
 """`modstream bench`: throughput and latency of the pipeline against raw Kafka, same broker, same run.
 
-1. Seed N sample posts (benign, violating, political, with accounts and reports) onto a
-   fresh, prefixed copy of the topics.
+1. Seed N sample posts (benign, violating, political, with accounts and reports; each text set
+   among everyday sentences, so texts vary in length and nearly all differ) onto a fresh,
+   prefixed copy of the topics.
 2. (A) passthrough: a confluent-kafka consumer -> producer copying the same post bytes.
 3. (B) pipeline: W worker processes drain the backlog from posts to audit. Events/s and CPU
    per event (workers' utime+stime; the broker's and Redis's apart) are measured from when
@@ -42,6 +43,11 @@ from streams.infra.registry_import import load_seed
 from streams.drivers.worker import WorkerProcess, settings_env
 
 
+TARGET_POSTS_S = 6_000  #: issue 13: end to end with 2 workers on this 2-core machine
+TARGET_TEXTS_S = 20_000  #: issue 13: the model's scoring alone, per core
+TARGET_P99_MS = 300  #: issue 13: at half the measured rate
+
+
 @dataclass
 class BenchResult:
     posts: int
@@ -71,19 +77,28 @@ class BenchResult:
 
         rows = [("posts", f"{self.posts:,}"), ("workers", str(self.workers)),
                 ("(A) passthrough", f"{self.passthrough_eps:,.0f} events/s"),
-                ("(B) pipeline", f"{self.pipeline_eps:,.0f} events/s"), ("B/A", f"{self.ratio:.3f}"),
+                (f"(B) pipeline, {self.workers} workers", f"{self.pipeline_eps:,.0f} posts/s end to end"),
+                ("B/A", f"{self.ratio:.3f}"),
                 (f"latency p50 @ {self.latency_rate_eps:,.0f}/s", f"{self.p50_ms:,.1f} ms"),
                 (f"latency p99 @ {self.latency_rate_eps:,.0f}/s", f"{self.p99_ms:,.1f} ms"),
-                ("CPU per event, workers", us(self.cpu_us_per_event)),
-                (f"CPU per event, broker x{self.brokers}", us(self.broker_cpu_us_per_event)),
-                (f"CPU per event, Redis x{self.redis_nodes}", us(self.redis_cpu_us_per_event)),
+                ("CPU per post, workers", us(self.cpu_us_per_event)),
+                (f"CPU per post, broker x{self.brokers}", us(self.broker_cpu_us_per_event)),
+                (f"CPU per post, Redis x{self.redis_nodes}", us(self.redis_cpu_us_per_event)),
                 ("peak RSS (max process)", f"{self.peak_rss_mb:,.0f} MB"),
                 (f"RSS over {self.paced_seconds:,.0f}s paced", f"{self.rss_start_mb:,.0f} -> {self.rss_end_mb:,.0f} MB"),
                 ("tagging, 1 core", f"{self.tagging_eps:,.0f} posts/s"),
                 ("model scoring, 1 core", "off" if self.model_tps is None else f"{self.model_tps:,.0f} texts/s"),
+                ("issue 13 targets", self.targets()),
                 ("machine load (1 min)", f"{self.load_avg[0]:.1f} at start, {self.load_avg[1]:.1f} at end "
                                          f"({os.cpu_count()} cores, shared)")]
         return "\n".join(f"{k:28} {v}" for k, v in rows)
+
+    def targets(self) -> str:
+        """Each speed target of issue 13, met or not, as measured in this run."""
+        checks = [(f">= {TARGET_POSTS_S:,} posts/s with 2 workers", self.workers == 2 and self.pipeline_eps >= TARGET_POSTS_S),
+                  (f"model >= {TARGET_TEXTS_S:,} texts/s a core", self.model_tps is not None and self.model_tps >= TARGET_TEXTS_S),
+                  (f"p99 <= {TARGET_P99_MS} ms at half rate", self.p99_ms <= TARGET_P99_MS)]
+        return "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks)
 
 
 def _proc_cpu_seconds(pid: int) -> float:
@@ -247,7 +262,7 @@ def run(settings: Settings, n: int = 200_000, workers: int = 2, paced_seconds: f
     admin.apply(settings)
     codec = Codec.from_dir(settings.schema_dir)
     registry = load_seed(settings.registry_seed)
-    lines = list(sample.generate(n, registry, malformed=0, run="b-"))
+    lines = list(sample.generate(n, registry, malformed=0, run="b-", varied=True))
     progress(f"bench: seeding {n:,} posts onto {settings.topic(topics.POSTS)} ...")
     ingest.run(settings, codec, (x.encode() for x in lines), "bench", progress=None)
     model = TextClassifier.load() if classifier else None
@@ -298,7 +313,8 @@ def _paced(settings: Settings, codec: Codec, registry, pids: list[int], rate: fl
            seconds: float) -> tuple[list[float], list[float]]:
     """Produce posts at `rate` for `seconds`; return end-to-end latencies (ms, every k-th post, at
     most ~50,000) and the workers' RSS (MB, max over worker processes) sampled every 5 s."""
-    pool_lines = list(sample.generate(min(int(rate * seconds), 20_000), registry, malformed=0, run="l-", seed=11))
+    pool_lines = list(sample.generate(min(int(rate * seconds), 20_000), registry, malformed=0, run="l-", seed=11,
+                                      varied=True))
     ing = ingest.Ingestor(settings, codec, "bench-paced")
     for x in pool_lines:  # their accounts and reports
         if not x.startswith('{"post"'):

@@ -51,6 +51,41 @@ POLITICAL = (
 CELEB = ("Big news coming Friday!!", "Thank you for 5 million followers", "you are a worthless pathetic idiot")
 
 
+#: sentences set around a post's text by `generate(varied=True)`: a few dozen fixed texts would flatter
+#: any speed figure (short, one sentence each, the same text thousands of times)
+FILLER = (
+    "Honestly {thing} is the best part of my {day}", "Took the {n} bus to {place} and it was packed",
+    "Can't stop thinking about that {thing} at {place}", "Anyone else watching the game tonight?",
+    "My cat knocked {n} cups off the table this week", "Weather in {place} is unreal today",
+    "Update: {name} finally fixed the wifi", "Not sure how I feel about {thing} tbh",
+    "Shoutout to {name} for the recommendation!", "Prices at {place} went up again, {n} for a coffee",
+    "Day {n} of learning to cook: {thing} was a success", "Check out the photos from {place} https://example.org/p/{n}",
+    "@{name} you were right about {thing}", "Going to bed early for once", "Lol this thread is wild",
+    "Work was long but {name} brought donuts", "Reading a book about {thing}, {n} pages in",
+    "Traffic near {place} is backed up for {n} minutes", "Happy {day} everyone 😊", "Thanks for all the kind messages",
+    "The {thing} at {place} closes at {n}pm on {day}s", "Who else is going to {place} this weekend?",
+    "Finally tried {thing} and wow", "Sorry for the late reply, busy {day}", "#{thing} is trending again",
+)
+_SLOTS = {
+    "thing": ("the new ramen", "pottery class", "the playoffs", "this podcast", "sourdough", "the bike lane",
+              "jazz night", "the farmers market", "running", "the night bus", "board games", "karaoke"),
+    "place": ("the station", "Leeds", "downtown", "the library", "Austin", "the harbour", "Mumbai", "the park",
+              "Berlin", "the mall", "uptown", "the coast"),
+    "name": ("sam", "priya", "jordan", "alex", "mei", "tom", "fatima", "lucas", "ana", "kofi"),
+    "day": ("Monday", "Tuesday", "Friday", "Saturday", "Sunday", "weekend", "morning"),
+}
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """`text` among 0-3 everyday sentences (slots filled at random): posts of varied length and content."""
+    def filler() -> str:
+        t = rng.choice(FILLER)
+        return t.format(n=rng.randint(2, 99), **{k: rng.choice(v) for k, v in _SLOTS.items()})
+    parts = [filler() for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))]
+    parts.insert(rng.randint(0, len(parts)), text)
+    return rng.choice((". ", "! ", ". ", "\n")).join(parts)
+
+
 def _ts(base: datetime, seconds: float) -> str:
     return (base + timedelta(seconds=seconds)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -62,12 +97,16 @@ def _account(aid: str, handle: str, followers: int, verified: bool, vtype: str =
 
 
 def generate(n_posts: int, designations: Sequence[Designation], seed: int = 7, malformed: int = 3,
-             start: datetime = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc), run: str = "") -> Iterator[str]:
+             start: datetime = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc), run: str = "",
+             varied: bool = False) -> Iterator[str]:
     """Yield JSON lines: account snapshots first, then posts (with some reports), then malformed lines.
 
     `run` prefixes post and report ids, so repeated demo runs are told apart on the topics.
+    `varied`: each post's text set among everyday sentences (`vary`), so nearly every text differs
+    (the bench); the rest of the firehose is the same as without it.
     """
     rng = random.Random(seed)
+    variation = random.Random(seed + 1)  # its own stream: the other draws stay as they are
     officials = sorted({d.account_id: d for d in designations}.values(), key=lambda d: d.account_id)[:40]
     accounts = [_account(d.account_id, f"official_{i}", rng.randint(150_000, 5_000_000), True,
                          rng.choice(("government", "blue")), bio=f"Official account. {d.body}")
@@ -90,6 +129,7 @@ def generate(n_posts: int, designations: Sequence[Designation], seed: int = 7, m
         else:
             author = accounts[n_official + n_celeb + rng.randrange(500)]
             text = rng.choice(VIOLATING)[1] if rng.random() < 0.18 else rng.choice(BENIGN)
+        text = vary(text, variation) if varied else text
         post_id = f"{run}19{i:08d}"
         line = {"post": {"post_id": post_id, "author_id": author["account_id"], "text": text,
                          "created_at": _ts(start, 1 + i * 0.05), "lang": "en",
