@@ -148,6 +148,7 @@ _ATTRIBUTED = compile_skeleton(
     r"reported|charged|found)\b|\b(?:according to|reportedly|was charged|were charged|pleaded guilty|warned of|"
     r"warned that|announced)\b"
 )
+NEWS_LABEL = "news reporting"  #: a bare news word: it clears rule hits, but only lowers a learned head
 _TRADING = compile_skeleton(r"\b(?:sell\w*|buy\w*|trad\w*|for sale|dm me|hmu|hit me up|send me|swap|price)\b")
 _SELF_ID = {
     group: compile_skeleton(
@@ -290,7 +291,7 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "counter_speech": counter_speech,
     "negation": negation,
     "quotation": quotation,
-    "news": _cue_check(_NEWS, "news reporting", 0),
+    "news": _cue_check(_NEWS, NEWS_LABEL, 0),
     "reclaimed": reclaimed,
     "hyperbole": _cue_check(_HYPERBOLE, "hyperbole", 0),
     "recovery": _cue_check(_RECOVERY, "recovery/help-seeking", 1),
@@ -363,7 +364,7 @@ def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[
 SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "counter_speech": _sentence_counter_speech,
     "quotation": _sentence_quotation,
-    "news": _sentence_cue(_NEWS, "news reporting", 0),
+    "news": _sentence_cue(_NEWS, NEWS_LABEL, 0),
     "attributed": _sentence_cue(_ATTRIBUTED, "attributed reporting", 0),
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),

@@ -110,6 +110,7 @@ LEARNED_CASES = [
     ('The senator said "immigrants ruin everything they touch" in a speech.', set()),  # quotation
     ("Police say the suspect wrote that immigrants ruin everything they touch.", set()),  # sourced reporting
     ("Immigrants ruin everything they touch and the police do nothing.", {"hateful_conduct"}),  # a news word only lowers
+    ("Immigrants are vermin who ruin everything, the trial heard.", {"hateful_conduct"}),  # nor does a rule it cleared
     ("Police arrested someone downtown today. Immigrants ruin everything they touch.", {"hateful_conduct"}),
     ("Saying immigrants ruin everything they touch is disgusting.", set()),  # counter-speech
     ("Lawyers ruin everything they touch.", set()),  # not a protected group
