@@ -41,9 +41,8 @@ def absent(literals: tuple[str, ...] | None, text: str, a: int = 0, b: int | Non
     """True when text[a:b] holds none of `literals`: the regex they came from cannot match there."""
     if literals is None:
         return False
-    if a == 0 and b is None:
-        return not any(s in text for s in literals)
-    return all(text.find(s, a, len(text) if b is None else b) < 0 for s in literals)
+    part = text if a == 0 and b is None else text[a:b]
+    return not any(map(part.__contains__, literals))  # a C loop: a generator here cost ~4% of the hot path
 
 
 _OF: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}  #: by id: hashing a Pattern hashes its code
