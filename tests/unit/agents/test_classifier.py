@@ -31,6 +31,16 @@ def test_loads_with_four_heads_version_thresholds(clf: TextClassifier) -> None:
     assert clf.weights.shape == (1 << BITS, len(HEADS))
 
 
+def test_the_taggers_sentence_thresholds_were_chosen_for_this_artifact(clf: TextClassifier) -> None:
+    """A retrained artifact needs `python -m ops.tagger_vs_model --choose` too; otherwise the Tagger
+    silently falls back to the model's whole-post thresholds on sentences."""
+    from agents.tagger import chosen_sentence_thresholds
+
+    chosen = chosen_sentence_thresholds(clf.version)
+    assert set(chosen) == set(clf.labels), f"no sentence thresholds for classifier {clf.version}: run --choose"
+    assert all(clf.thresholds[h] <= t <= 1.0 for h, t in chosen.items())
+
+
 def test_predict_batch_shape_range_and_order(clf: TextClassifier) -> None:
     texts = ["have a lovely day", "you are a stupid worthless idiot", "", "I will shoot you tomorrow", "kill yourself"]
     out = clf.predict_batch(texts)
