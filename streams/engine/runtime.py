@@ -26,6 +26,8 @@ from streams.infra.retry import with_retry
 from streams.infra.review_queue import RedisReviewQueue
 
 log = structlog.get_logger("modstream.runtime")
+#: seconds the start-up policy record waits for the broker's ack (see Runtime.publish_policy)
+START_PUBLISH_SECONDS = 120.0
 
 
 @dataclass
@@ -124,8 +126,15 @@ class Runtime:
         return n
 
     def publish_policy(self) -> None:
-        """Record the policy in force on policy-versions.v1 (at start, before the first decision)."""
-        publish_policy(self.settings, self.codec, PolicyFile(self.policy, self.policy_text, str(self.settings.policy_file)))
+        """Record the policy in force on policy-versions.v1 (at start, before the first decision).
+
+        Waits up to START_PUBLISH_SECONDS for the ack: a worker or hot path that gives up here never
+        decides anything (a hot path child that exits so is not restarted). On the three-broker
+        cluster an idempotent producer's id took over 10 s to come (the broker answered
+        COORDINATOR_LOAD_IN_PROGRESS while the active controller stalled for 10.6 s) and the hot path
+        died at start after the 10 s it had (cluster chaos, redis_master_kill9)."""
+        publish_policy(self.settings, self.codec, PolicyFile(self.policy, self.policy_text, str(self.settings.policy_file)),
+                       timeout=START_PUBLISH_SECONDS)
 
     @property
     def versions(self) -> dict[str, str]:
