@@ -702,6 +702,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {addr}")
                 continue
             for svc in _services(name, args.run_dir, args.brokers, args.redis_cluster):
+                if args.command == "stop" and hasattr(svc, "nodes") and any(n.pid() is not None for n in svc.nodes):
+                    # a cluster all at once: stopped one by one, the last broker had no quorum for a
+                    # controlled shutdown and was killed after 30 s
+                    print(svc.stop())
+                    continue
                 for node in getattr(svc, "nodes", [svc]):
                     label = f"{name} {node.address}"
                     if args.command == "stop":
