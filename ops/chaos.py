@@ -85,6 +85,11 @@ WATCHDOG_SECONDS = 30.0
 #: ~25 s (10 s quorum fetch timeout, an election, the 9 s broker session), the hot path waiting for
 #: its acks meanwhile, which is not a stuck client; at 30 s the watchdog restarted it as it resumed
 CLUSTER_WATCHDOG_SECONDS = 60.0
+#: the hot path's group session on the cluster (15 s by default): a broker killed -9 that was both the active
+#: controller and the group coordinator left the coordinator unreachable 24 s; librdkafka then gave up its
+#: member id after its 15 s session and rejoined as a new member, and the new coordinator waited out the old
+#: one's session: 15 s more without decisions (leader_kill9, 42 s recovery). 45 s is Kafka's default
+CLUSTER_HOTPATH_SESSION_SECONDS = 45.0
 
 
 class ChaosFailure(AssertionError):
@@ -110,6 +115,7 @@ class ChaosEnv:
     redis: PersistentRedis | local.LocalRedisCluster
     codec: Codec
     watchdog_seconds: float = WATCHDOG_SECONDS
+    hotpath_session_seconds: float = Settings.hotpath_session_seconds
     _db: int = 0
 
     def settings(self, name: str, partitions: int = 4, classifier: bool = True) -> Settings:
@@ -122,7 +128,8 @@ class ChaosEnv:
         slots.connect_sync(url).flushdb()
         s = Settings(kafka_bootstrap=self.kafka.bootstrap, redis_url=url, topic_prefix=f"chaos-{name}-{tag}.",
                      app_id=f"modstream-chaos-{name}-{tag}", partitions=partitions, classifier=classifier,
-                     watchdog_seconds=self.watchdog_seconds, metrics_port=0)  # several workers: free ports each
+                     watchdog_seconds=self.watchdog_seconds,
+                     hotpath_session_seconds=self.hotpath_session_seconds, metrics_port=0)  # several workers: free ports each
         admin.apply(s)
         return s
 
@@ -153,6 +160,7 @@ def cluster_env(run_dir: Path | None = None, kafka_port: int = CLUSTER_KAFKA_POR
     with _services(run_dir, local.LocalKafkaCluster(run_dir, 3, kafka_port, jvm_opts=CLUSTER_JVM_OPTS),
                    local.LocalRedisCluster(run_dir, base_port=redis_port), own_dir and not keep) as env:
         env.watchdog_seconds = CLUSTER_WATCHDOG_SECONDS
+        env.hotpath_session_seconds = CLUSTER_HOTPATH_SESSION_SECONDS
         yield env
 
 

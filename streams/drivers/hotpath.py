@@ -117,7 +117,8 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
     port = s.metrics_port + 1 if s.metrics_port > 0 else s.metrics_port  # beside its worker's
     watch = liveness.watch(s, "hotpath", group_id(s), port, restart or liveness.reexec)
     consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "client.id": watch.client_id, "enable.auto.commit": False,
-                         "auto.offset.reset": "earliest", "session.timeout.ms": 15000,
+                         "auto.offset.reset": "earliest",
+                         "session.timeout.ms": int(s.hotpath_session_seconds * 1000),
                          "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20,
                          "max.partition.fetch.bytes": TOPIC_MAX_BYTES})
     names = [s.topic(spec) for spec in input_topics(s)]

@@ -83,6 +83,7 @@ class Settings:
     metrics_targets_dir: str = ""  #: when set, each process writes a Prometheus file_sd target file here
     ready_progress_seconds: float = 60.0  #: /readyz fails after this long without progress while lag > 0
     watchdog_seconds: float = 180.0  #: the watchdog restarts a consumer stuck (or out of its group) this long
+    hotpath_session_seconds: float = 15.0  #: the hot path's group session: a dead hot path's partitions move after this
 
     def __post_init__(self) -> None:
         days = {"DECIDED": self.decided_retention_days, "POST_TEXT": self.post_text_retention_days,
