@@ -111,30 +111,30 @@ class RuleEngine:
         def req(source: str) -> re.Pattern[str]:
             return shared.setdefault(source, compile_skeleton(source))
 
-        self._compiled = tuple(
-            _Compiled(
-                r, rs.source, compile_skeleton(r.pattern),
+        def compiled(rs: RuleSet, r: PatternRule) -> _Compiled:
+            regex = compile_skeleton(r.pattern)
+            return _Compiled(
+                r, rs.source, regex,
                 tuple((q, req(q)) for q in r.requires if _word_alternation(q) is None),
                 tuple(ks for ks in (
                     frozenset(skeleton_pattern(k) for k in r.keywords),
                     *(_word_alternation(q) for q in r.requires),
                 ) if ks),
                 tuple(req(q) for q in r.requires),
-                literals.required(compile_skeleton(r.pattern)),
+                literals.required(regex),
             )
-            for rs in rule_sets
-            for r in rs.rules
-        )
+
+        self._compiled = tuple(compiled(rs, r) for rs in rule_sets for r in rs.rules)
         self._always = frozenset(n for n, c in enumerate(self._compiled) if not c.keyword_sets)
-        self._literals = {rx: literals.required(rx) for rx in shared.values()}  #: pre-scans for `requires`
         self._by_word: dict[str, list[int]] = {}
         for n, c in enumerate(self._compiled):
             for word in (c.keyword_sets[0] if c.keyword_sets else ()):  # the first set picks, the rest check
                 self._by_word.setdefault(word, []).append(n)
 
-    def _present(self, cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
+    @staticmethod
+    def _present(cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
         if key not in cache:
-            cache[key] = not literals.absent(self._literals[rx], text) and rx.search(text) is not None
+            cache[key] = not literals.absent(literals.of(rx), text) and rx.search(text) is not None
         return cache[key]
 
     def run(self, scan: context.Scan) -> Iterator[Hit]:
