@@ -91,7 +91,7 @@ def compare(rows: Sequence[Row], tagger: Tagger, clf: TextClassifier, examples: 
         for head, gold in row.labels.items():
             t, m = head in tagged[i], probs[i][head] >= clf.thresholds[head]
             for who, got in (("tagger", t), ("model", m)):
-                cell = "tp" if gold and got else "fp" if got else "fn" if gold else "tn"
+                cell = Counts.cell(gold, got)
                 cells[(head, "all", who)][cell] += 1
                 cells[(head, row.source, who)][cell] += 1
             if t != m:
@@ -101,16 +101,15 @@ def compare(rows: Sequence[Row], tagger: Tagger, clf: TextClassifier, examples: 
                 causes[head][(cause, effect)] += 1
                 if len(shown[(head, cause, effect)]) < examples:
                     shown[(head, cause, effect)].append(" ".join(row.text.split())[:160])
-    counts = lambda k: Counts(*(k[c] for c in ("tp", "fp", "fn", "tn")))  # noqa: E731
     lines = ["head / source                    tagger P    R   F1   model P    R   F1   pos      n"]
     keys = sorted({(h, s) for h, s, _ in cells}, key=lambda hs: (HEADS.index(hs[0]), hs[1] != "all", hs[1]))
     for head, source in keys:
         if source != "all" and not per_source:
             continue
-        t, m = counts(cells[(head, source, "tagger")]), counts(cells[(head, source, "model")])
+        t, m = Counts.of(cells[(head, source, "tagger")]), Counts.of(cells[(head, source, "model")])
         lines.append(f"{head + ' / ' + source:32} {t.precision:6.3f} {t.recall:4.3f} {t.f1:4.3f}"
                      f"  {m.precision:6.3f} {m.recall:4.3f} {m.f1:4.3f} {t.tp + t.fn:5} {t.tp + t.fp + t.fn + t.tn:6}")
-    f1s = {who: sum(counts(cells[(h, "all", who)]).f1 for h in HEADS) / len(HEADS) for who in ("tagger", "model")}
+    f1s = {who: sum(Counts.of(cells[(h, "all", who)]).f1 for h in HEADS) / len(HEADS) for who in ("tagger", "model")}
     lines.append(f"macro-F1: tagger {f1s['tagger']:.3f}, model alone {f1s['model']:.3f}")
     for head in HEADS:
         lines.append(f"\n{head}: where the Tagger differs (cause: gains / losses)")
@@ -134,9 +133,8 @@ def choose(rows: Sequence[Row], clf: TextClassifier, policy) -> dict[str, object
                                        Tagger(policy, classifier=clf, sentence_thresholds={h: value for h in HEADS}))):
             tagged[i] = p
         for head in HEADS:
-            c = Counter("tp" if g and t else "fp" if t else "fn" if g else "tn"
-                        for r, p in zip(rows, tagged) if (g := r.labels.get(head)) is not None for t in [head in p])
-            f1 = Counts(c["tp"], c["fp"], c["fn"], c["tn"]).f1
+            f1 = Counts.of(Counter(Counts.cell(g, head in p)
+                                   for r, p in zip(rows, tagged) if (g := r.labels.get(head)) is not None)).f1
             at = max(value, clf.thresholds[head])
             if head not in best or f1 > best[head][1] + 1e-9:
                 best[head] = (at, round(f1, 4))

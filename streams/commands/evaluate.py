@@ -34,7 +34,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from agents.records import Post
 from agents.tagger import Tagger
@@ -72,6 +72,16 @@ class Counts:
     fp: int = 0
     fn: int = 0
     tn: int = 0
+
+    @staticmethod
+    def cell(gold: int | bool, got: bool) -> str:
+        """Which of the four counts one (gold, predicted) pair adds to."""
+        return "tp" if gold and got else "fp" if got else "fn" if gold else "tn"
+
+    @classmethod
+    def of(cls, tally: Mapping[str, int]) -> "Counts":
+        """From a tally of `cell` names."""
+        return cls(tally.get("tp", 0), tally.get("fp", 0), tally.get("fn", 0), tally.get("tn", 0))
 
     @property
     def precision(self) -> float:
@@ -191,7 +201,7 @@ def evaluate(examples: Sequence[Example], tagger: Tagger, *, batch: int = 256) -
         got = set(pred)
         for c in codes:
             gold_has, got_has = c in ex.labels, c in got
-            cells[c]["tp" if gold_has and got_has else "fp" if got_has else "fn" if gold_has else "tn"] += 1
+            cells[c][Counts.cell(gold_has, got_has)] += 1
         is_exact = got == set(ex.labels)
         exact += is_exact
         if not is_exact:
@@ -208,7 +218,7 @@ def evaluate(examples: Sequence[Example], tagger: Tagger, *, batch: int = 256) -
     return EvalResult(
         n=len(examples),
         exact=exact,
-        categories={c: Counts(k["tp"], k["fp"], k["fn"], k["tn"]) for c, k in cells.items()},
+        categories={c: Counts.of(k) for c, k in cells.items()},
         slices={t: Slice(s["n"], s["exact"], s["nofp"]) for t, s in sorted(slices.items())},
         confusion={g: dict(sorted(p.items())) for g, p in sorted(confusion.items())} if single_label else None,
         mistakes=tuple(mistakes),
@@ -267,10 +277,8 @@ def evaluate_public(rows: Sequence[Row], tagger: Tagger) -> PublicResult:
     cells: dict[str, dict[str, Counter[str]]] = {h: {} for h in HEADS}
     for row, pred in zip(test, predictions):
         for head, gold in row.labels.items():
-            got = head in pred
-            cell = "tp" if gold and got else "fp" if got else "fn" if gold else "tn"
-            cells[head].setdefault(row.source, Counter())[cell] += 1
-    by_source = {h: {s: Counts(k["tp"], k["fp"], k["fn"], k["tn"]) for s, k in sorted(v.items())}
+            cells[head].setdefault(row.source, Counter())[Counts.cell(gold, head in pred)] += 1
+    by_source = {h: {s: Counts.of(k) for s, k in sorted(v.items())}
                  for h, v in cells.items()}
     heads = {h: Counts(*(sum(getattr(c, f) for c in v.values()) for f in ("tp", "fp", "fn", "tn")))
              for h, v in by_source.items()}
