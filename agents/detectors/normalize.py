@@ -97,8 +97,26 @@ _PASSES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str], ...
     (_SPACES, " "),
 )
 
-#: Per pass, a character class the text must contain for the pass to change anything.
-_GATES = (re.compile(r"[*_~^]"), re.compile(r"[0-9@$!|]"), re.compile(r"(?:^|[^a-z0-9])[a-z][^a-z0-9\n]"), None, None)
+#: ASCII whitespace other than " " (what `\\s` matches among ASCII characters, as `str.isspace`).
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _has_spaces(text: str) -> bool:
+    """Whether _SPACES matches: on ASCII text a few substring tests (~1 µs), not a regex scan (~4 µs)."""
+    if not text.isascii():
+        return _SPACES.search(text) is not None
+    return "  " in text or any(map(text.__contains__, _ASCII_SPACES))
+
+
+#: Per pass, a test the text must pass for the pass to change anything (None: always run).
+#: _SPACED's: two single letters joined by a separator or a space, which each of its matches starts with.
+_GATES: tuple[Callable[[str], object] | None, ...] = (
+    re.compile(r"[*_~^]").search,
+    re.compile(r"[0-9@$!|]").search,
+    re.compile(r"(?<![a-z0-9])[a-z](?: ?[.\-_*/|,+~] ?| )[a-z](?![a-z0-9])").search,
+    None,
+    _has_spaces,
+)
 
 
 def _fold(text: str) -> str:
@@ -120,7 +138,7 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
         starts = [i for i, f in enumerate(folded) for _ in f]
     ends = [i + 1 for i in starts]
     for (rx, repl), gate in zip(_PASSES, _GATES):
-        if gate is not None and not gate.search(current):
+        if gate is not None and not gate(current):
             continue  # as in `normalize`: this pass would change nothing
         changed: list[tuple[int, int, int]] = []  #: (start, end, output length) where the length changes
 
@@ -182,7 +200,7 @@ def normalize(text: str) -> Normalized:
     """Fold `text` to its matching skeleton (see module docstring)."""
     current = _fold(text)
     for (rx, repl), gate in zip(_PASSES, _GATES):
-        if gate is None or gate.search(current):
+        if gate is None or gate(current):
             current = rx.sub(repl, current)
     return Normalized(current, text)
 

@@ -62,3 +62,24 @@ def test_offset_map_covers_every_skeleton_char(raw: str) -> None:
     starts, ends = _mapped(raw)
     assert len(starts) == len(ends) == len(norm.text)
     assert all(0 <= a < b <= len(raw) for a, b in zip(starts, ends))
+
+
+#: Letters, l33t and separator characters, every kind of ASCII whitespace and a few non-ASCII
+#: spaces: the characters the passes and their gates look at.
+_GATE_TEXT = st.text(alphabet="ab z1$!|.-_*/,+~^ \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003", max_size=40)
+
+
+@given(_GATE_TEXT)
+def test_a_pass_whose_gate_fails_changes_nothing(text: str) -> None:
+    from agents.detectors.normalize import _GATES, _PASSES
+
+    for (rx, repl), gate in zip(_PASSES, _GATES):
+        if gate is not None and not gate(text):
+            assert rx.sub(repl, text) == text, (rx.pattern, text)
+
+
+@given(_GATE_TEXT)
+def test_whitespace_gate_is_the_regex(text: str) -> None:
+    from agents.detectors.normalize import _SPACES, _has_spaces
+
+    assert _has_spaces(text) == (_SPACES.search(text) is not None)
