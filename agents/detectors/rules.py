@@ -149,10 +149,10 @@ class RuleEngine:
             c = self._compiled[n]
             if any(ks.isdisjoint(words) for ks in c.keyword_sets[1:]):
                 continue
+            if literals.absent(c.literals, text):
+                continue  # the rule's regex cannot match: no hits (checked first: a `requires` search costs more)
             if not all(self._present(present, key, rx, text) for key, rx in c.requires):
                 continue
-            if literals.absent(c.literals, text):
-                continue  # the rule's regex cannot match: no hits
             yield from self._hits(c, scan, _ranges(c, scan, postings))
 
     @staticmethod
