@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, strategies as st
+
 from agents.detectors import RULES, RuleEngine, literals
 from agents.detectors.normalize import compile_skeleton
 
@@ -48,7 +50,8 @@ def test_engine_hits_are_the_same_with_and_without_the_prescan(monkeypatch) -> N
         return [list(engine.run(Scan(segment(t)))) for t in texts]
 
     with_scan = hits(RuleEngine(RULE_SETS))
-    monkeypatch.setattr(literals, "required", lambda rx: None)
+    monkeypatch.setattr(literals, "required", lambda rx, folded=False: None)
+    monkeypatch.setattr(literals, "_OF", {})  # `of` caches by pattern: keep this test's Nones out of the others'
     assert hits(RuleEngine(RULE_SETS)) == with_scan
     assert any(with_scan)
 
@@ -78,3 +81,25 @@ def test_context_scan_answers_the_same_with_and_without_the_prescan(monkeypatch)
     monkeypatch.setattr(literals, "of", lambda rx: None)
     assert answers() == with_scan
     assert any(with_scan)
+
+
+def test_folded_literals_of_case_insensitive_patterns() -> None:
+    assert literals.required(re.compile(r"\bPassport (?:no|#)", re.IGNORECASE), folded=True) == ("passport ",)
+    assert literals.required(re.compile(r"licen[cs]e|(?i:plate)"), folded=True) == ("licen", "plate")
+    assert literals.required(re.compile("\u212aelvin", re.IGNORECASE), folded=True) is None  # not ASCII: no exact gate
+
+
+@given(st.lists(st.sampled_from(["passport", "PASSPORT no", "Driver's License #", "national ID", "Tax Id", "licence",
+                                 "plate", "License Plate is", "apt", "Apartment", "UNIT", "flat", "ssn", "SSN:", "my",
+                                 "AB123456", "123-45-6789", "123 45 6789", "123456789", "4B", " ", ": ", "#", ".", "x"]),
+                max_size=8))
+def test_pii_gates_never_skip_a_match(parts: list[str]) -> None:
+    from agents.detectors import pii
+
+    text = " ".join(parts)
+    lowered = text.lower()
+    for rx in (pii._ID_NUMBER, pii._PLATE, pii._UNIT):
+        if not pii._may_match(rx, lowered, True):
+            assert rx.search(text) is None, (rx.pattern, text)
+    if "ssn" not in lowered and not pii._SSN_DIGITS.search(text):
+        assert pii._SSN.search(text) is None, text
