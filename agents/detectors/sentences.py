@@ -27,6 +27,7 @@ _QUOTE = re.compile(
     "[\"\u201c\u201d\u00ab\u00bb\u201e][^\"\u201c\u201d\u00ab\u00bb\u201e\n]{1,240}[\"\u201c\u201d\u00ab\u00bb\u201e]"
     "|(?<![^\\W_])['\u2018\u2019](?:[^'\u2018\u2019\n]|(?<=[^\\W\\d_])['\u2019](?=[^\\W\\d_])){1,240}['\u2018\u2019](?![^\\W_])"
 )
+_QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb\u201e'\u2018\u2019"  #: every _QUOTE match starts with one
 _END = re.compile(r"[.!?;\u3002\uff01\uff1f]+(?=\s)|\n\s*")
 _WORDS = re.compile(r"[^\W_]+(?:[\W_]+[^\W_]+){2}")  #: MIN_WORDS words (an apostrophe splits one: fine)
 _NEWLINE = re.compile("\n")
@@ -36,12 +37,13 @@ MAX_CHARS = 2_000  #: a longer run without a sentence end is cut at a space
 
 def split(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence in `text`, whitespace trimmed, in order."""
-    if len(text) <= MAX_CHARS and not _END.search(text):  # most posts: one sentence
+    ends = list(_END.finditer(text))
+    if len(text) <= MAX_CHARS and not ends:  # one sentence
         a, b = _trim(text, 0, len(text))
         return [(a, b)] if a < b else []
-    quotes = [m.span() for m in _QUOTE.finditer(text)]
+    quotes = [m.span() for m in _QUOTE.finditer(text)] if any(map(text.__contains__, _QUOTE_CHARS)) else []
     cuts, q = [], 0
-    for m in _END.finditer(text):
+    for m in ends:
         while q < len(quotes) and quotes[q][1] <= m.start():
             q += 1
         if q < len(quotes) and quotes[q][0] < m.start():

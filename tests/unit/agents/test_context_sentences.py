@@ -219,3 +219,17 @@ def test_sentence_thresholds_are_chosen_per_classifier_version() -> None:
     assert chosen_sentence_thresholds("no-such-version") == {}
     clf = PerTextClassifier({_TWO: 0.3, "Immigrants ruin everything they touch.": 0.8})
     assert Tagger(Policy(), classifier=clf).tag(Post("p", "a", _TWO, "2026-11-03T12:00:00Z"))  # type: ignore[arg-type]
+
+
+def test_every_quotation_starts_with_a_quote_char_split_looks_for() -> None:
+    """`split` skips the quotation scan when none of _QUOTE_CHARS is in the post: each branch must open with one."""
+    from re import _constants as c, _parser  # type: ignore[attr-defined]
+
+    from agents.detectors.sentences import _QUOTE, _QUOTE_CHARS
+
+    ((op, (_, branches)),) = list(_parser.parse(_QUOTE.pattern))
+    assert op is c.BRANCH
+    for branch in branches:
+        opener = next((kind, av) for kind, av in branch if kind is not c.ASSERT_NOT)
+        assert opener[0] is c.IN and all(k is c.LITERAL for k, _ in opener[1])
+        assert {chr(code) for _, code in opener[1]} <= set(_QUOTE_CHARS)
