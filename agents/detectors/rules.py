@@ -130,6 +130,8 @@ class RuleEngine:
         for n, c in enumerate(self._compiled):
             for word in (c.keyword_sets[0] if c.keyword_sets else ()):  # the first set picks, the rest check
                 self._by_word.setdefault(word, []).append(n)
+        self._index = frozenset(self._by_word)  #: a post's words met with this in C, not looked up one by one
+        self._checks = tuple(c.keyword_sets[1:] for c in self._compiled)
 
     @staticmethod
     def _present(cache: dict[str, bool], key: str, rx: re.Pattern[str], text: str) -> bool:
@@ -142,12 +144,13 @@ class RuleEngine:
         present: dict[str, bool] = {}  # rules sharing a `requires` pattern search it once per post
         words = _words(text)
         candidates = set(self._always)
-        for word in words:
-            candidates.update(self._by_word.get(word, ()))
+        for word in self._index.intersection(words):
+            candidates.update(self._by_word[word])
         postings = _postings(scan) if scan.sentences.count > POSTINGS_FROM else None
         for n in sorted(candidates):  # rule order, as declared
             c = self._compiled[n]
-            if any(ks.isdisjoint(words) for ks in c.keyword_sets[1:]):
+            checks = self._checks[n]
+            if checks and any(ks.isdisjoint(words) for ks in checks):
                 continue
             if literals.absent(c.literals, text):
                 continue  # the rule's regex cannot match: no hits (checked first: a `requires` search costs more)
