@@ -57,7 +57,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 BATCH = 1000  #: records per batch: a few Redis round trips, one flush and one commit each
-WAIT = 0.05  #: seconds to wait for a batch to fill: bounds the latency added at low rates
+WAIT = 0.05  #: seconds to wait for a batch to fill when none is waiting: bounds the latency added at low rates
 FLUSH_WAIT = 5.0  #: seconds per wait for the broker's acks: a longer wait is logged, never silent
 RESENDS = 3  #: times outputs whose delivery failed are produced again before the batch fails
 #: the cyclic GC's first threshold: a batch allocates some 10^5 objects, nearly none in cycles. At the
@@ -129,7 +129,7 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
             if reload is not None and reload.is_set():
                 reload.clear()
                 rt.reload_logged()
-            msgs = consumer.consume(BATCH, WAIT)
+            msgs = _next_batch(consumer)
             if msgs:
                 _commit(consumer, batch.process(msgs))
     finally:
@@ -149,6 +149,14 @@ def serve(settings: Settings, restart: Callable[[str], None] | None = None) -> N
         signal.signal(sig, lambda *_: stop.set())
     signal.signal(signal.SIGHUP, lambda *_: reload.set())
     run(settings, stop, restart, reload)
+
+
+def _next_batch(consumer: Consumer) -> list[Message]:
+    """What arrived while the last batch was decided, at once; only when nothing did, wait up to WAIT.
+    `consume` returns early only when BATCH records are there: waiting WAIT each time, at half load
+    a batch cycle was 2 x (WAIT + its fixed cost) and p50 ~190 ms / p99 ~590 ms end to end. Taken at
+    once, a batch is what came during the last one: small at low rates, up to BATCH under load."""
+    return consumer.consume(BATCH, 0) or consumer.consume(BATCH, WAIT)
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
