@@ -62,3 +62,28 @@ def test_a_fatal_error_fails_the_batch_at_once():
     with pytest.raises(KafkaException):
         b.deliver()
     assert b.producer.produced == []
+
+
+class Consumer:
+    """consume() returns the queued lists in turn ([] once they run out) and records its timeouts."""
+
+    def __init__(self, queued: list[list[str]]):
+        self.queued, self.timeouts = queued, []
+
+    def consume(self, n: int, timeout: float) -> list[str]:
+        assert n == hotpath.BATCH
+        self.timeouts.append(timeout)
+        return self.queued.pop(0) if self.queued else []
+
+
+def test_a_batch_already_there_is_taken_without_waiting() -> None:
+    c = Consumer([["m1", "m2"]])
+    assert hotpath._next_batch(c) == ["m1", "m2"]
+    assert c.timeouts == [0]  # not WAIT for a full batch that is not coming
+
+
+def test_with_nothing_there_the_loop_waits_up_to_wait() -> None:
+    c = Consumer([[], ["m3"]])
+    assert hotpath._next_batch(c) == ["m3"]
+    assert c.timeouts == [0, hotpath.WAIT]
+    assert hotpath._next_batch(c) == [] and c.timeouts[-1] == hotpath.WAIT  # idle: blocks, never spins
