@@ -185,7 +185,7 @@ class RuleEngine:
 def _words(text: str, a: int = 0, b: int | None = None) -> set[str]:
     """The words of text[a:b], possessives also without their ending ("taliban's" is also "taliban")."""
     words = set(_WORD.findall(text, a, len(text) if b is None else b))
-    return words | {w.split("'", 1)[0] for w in words if "'" in w}
+    return words | {w.split("'", 1)[0] for w in words if "'" in w} if "'" in text else words
 
 
 POSTINGS_FROM = 8  #: sentences; a longer post runs each rule only on sentences with its words
