@@ -131,12 +131,12 @@ def _mapped(text: str) -> tuple[list[int], list[int]]:
     between the matches that change length, so the cost is linear in the text.
     """
     if text.isascii():  # folding is one character for one
-        current, starts = _fold(text), list(range(len(text)))
+        current, starts, ends = _fold(text), list(range(len(text))), list(range(1, len(text) + 1))
     else:
-        folded = [_fold(raw) for raw in text]
+        folded = list(map(_fold_one, text))  # what `_fold` gives each character, without a call per character
         current = "".join(folded)
         starts = [i for i, f in enumerate(folded) for _ in f]
-    ends = [i + 1 for i in starts]
+        ends = [i + 1 for i in starts]
     for (rx, repl), gate in zip(_PASSES, _GATES):
         if gate is not None and not gate(current):
             continue  # as in `normalize`: this pass would change nothing
