@@ -51,16 +51,18 @@ def absent(literals: tuple[str, ...] | None, text: str, a: int = 0, b: int | Non
     return not any(map(part.__contains__, literals))  # a C loop: a generator here cost ~4% of the hot path
 
 
-_OF: dict[tuple[int, bool], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}  #: by id: hashing a Pattern hashes its code
+_OF: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}  #: by id: hashing a Pattern hashes its code
+_OF_FOLDED: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}  #: the same for `folded`
 
 
 def of(rx: re.Pattern[str], folded: bool = False) -> tuple[str, ...] | None:
     """`required(rx, folded)`, worked out once per pattern object (the detectors' patterns live as long as the process)."""
-    entry = _OF.get((id(rx), folded))
+    table = _OF_FOLDED if folded else _OF
+    entry = table.get(id(rx))
     if entry is None or entry[0] is not rx:
-        if len(_OF) > 4096:  # patterns made on the fly: keep the table bounded
-            _OF.clear()
-        entry = _OF[(id(rx), folded)] = (rx, required(rx, folded))
+        if len(table) > 4096:  # patterns made on the fly: keep the table bounded
+            table.clear()
+        entry = table[id(rx)] = (rx, required(rx, folded))
     return entry[1]
 
 
