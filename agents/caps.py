@@ -14,6 +14,7 @@ caller from Redis) and returns either the decision unchanged, or a HELD decision
 - an `Escalation` of kind `cap_hold` (its first reason starts with `HOLD_REASON`, "held by
   daily cap"), so the review queue files it as a `cap_hold` item (outcomes remove / no_violation only) and
   a human decides through agents/review.py;
+- `Decision.cap_held`: the types over their cap, as data (what metrics counts);
 - reason lines naming each type over its cap with the count and the cap, so an auditor
   can replay it: same decision and counts, same result.
 
@@ -92,7 +93,7 @@ def apply_caps(decision: Decision, counts: Mapping[str, int], policy: Policy, *,
     escalation = Escalation(decision.decision_id, decision.post_id, decision.author_id, actionable, "remove",
                             reasons, decision.political, decision.policy_version, post_created_at, kind=KIND_CAP_HOLD)
     return replace(decision, route=HUMAN_REVIEW, recommendation="remove", reasons=reasons, actions=kept,
-                   notices=(), escalation=escalation)
+                   notices=(), escalation=escalation, cap_held=tuple(over))
 
 
 def is_cap_hold(escalation_reasons: tuple[str, ...] | list[str]) -> bool:

@@ -191,6 +191,9 @@ class Decision:
     escalation: Escalation | None = None
     ncmec: NcmecReport | None = None
     errors: tuple[str, ...] = field(default=())  #: a decision with errors is never applied
+    #: the action types over today's daily cap when agents.caps held this decision, sorted: what
+    #: streams.infra.metrics counts, as data rather than read back from the reasons; on no topic
+    cap_held: tuple[str, ...] = ()
 
     def to_output(self) -> dict[str, Any]:
         """The `modstream decide` output line (the stable contract)."""

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from wsgiref.simple_server import WSGIServer, make_server
 
 import structlog
@@ -81,18 +81,6 @@ def violation_source(source: str) -> str:
     return "rules" if source.startswith("rules.") else "upstream"  # upstream: whatever the platform sent
 
 
-def held_types(reasons: Iterable[str]) -> list[str]:
-    """The action types a cap hold names (agents.caps' first reason line)."""
-    from agents.caps import HOLD_REASON
-    from agents.policy import ACTION_TYPES
-
-    first = next(iter(reasons), "")
-    if not first.startswith(HOLD_REASON):
-        return []
-    named = {part.split()[0] for part in first[len(HOLD_REASON) + 1:].split(";") if part.split()}
-    return sorted(named & set(ACTION_TYPES))
-
-
 _children: dict[tuple[int, tuple[str, ...]], Any] = {}
 
 
@@ -115,9 +103,8 @@ def decision(d: "Decision", kind: str) -> None:
     if kind == "post_decision":
         for v in d.violations:
             _child(VIOLATIONS, v.policy, violation_source(v.source)).inc()
-        if d.escalation is not None:
-            for t in held_types(d.escalation.reasons):
-                _child(CAP_HOLDS, t).inc()
+        for t in d.cap_held:
+            _child(CAP_HOLDS, t).inc()
 
 
 def latency(produced: tuple[int, int]) -> None:

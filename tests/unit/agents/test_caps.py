@@ -49,6 +49,7 @@ def test_at_the_cap_the_decision_is_held_for_a_human():
     assert held.escalation.created_at == T0 and held.escalation.violations == d.violations
     assert held.escalation.kind == "cap_hold" and escalation_outcomes(held.escalation.kind) == ("remove", "no_violation")
     assert charges(held, POLICY) == {}
+    assert held.cap_held == ("remove",) and d.cap_held == ()
 
 
 def test_one_type_over_holds_every_capped_action_of_the_decision():
@@ -57,6 +58,7 @@ def test_one_type_over_holds_every_capped_action_of_the_decision():
     held = apply_caps(d, {"remove": 0, "suspend_account": 2_000}, POLICY, post_created_at=T0)
     assert held.actions == () and "suspend_account 2000 applied today" in held.reasons[0]
     assert "remove" not in held.reasons[0]
+    assert held.cap_held == ("suspend_account",)  # the type over its cap, not every capped action held
 
 
 def test_child_sexual_exploitation_is_never_held_by_a_cap():

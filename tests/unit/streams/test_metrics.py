@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prometheus_client import REGISTRY, generate_latest
 
 from agents.caps import apply_caps
@@ -50,8 +52,15 @@ def test_a_cap_hold_counts_per_held_action_type():
     before = sample("modstream_cap_holds_total", action="remove")
     metrics.decision(d, "post_decision")
     assert sample("modstream_cap_holds_total", action="remove") == before + 1
-    assert metrics.held_types(d.escalation.reasons) == ["remove"]
-    assert metrics.held_types(("some public-interest reason",)) == []
+
+
+def test_cap_holds_count_the_typed_field_not_the_reason_wording():
+    d, _ = _decision("I will kill you tomorrow", counts={"remove": 10**9, "suspend_account": 10**9})
+    reworded = replace(d, reasons=("a cap said no",), cap_held=("suspend_account",))
+    before = {t: sample("modstream_cap_holds_total", action=t) for t in ("remove", "suspend_account")}
+    metrics.decision(reworded, "post_decision")
+    assert sample("modstream_cap_holds_total", action="suspend_account") == before["suspend_account"] + 1
+    assert sample("modstream_cap_holds_total", action="remove") == before["remove"]
 
 
 def test_exposition_carries_no_ids_or_text():
