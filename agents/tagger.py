@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from agents.caps import SHADOW_SOURCE
 from agents.detectors import Hit, Scan, TextDetectors, segment
-from agents.detectors.context import LOWERED, NEWS_LABEL, sentence_context
+from agents.detectors.context import LOWERED, sentence_context
 from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.records import Post, Violation
@@ -75,12 +75,12 @@ class _Scores:
 
 
 def _cleared_by_rules(scan: Scan, hits: list[Hit], policy: str, k: int) -> str:
-    """The reason when rule hits on `policy` in sentence k were all cleared by context; a bare
-    news word, which only lowers a learned head (`context.HEAD_CONTEXTS`), vetoes nothing here."""
+    """The reason when rule hits on `policy` in sentence k were all cleared by context; a context that
+    only lowers a learned head (a bare news word, `Hit.heads_lower_only`) vetoes nothing here."""
     here = [h for h in hits if h.policy == policy and scan.sentences.index_of_original(h.start) == k]
     if not here or not all(h.suppressed for h in here):
         return ""
-    return next((h.suppressed for h in here if not h.suppressed.startswith(NEWS_LABEL)), "")
+    return next((h.suppressed for h in here if not h.heads_lower_only), "")
 
 
 def _cap(text: str) -> str:

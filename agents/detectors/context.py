@@ -148,7 +148,7 @@ _ATTRIBUTED = compile_skeleton(
     r"reported|charged|found)\b|\b(?:according to|reportedly|was charged|were charged|pleaded guilty|warned of|"
     r"warned that|announced)\b"
 )
-NEWS_LABEL = "news reporting"  #: a bare news word: it clears rule hits, but only lowers a learned head
+NEWS_LABEL = "news reporting"  #: the news check's reason label (the check is in HEADS_LOWER_ONLY)
 _TRADING = compile_skeleton(r"\b(?:sell\w*|buy\w*|trad\w*|for sale|dm me|hmu|hit me up|send me|swap|price)\b")
 _SELF_ID = {
     group: compile_skeleton(
@@ -313,14 +313,20 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
 }
 
 
-def suppression(scan: Scan, span: Span, checks: frozenset[str], group: str = "") -> str:
-    """The first context reason that clears this hit, or "" when it stands."""
+#: checks that clear a rule hit but only lower a learned head (HEAD_CONTEXTS): a bare news word
+HEADS_LOWER_ONLY = frozenset({"news"})
+_STANDS = ("", False)
+
+
+def suppression(scan: Scan, span: Span, checks: frozenset[str], group: str = "") -> tuple[str, bool]:
+    """(the first context reason that clears this hit, whether that check only lowers a learned head
+    on the sentence, `HEADS_LOWER_ONLY`), or ("", False) when it stands."""
     for name, check in CHECKS.items():
         if name in checks:
             reason = check(scan, span, group)
             if reason:
-                return reason
-    return ""
+                return reason, name in HEADS_LOWER_ONLY
+    return _STANDS
 
 
 # --- learned heads: a verdict on a whole sentence, no matched span -------------------------

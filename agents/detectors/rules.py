@@ -67,6 +67,7 @@ class Hit:
     end: int
     excerpt: str  #: the original characters matched
     suppressed: str = ""  #: context reason, empty when the hit stands
+    heads_lower_only: bool = False  #: what cleared it only lowers a learned head (context.HEADS_LOWER_ONLY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,8 @@ class RuleEngine:
                                          for rx in c.in_sentence):
                 continue  # the cue is in the post, but not in this sentence (or its `reach` neighbours)
             trigger = m.start("v") if "v" in c.regex.groupindex and m.group("v") is not None else m.start()
-            reason = context.suppression(scan, context.Span(m.start(), trigger, m.end()), c.rule.contexts, c.rule.group)
+            reason, lower_only = context.suppression(scan, context.Span(m.start(), trigger, m.end()), c.rule.contexts,
+                                                     c.rule.group)
             if reason:
                 if cleared == HITS_PER_RULE:
                     continue  # enough of these; a later match may still stand
@@ -177,7 +179,8 @@ class RuleEngine:
                 standing += 1
             start, end = sentences.span(m.start(), m.end())
             for policy in c.rule.policies:
-                yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, sentences.original[start:end], reason)
+                yield Hit(policy, c.rule.name, c.source, c.rule.confidence, start, end, sentences.original[start:end],
+                          reason, lower_only)
             if standing == HITS_PER_RULE:
                 return
 

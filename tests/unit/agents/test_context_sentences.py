@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.detectors.context import HEAD_CONTEXTS, LOWERED, SENTENCE_CHECKS
+from agents.detectors import TextDetectors
+from agents.detectors.context import DEFAULT_HEAD, HEAD_CONTEXTS, HEADS_LOWER_ONLY, LOWERED, SENTENCE_CHECKS
 from agents.detectors.sentences import segment, split
 from agents.policy import Policy
 from agents.records import Post
@@ -120,6 +121,18 @@ LEARNED_CASES = [
     ("Your life is not worth living, just end it.", {"self_harm"}),
     ("I would never kill you", set()),  # the rule's negation on the same words clears the head too
 ]
+
+
+def test_a_rule_hit_cleared_by_a_news_word_is_marked_as_lowering_heads_only() -> None:
+    """The tagger's sentence veto reads the marker, never the reason text."""
+    detect = TextDetectors().detect
+    [news] = detect("Immigrants are vermin who ruin everything, the trial heard.")
+    [negated] = detect("immigrants are not parasites")
+    assert news.suppressed and news.heads_lower_only
+    assert negated.suppressed and not negated.heads_lower_only
+    assert not any(h.heads_lower_only for h in detect("Immigrants are vermin who ruin everything."))
+    for veto, lower in (*HEAD_CONTEXTS.values(), DEFAULT_HEAD):  # such a check lowers every head, vetoes none
+        assert HEADS_LOWER_ONLY <= set(lower) and not HEADS_LOWER_ONLY & set(veto)
 
 
 @pytest.mark.parametrize(("text", "expected"), LEARNED_CASES)
