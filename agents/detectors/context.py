@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from agents.detectors import literals
-from agents.detectors.lexicon import IDENTITY_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, alt
+from agents.detectors.lexicon import IDENTITY_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, SLIGHT_WORDS, alt
 from agents.detectors.normalize import compile_skeleton
 from agents.detectors.sentences import Sentences
 
@@ -164,6 +164,23 @@ _ANY_SELF_ID = compile_skeleton(
 )
 _IDENTITY = compile_skeleton(r"\b" + alt(*IDENTITY_WORDS) + r"\b")
 _NON_PROTECTED = compile_skeleton(r"\b" + alt(*NON_PROTECTED_WORDS) + r"\b")
+_SLIGHT = compile_skeleton(r"\b" + alt(*SLIGHT_WORDS) + r"\b")
+#: A negation that scopes the next few words of its clause ("are not", "aren't all", "don't hate"),
+#: but not a speaker's hedge before a generalisation ("I'm not saying ...", "not racist but").
+_NEGATES_NEXT = compile_skeleton(
+    r"\b(?:not|never|aren't|arent|isn't|isnt|ain't|wasn't|weren't|don't|dont|doesn't|do not|does not|didn't|"
+    r"did not|no longer|nothing like)(?! (?:saying|trying|being|gonna lie|going to lie|to be (?:racist|rude|mean)|be\b))"
+    r"(?: (?:all|any|really|just|actually|even|necessarily|inherently|generally|always|so|that|as|such|the|a|an|some|"
+    r"more|most|of|them|born|being|automatically|by nature))* ?$"
+)
+#: A negation of a good word ("not welcome", "never any good", "don't belong"): the slight itself.
+_NEGATED_GOOD = compile_skeleton(
+    r"\b(?:not|never|aren't|arent|isn't|isnt|ain't|don't|dont|doesn't|do not|does not|shouldn't|should not|"
+    r"can't|cannot|no)(?: (?:be|all|any|really|even|ever|truly|fully|real|a|an|the|to|as|of|at))* "
+    r"(?:good|welcome|welcomed|human|humans|equal|equals|belong|deserve|trustworthy|trusted|safe|smart|"
+    r"intelligent|capable|normal|natural|allowed|wanted|needed|worth|worthy|clean|civilized|civilised|decent|"
+    r"right|rights|fit)\b"
+)
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
@@ -215,6 +232,11 @@ class Scan:
         ms, starts = self._matches(rx, self.sentences.index(a))
         i = bisect_right(starts, a) - 1
         return ms[i] if i >= 0 and ms[i].end() >= b else None
+
+    def all_within(self, rx: re.Pattern[str], a: int, b: int) -> list[re.Match[str]]:
+        """Every match lying wholly in [a, b), one sentence's bounds."""
+        ms, starts = self._matches(rx, self.sentences.index(a))
+        return [m for m in ms[bisect_left(starts, a):] if m.end() <= b]
 
     def boundary_before(self, rx: re.Pattern[str], pos: int) -> int:
         """End of the last match ending at or before `pos` in its sentence (else the sentence start)."""
@@ -361,6 +383,20 @@ def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
     return f"own struggle ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
 
 
+def _sentence_negated_slight(scan: Scan, a: int, b: int) -> str:
+    """A sentence that only denies slights: every slight word in it is negated in its own clause."""
+    slights = scan.all_within(_SLIGHT, a, b)
+    for m in slights:
+        lo = max(scan.boundary_before(_CLAUSE_END, m.start()), m.start() - 48)
+        if not _NEGATES_NEXT.search(scan.text, lo, m.start()):
+            return ""
+    return f"negated slight ({slights[0].group()!r})" if slights else ""
+
+
+def _sentence_negation(scan: Scan, a: int, b: int) -> str:
+    return _found(scan, _NEGATION, a, 0, "negation", unless=_NEGATED_GOOD)
+
+
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
@@ -377,18 +413,22 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
     "own_struggle": _sentence_own_struggle,
     "non_protected": _sentence_non_protected,
-    "negation": _sentence_cue(_NEGATION, "negation", 0),
+    "negation": _sentence_negation,
+    "negated_slight": _sentence_negated_slight,
     "no_group": _sentence_no_group,
 }
 
 #: Per learned head: the checks that veto its verdict on a sentence, and those that only
 #: lower it (by LOWERED: a borderline verdict drops under the floor, a strong one stays at
 #: a milder severity). Negation is only a lowering cue here: without a matched span it
-#: cannot be tied to the words that carry the verdict. So is a bare news word ("police",
+#: cannot be tied to the words that carry the verdict; it does not lower when it negates a good
+#: word ("not welcome"), and vetoes hateful conduct when every slight in the sentence is denied
+#: ("muslims are not terrorists"; abuse keeps it a lowering: "don't be stupid", "at least I'm not
+#: stupid" insult on the public val splits). So is a bare news word ("police",
 #: "arrested", "trial"): opinions about the news use them as much as reports do; reporting
 #: that names its source ("police said", "according to") vetoes. Heads not listed get DEFAULT_HEAD.
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected"),
+    "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
                         ("negation", "no_group", "news")),
     "abuse_harassment": (("counter_speech", "quotation", "attributed"), ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),

@@ -94,6 +94,18 @@ INSULT_ADJ = alt(
     "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant",
 )
 
+#: Words that say something bad of whoever they are said of: dehumanising words, insults, and the
+#: stereotypes and attributes hateful generalisations use. A sentence whose every such word is
+#: negated ("muslims are not terrorists") denies the slight, which vetoes a learned head on it.
+SLIGHT_WORDS: tuple[str, ...] = tuple(sorted({
+    *(w for w in _DEHUMANISING_WORDS if not w.startswith(("not ", "less "))), *_INSULT_WORDS,
+    "terrorists", "terrorist", "criminals", "criminal", "rapists", "rapist", "thieves", "thief", "liars", "liar",
+    "murderers", "killers", "violent", "dangerous", "a threat", "a danger", "a problem", "the problem", "evil",
+    "stupid", "dumb", "lazy", "dirty", "ugly", "gross", "repulsive", "vile", "weak", "crazy", "sick", "bad",
+    "to blame", "the enemy", "illegal", "hate", "hateful", "despise", "loathe", "detest", "dishonest",
+    "greedy", "useless", "second class", "terrible", "awful", "horrible",
+}))
+
 #: Words that name a protected group or identity, for the learned hateful-conduct head: a
 #: verdict on a sentence that names none of these (or a slur) is lowered, and vetoed when
 #: the sentence names a non-protected target instead ("lawyers are scum").

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.detectors import TextDetectors
+from agents.detectors import Scan, TextDetectors
 from agents.detectors.context import DEFAULT_HEAD, HEAD_CONTEXTS, HEADS_LOWER_ONLY, LOWERED, SENTENCE_CHECKS
 from agents.detectors.sentences import segment, split
 from agents.policy import Policy
@@ -246,3 +246,34 @@ def test_every_quotation_starts_with_a_quote_char_split_looks_for() -> None:
         opener = next((kind, av) for kind, av in branch if kind is not c.ASSERT_NOT)
         assert opener[0] is c.IN and all(k is c.LITERAL for k, _ in opener[1])
         assert {chr(code) for _, code in opener[1]} <= set(_QUOTE_CHARS)
+
+
+@pytest.mark.parametrize(("text", "denies"), [
+    ("Muslims are not terrorists.", True),
+    ("Immigrants aren't all criminals", True),
+    ("We don't hate women.", True),
+    ("Trans people are not a threat to anyone.", True),
+    ("Muslims aren't terrorists, they are animals.", False),  # one slight stands
+    ("I'm not saying women are stupid.", False),  # a hedge, not a denial
+    ("I am not racist but blacks are criminals.", False),  # the clause after "but" stands
+    ("Don't be stupid.", False),  # an imperative insult
+    ("Women are not human.", False),  # negation is the slight
+    ("Gay people are wonderful.", False),  # no slight at all
+])
+def test_a_sentence_that_only_denies_slights(text: str, denies: bool) -> None:
+    scan = Scan(segment(text))
+    a, b = scan.sentences.skeleton_bounds(0)
+    assert bool(SENTENCE_CHECKS["negated_slight"](scan, a, b)) is denies
+    assert "negated_slight" in HEAD_CONTEXTS["hateful_conduct"][0]
+
+
+@pytest.mark.parametrize(("text", "lowers"), [
+    ("I would never say that about them.", True),
+    ("Immigrants are not welcome here.", False),  # negating a good word is the slight
+    ("Women are never any good at this.", False),
+    ("They don't belong in this country.", False),
+])
+def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) -> None:
+    scan = Scan(segment(text))
+    a, b = scan.sentences.skeleton_bounds(0)
+    assert bool(SENTENCE_CHECKS["negation"](scan, a, b)) is lowers
