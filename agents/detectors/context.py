@@ -20,6 +20,7 @@ Each check names a classic false positive of keyword moderation:
 and, for the learned heads, which have no matched span:
 - non_protected / no_group: hateful conduct needs a protected group; "lawyers are scum" names none;
 - own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
+- self_directed: "I'm such an idiot" insults the speaker, nobody else.
 
 Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
 sit in the sentence next to it, so they are looked for there too: the condemnation after a
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from agents.detectors import literals
-from agents.detectors.lexicon import IDENTITY_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, SLIGHT_WORDS, alt
+from agents.detectors.lexicon import IDENTITY_WORDS, INSULT_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, SLIGHT_WORDS, alt
 from agents.detectors.normalize import compile_skeleton
 from agents.detectors.sentences import Sentences
 
@@ -86,7 +87,8 @@ _NEWS = compile_skeleton(
     r"trial|claimed responsibility|airstrike|ministry|documentary|seized|bust|raid)\b"
 )
 _HYPERBOLE = compile_skeleton(
-    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|kidding)\b|[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]|"
+    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]|"
+    r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|"
@@ -138,7 +140,7 @@ _FICTION = compile_skeleton(
     r"breaking bad|the wire|narcos|sherlock|game of thrones)\b"
 )
 _LAUGHTER = compile_skeleton(
-    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|kidding)\b|"
+    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|"
     r"[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]"
 )
 #: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
@@ -180,6 +182,13 @@ _NEGATED_GOOD = compile_skeleton(
     r"(?:good|welcome|welcomed|human|humans|equal|equals|belong|deserve|trustworthy|trusted|safe|smart|"
     r"intelligent|capable|normal|natural|allowed|wanted|needed|worth|worthy|clean|civilized|civilised|decent|"
     r"right|rights|fit)\b"
+)
+_SELF_INSULT_WORD = (r"(?: (?:such|so|a|an|the|total|complete|absolute|utter|real|fucking|fking|massive|huge|big|little|bit|of|"
+                     r"like))* " + alt(*INSULT_WORDS, "dumb", "stupid", "ugly", "fat", "gross", "useless", "mess", "wreck",
+                                        "dork", "nerd") + r"\b")
+_SELF_INSULT = compile_skeleton(
+    r"\b(?:i'm|im|i am|i was|i've been|ive been|i feel|i felt|i look|i looked|call me)" + _SELF_INSULT_WORD
+    + r"|\bwhat an?" + _SELF_INSULT_WORD + r"(?: \w+)?? i (?:am|was)\b"
 )
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 _OTHER_PERSON = compile_skeleton(
@@ -378,9 +387,12 @@ def _sentence_no_group(scan: Scan, a: int, b: int) -> str:
     return "" if scan.within(_IDENTITY, *scan.near(a)) else "no protected group named"
 
 
-def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
-    me = scan.within(_FIRST_PERSON, a, b)
-    return f"own struggle ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
+def _sentence_about_self(label: str) -> Callable[[Scan, int, int], str]:
+    """The speaker speaks of themself and addresses or names nobody else in the sentence."""
+    def check(scan: Scan, a: int, b: int) -> str:
+        me = scan.within(_FIRST_PERSON, a, b)
+        return f"{label} ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
+    return check
 
 
 def _sentence_negated_slight(scan: Scan, a: int, b: int) -> str:
@@ -397,6 +409,12 @@ def _sentence_negation(scan: Scan, a: int, b: int) -> str:
     return _found(scan, _NEGATION, a, 0, "negation", unless=_NEGATED_GOOD)
 
 
+def _sentence_self_insult(scan: Scan, a: int, b: int) -> str:
+    """"I'm such an idiot": the speaker's insult is of themself, and nobody else is addressed."""
+    m = scan.within(_SELF_INSULT, a, b)
+    return f"self-directed ({m.group()!r})" if m and not scan.within(_OTHER_PERSON, a, b) else ""
+
+
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
@@ -411,7 +429,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
-    "own_struggle": _sentence_own_struggle,
+    "own_struggle": _sentence_about_self("own struggle"),
+    "self_directed": _sentence_self_insult,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -430,7 +449,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
                         ("negation", "no_group", "news")),
-    "abuse_harassment": (("counter_speech", "quotation", "attributed"), ("negation", "hyperbole", "news")),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed"), ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
 }

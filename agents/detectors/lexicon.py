@@ -80,14 +80,14 @@ PERSON = alt("you", "u", "ya", "yall", "y'all", "him", "her", "them", "your \\w+
              "that \\w+", "this \\w+", "every \\w+", "you all", "all of you", "each of you")
 
 #: Insults aimed at a person.
-_INSULT_WORDS = (
+INSULT_WORDS = (
     "idiot", "moron", "loser", "bitch", "slut", "whore", "cunt", "retard", "imbecile", "dumbass", "dipshit",
     "asshole", "arsehole", "prick", "twat", "bastard", "scumbag", "scum", "piece of shit", "piece of trash",
     "waste of space", "waste of oxygen", "cow", "pig", "clown", "freak", "creep", "failure", "skank", "hoe",
     "worthless", "pathetic", "disgusting", "subhuman", "trash", "garbage", "dickhead", "douchebag", "tramp",
 )
-INSULT = alt(*_INSULT_WORDS)
-INSULT_KEYWORDS = first_words(*_INSULT_WORDS)
+INSULT = alt(*INSULT_WORDS)
+INSULT_KEYWORDS = first_words(*INSULT_WORDS)
 INSULT_ADJ = alt(
     "such", "a", "an", "so", "the", "fucking", "fuckin", "fking", "effing", "stupid", "dumb", "ugly", "fat",
     "little", "absolute", "total", "complete", "pathetic", "worthless", "disgusting", "useless", "brainless",
@@ -98,7 +98,7 @@ INSULT_ADJ = alt(
 #: stereotypes and attributes hateful generalisations use. A sentence whose every such word is
 #: negated ("muslims are not terrorists") denies the slight, which vetoes a learned head on it.
 SLIGHT_WORDS: tuple[str, ...] = tuple(sorted({
-    *(w for w in _DEHUMANISING_WORDS if not w.startswith(("not ", "less "))), *_INSULT_WORDS,
+    *(w for w in _DEHUMANISING_WORDS if not w.startswith(("not ", "less "))), *INSULT_WORDS,
     "terrorists", "terrorist", "criminals", "criminal", "rapists", "rapist", "thieves", "thief", "liars", "liar",
     "murderers", "killers", "violent", "dangerous", "a threat", "a danger", "a problem", "the problem", "evil",
     "stupid", "dumb", "lazy", "dirty", "ugly", "gross", "repulsive", "vile", "weak", "crazy", "sick", "bad",

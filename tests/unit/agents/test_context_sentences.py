@@ -277,3 +277,19 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     scan = Scan(segment(text))
     a, b = scan.sentences.skeleton_bounds(0)
     assert bool(SENTENCE_CHECKS["negation"](scan, a, b)) is lowers
+
+
+@pytest.mark.parametrize(("check", "text", "clears"), [
+    ("self_directed", "I'm such an idiot, I locked my keys in the car again.", True),
+    ("self_directed", "What an idiot I am.", True),
+    ("self_directed", "I feel so stupid today.", True),
+    ("self_directed", "I'm a loser and you are too.", False),  # somebody else is addressed
+    ("self_directed", "What an idiot.", False),
+    ("hyperbole", "You killed it on stage tonight!", True),  # praise
+    ("hyperbole", "I will find you, just kidding.", True),
+    ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
+])
+def test_sentence_checks_clear_only_what_they_name(check: str, text: str, clears: bool) -> None:
+    scan = Scan(segment(text))
+    a, b = scan.sentences.skeleton_bounds(0)
+    assert bool(SENTENCE_CHECKS[check](scan, a, b)) is clears
