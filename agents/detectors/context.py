@@ -21,6 +21,7 @@ and, for the learned heads, which have no matched span:
 - non_protected / no_group: hateful conduct needs a protected group; "lawyers are scum" names none;
 - own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
 - self_directed: "I'm such an idiot" insults the speaker, nobody else.
+- received_insult: "my boss called me an idiot" reports an insult, aims none.
 
 Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
 sit in the sentence next to it, so they are looked for there too: the condemnation after a
@@ -190,6 +191,11 @@ _SELF_INSULT = compile_skeleton(
     r"\b(?:i'm|im|i am|i was|i've been|ive been|i feel|i felt|i look|i looked|call me)" + _SELF_INSULT_WORD
     + r"|\bwhat an?" + _SELF_INSULT_WORD + r"(?: \w+)?? i (?:am|was)\b"
 )
+#: An insult the speaker reports receiving ("he called me a loser"), to nobody addressed here.
+_RECEIVED_INSULT = compile_skeleton(
+    r"\b(?:called|calls|calling|call|named) me" + _SELF_INSULT_WORD
+)
+_SECOND_PERSON = compile_skeleton(r"\b(?:you|u|ur|your|yourself|ya|y'all|yall)\b")
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
@@ -415,6 +421,11 @@ def _sentence_self_insult(scan: Scan, a: int, b: int) -> str:
     return f"self-directed ({m.group()!r})" if m and not scan.within(_OTHER_PERSON, a, b) else ""
 
 
+def _sentence_received_insult(scan: Scan, a: int, b: int) -> str:
+    m = scan.within(_RECEIVED_INSULT, a, b)
+    return f"reported insult received ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
+
+
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
@@ -431,6 +442,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
     "own_struggle": _sentence_about_self("own struggle"),
     "self_directed": _sentence_self_insult,
+    "received_insult": _sentence_received_insult,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -449,7 +461,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
                         ("negation", "no_group", "news")),
-    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed"), ("negation", "hyperbole", "news")),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult"), ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
 }

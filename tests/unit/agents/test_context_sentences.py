@@ -285,6 +285,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("self_directed", "I feel so stupid today.", True),
     ("self_directed", "I'm a loser and you are too.", False),  # somebody else is addressed
     ("self_directed", "What an idiot.", False),
+    ("received_insult", "My boss called me an idiot today.", True),  # reporting an insult received
+    ("received_insult", "You called me a loser.", False),
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
