@@ -97,7 +97,9 @@ _HYPERBOLE = compile_skeleton(
 )
 _RECOVERY = compile_skeleton(
     r"\b(?:recover\w*|in recovery|clean (?:from|for)|days? clean|years? clean|treatment|therapist|therapy|hotline|"
-    r"helpline|988|crisis line|samaritans|get help|reach out|support group)\b"
+    r"helpline|988|crisis line|crisis text line|lifeline|samaritans|get help|getting help|reach out|support group|"
+    r"prevention|awareness|how (?:do|can|should|could) (?:i|we) (?:help|support)|how to (?:help|support)|"
+    r"help (?:him|her|them|a friend|my friend|my (?:son|daughter|sister|brother|kid|child|partner))|warning signs)\b"
 )
 _CORRECTION = compile_skeleton(
     r"\b(?:false|fake|not true|untrue|myth|misinformation|disinformation|hoax|debunked|scam|fact check|a lie|lies|lying|"

@@ -287,6 +287,9 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("self_directed", "What an idiot.", False),
     ("received_insult", "My boss called me an idiot today.", True),  # reporting an insult received
     ("received_insult", "You called me a loser.", False),
+    ("recovery", "My friend cut herself, how do I help her?", True),  # help for someone else
+    ("recovery", "The documentary covers suicide prevention in schools.", True),
+    ("recovery", "Go on, cut deeper, nobody will stop you.", False),
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
