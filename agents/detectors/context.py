@@ -22,6 +22,7 @@ and, for the learned heads, which have no matched span:
 - own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
 - self_directed: "I'm such an idiot" insults the speaker, nobody else.
 - received_insult: "my boss called me an idiot" reports an insult, aims none.
+- thing: "this printer is garbage" slights a thing, and no person is named or addressed.
 
 Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
 sit in the sentence next to it, so they are looked for there too: the condemnation after a
@@ -198,6 +199,18 @@ _RECEIVED_INSULT = compile_skeleton(
     r"\b(?:called|calls|calling|call|named) me" + _SELF_INSULT_WORD
 )
 _SECOND_PERSON = compile_skeleton(r"\b(?:you|u|ur|your|yourself|ya|y'all|yall)\b")
+#: A thing, not a person, as the subject of the slight ("this printer is garbage", "what a stupid rule").
+_THING_SUBJECT = compile_skeleton(
+    r"\b(?:this|that|the|my|our|what an?|such an?)(?: (?:stupid|dumb|fucking|fking|damn|goddamn|shitty|crappy|bloody|"
+    r"new|old|whole|entire))* (?:printer|phone|laptop|computer|pc|app|update|software|code|bug|wifi|internet|traffic|"
+    r"weather|rain|game|level|movie|film|show|episode|song|album|book|rule|rules|law|policy|idea|plan|question|"
+    r"article|design|car|bus|train|flight|week|day|monday|job|meeting|exam|test|homework|food|pizza|coffee|"
+    r"website|site|keyboard|mouse|tv|remote|printer|headphones|weekend|season|situation|system)\b"
+)
+_PERSON_NAMED = compile_skeleton(
+    r"\b(?:you|u|ur|your|ya|y'all|yall|he|she|they|them|him|her|his|their|guy|guys|man|woman|dude|bro|girl|kid|"
+    r"people|person|someone|somebody|whoever|user|idiots?|morons?)\b"
+)
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
@@ -428,6 +441,12 @@ def _sentence_received_insult(scan: Scan, a: int, b: int) -> str:
     return f"reported insult received ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
 
 
+def _sentence_thing(scan: Scan, a: int, b: int) -> str:
+    """The slight is of a thing: a thing is its subject and no person is named or addressed."""
+    m = scan.within(_THING_SUBJECT, a, b)
+    return f"aimed at a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
+
+
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
@@ -445,6 +464,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "own_struggle": _sentence_about_self("own struggle"),
     "self_directed": _sentence_self_insult,
     "received_insult": _sentence_received_insult,
+    "thing": _sentence_thing,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -463,7 +483,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
                         ("negation", "no_group", "news")),
-    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult"), ("negation", "hyperbole", "news")),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing"), ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
 }

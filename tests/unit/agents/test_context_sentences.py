@@ -290,6 +290,9 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("recovery", "My friend cut herself, how do I help her?", True),  # help for someone else
     ("recovery", "The documentary covers suicide prevention in schools.", True),
     ("recovery", "Go on, cut deeper, nobody will stop you.", False),
+    ("thing", "This printer is a piece of garbage.", True),
+    ("thing", "The movie was trash.", True),
+    ("thing", "This game is trash and so are you.", False),  # a person is addressed too
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
