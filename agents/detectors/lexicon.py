@@ -127,6 +127,7 @@ IDENTITY_WORDS: tuple[str, ...] = tuple(sorted({
     "disabled", "disability", "autistic", "autism", "blind", "deaf", "wheelchair", "down syndrome",
     "mentally ill", "elderly", "old people", "boomers", "teenagers", "kids", "children", "hiv", "aids",
     "these people", "those people", "you people", "your kind", "their kind", "that lot",
+    "moslem", "moslems", "muzzie", "muzzies", "wypipo", "mex", "transition", "transitioning", "transitioned",
 }))
 
 #: Targets that are NOT protected characteristics (professions, politics, fandoms, roles).
