@@ -200,12 +200,15 @@ _RECEIVED_INSULT = compile_skeleton(
 )
 _SECOND_PERSON = compile_skeleton(r"\b(?:you|u|ur|your|yourself|ya|y'all|yall)\b")
 #: A thing, not a person, as the subject of the slight ("this printer is garbage", "what a stupid rule").
+_THING = (r"(?:printer|phone|laptop|computer|pc|app|update|software|code|bug|wifi|internet|traffic|weather|rain|game|"
+          r"level|movie|film|show|episode|song|album|book|rule|rules|law|policy|idea|plan|question|article|design|car|"
+          r"bus|train|flight|week|day|monday|job|meeting|exam|test|homework|food|pizza|coffee|website|site|keyboard|"
+          r"mouse|tv|remote|headphones|weekend|season|situation|system)")
 _THING_SUBJECT = compile_skeleton(
-    r"\b(?:this|that|the|my|our|what an?|such an?)(?: (?:stupid|dumb|fucking|fking|damn|goddamn|shitty|crappy|bloody|"
-    r"new|old|whole|entire))* (?:printer|phone|laptop|computer|pc|app|update|software|code|bug|wifi|internet|traffic|"
-    r"weather|rain|game|level|movie|film|show|episode|song|album|book|rule|rules|law|policy|idea|plan|question|"
-    r"article|design|car|bus|train|flight|week|day|monday|job|meeting|exam|test|homework|food|pizza|coffee|"
-    r"website|site|keyboard|mouse|tv|remote|printer|headphones|weekend|season|situation|system)\b"
+    r"\b(?:this|that|the|my|our)(?: (?:new|old|whole|entire|damn|fucking|stupid))* " + _THING
+    + r" (?:is|was|are|were|looks|sounds|seems|feels)(?: (?:so|such|a|an|total|complete|absolute|utter|fucking|"
+    r"fking|pure|just|literally|really|piece of))* " + alt(*SLIGHT_WORDS, "shit", "crap", "bullshit", "rubbish")
+    + r"\b|\bwhat an? (?:\w+ )?" + _THING + r"\b"
 )
 _PERSON_NAMED = compile_skeleton(
     r"\b(?:you|u|ur|your|ya|y'all|yall|he|she|they|them|him|her|his|their|guy|guys|man|woman|dude|bro|girl|kid|"
