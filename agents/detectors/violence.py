@@ -34,7 +34,12 @@ _PRAISE = alt("a hero", "heroes", "a legend", "legends", "a saint", "saints", "b
 _HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of life", "buffalo", "charleston",
                     "utoya", "halle", "poway", "pulse nightclub", "isla vista")
 
-RULES = RuleSet("rules.violence", 1, (
+_TARGET = r"(?:you|u|ya|him|her|them|he|she|they)"
+_CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisies", "meat", "ground", "dead", "again",
+                             "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
+                             "hospital", "walking"})
+
+RULES = RuleSet("rules.violence", 2, (
     PatternRule(
         "threat_person_rule", (VI,),
         rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {PERSON}\b",
@@ -46,6 +51,25 @@ RULES = RuleSet("rules.violence", 1, (
         r"(?: (?:soon|tonight|tomorrow|bitch|meat))?\b|\byour days are numbered\b|\bwatch your back\b"
         r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep|work)\b",
         0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",), keywords=frozenset({'dead', 'die', 'live', 'numbered', 'back', 'where'}),
+    ),
+    PatternRule(  # coded threats: the harm is named by its outcome, not its verb
+        "threat_coded_rule", (VI,),
+        rf"\b{_TARGET}(?:'ll| will|'re gonna| are gonna| gonna|'re going to| are going to)? (?:be|end up) "
+        r"(?P<v>six feet under|in a (?:body bag|ditch|coffin|box|wheelchair|hospital bed)|sleeping with the fishes|"
+        r"pushing up daisies|dead meat)\b"
+        rf"|\b(?:put|putting|send|sending) {_TARGET} (?:six feet under|in the ground|in (?:a|the) (?:body bag|coffin|ditch|"
+        r"wheelchair|hospital|morgue))\b"
+        r"|\b(?:you're|youre|you are|ur|u r|he's|hes|she's|shes) (?:a )?(?:dead (?:man|woman|meat|boy|girl)(?: walking)?)\b"
+        rf"|\b(?:make sure|see to it that|see to it) {_TARGET} (?:never|won't|wont|will never|don't|dont|can't|cant) "
+        r"(?:walk|talk|see|breathe|wake up|speak|come home|leave the house)(?: \w+)?? again\b"
+        r"|\b(?:watch what happens) to (?:you|u|your \w+)\b"
+        r"|\b(?:shame|pity) if something (?:happened|happens|were to happen|was to happen) to (?:you|u|your \w+)\b"
+        r"|\b(?:string) (?:him|her|them|you|u) up\b"
+        r"|\b(?:bullet) with (?:your|ur|his|her|their) name on it\b"
+        r"|\b(?:you|u)(?: will|'ll)? (?:won't|wont|will not|not gonna|aren't gonna) (?:see|live to see|make it to|survive) "
+        r"(?:tomorrow|the (?:night|weekend|week))\b"
+        r"|\bsleep with (?:one eye open)\b",
+        0.75, _THREAT_CONTEXTS, keywords=_CODED_KEYWORDS,
     ),
     PatternRule(
         "wish_harm_rule", (VI,),

@@ -125,6 +125,22 @@ def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: se
     assert policies(detectors, text) == expected
 
 
+# Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("you'll be six feet under soon", {"violence"}),
+    ("I'll make sure you never walk again", {"violence"}),
+    ("watch what happens to your kids", {"violence"}),
+    ("there's a bullet with your name on it", {"violence"}),
+    ("you won't see tomorrow", {"violence"}),
+    ("my grandpa has been six feet under since 2010", set()),
+    ("the movie ends with him in a body bag", set()),
+    ("I won't put you in the ground, relax", set()),
+    ("if you spoil the finale you're dead meat lol", set()),
+])
+def test_coded_threats(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 def test_hit_span_points_at_original_text(detectors: TextDetectors) -> None:
     text = "ok so I'll K.I.L.L you"
     hit = next(h for h in detectors.detect(text) if h.policy == "violence")
