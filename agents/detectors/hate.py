@@ -6,8 +6,8 @@ groups only. A violent call against a protected group carries violence AND hatef
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, SLUR_ADJECTIVES, SLURS, alt,
-                                     first_words)
+from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, NEGATIVE_ATTRIBUTES,
+                                     SLUR_ADJECTIVES, SLURS, alt, first_words)
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
@@ -29,13 +29,22 @@ _SLUR_KEYWORDS = first_words(*_SLUR_WORDS)
 #: A slur is in the words themselves: negating the sentence around it ("not a <slur>") clears nothing.
 _SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed"}
 _ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
+_NEGATIVE = alt(*NEGATIVE_ATTRIBUTES)
 
-RULES = RuleSet("rules.hate", 1, (
+RULES = RuleSet("rules.hate", 2, (
     PatternRule(
         "dehumanising_group_rule", (HC,),
         rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"
         rf"(?: \w+){{0,3}}? (?P<v>{DEHUMANISING})\b",
         0.85, _REPORTED, requires=(_ANY_GROUP,), keywords=DEHUMANISING_KEYWORDS,
+    ),
+    PatternRule(  # a whole group said to be criminal, stupid, dirty...; "some immigrants are criminals" is no generalisation
+        "generalisation_group_rule", (HC,),
+        rf"(?<!some )(?<!few )(?<!many )(?<!certain )(?<!a lot of )(?<!several )\b(?P<g>{GROUP}) (?:are|r|were|have always been|"
+        rf"will always be)(?: (?:all|just|so|such|always|naturally|basically|inherently|by nature|nothing but|"
+        rf"genetically))* (?P<v>{_NEGATIVE})\b"
+        rf"|\bwhy (?:are|r) (?:all |so many |most )?{GROUP} (?:so|such|always)(?: \w+)?? {_NEGATIVE}\b",
+        0.75, _REPORTED, requires=(_ANY_GROUP,), keywords=first_words(*NEGATIVE_ATTRIBUTES),
     ),
     PatternRule(
         "violent_group_rule", (HC, VI),

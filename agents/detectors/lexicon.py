@@ -94,16 +94,24 @@ INSULT_ADJ = alt(
     "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant",
 )
 
+#: What a hateful generalisation says a whole group is ("muslims are terrorists", "women are stupid"):
+#: stereotypes and negative attributes, beside the dehumanising words and insults.
+NEGATIVE_ATTRIBUTES: tuple[str, ...] = (
+    "terrorists", "criminals", "rapists", "thieves", "liars", "murderers", "killers", "pedos", "violent",
+    "dangerous", "a threat", "a danger", "a menace", "a disgrace", "a blight", "a curse", "a stain", "evil", "stupid",
+    "dumb", "lazy", "dirty", "ugly", "gross", "repulsive", "revolting", "vile", "disgusting", "dishonest", "greedy",
+    "useless", "worthless", "pathetic", "second class", "genetically inferior", "too stupid", "too dumb", "unclean",
+    "sick in the head", "perverts", "perverted", "unnatural", "wrong in the head", "a mistake",
+)
+
 #: Words that say something bad of whoever they are said of: dehumanising words, insults, and the
 #: stereotypes and attributes hateful generalisations use. A sentence whose every such word is
 #: negated ("muslims are not terrorists") denies the slight, which vetoes a learned head on it.
 SLIGHT_WORDS: tuple[str, ...] = tuple(sorted({
-    *(w for w in _DEHUMANISING_WORDS if not w.startswith(("not ", "less "))), *INSULT_WORDS,
-    "terrorists", "terrorist", "criminals", "criminal", "rapists", "rapist", "thieves", "thief", "liars", "liar",
-    "murderers", "killers", "violent", "dangerous", "a threat", "a danger", "a problem", "the problem", "evil",
-    "stupid", "dumb", "lazy", "dirty", "ugly", "gross", "repulsive", "vile", "weak", "crazy", "sick", "bad",
-    "to blame", "the enemy", "illegal", "hate", "hateful", "despise", "loathe", "detest", "dishonest",
-    "greedy", "useless", "second class", "terrible", "awful", "horrible",
+    *(w for w in _DEHUMANISING_WORDS if not w.startswith(("not ", "less "))), *INSULT_WORDS, *NEGATIVE_ATTRIBUTES,
+    "terrorist", "criminal", "rapist", "thief", "liar", "a problem", "the problem", "weak", "crazy", "sick", "bad",
+    "to blame", "the enemy", "illegal", "hate", "hateful", "despise", "loathe", "detest", "terrible", "awful",
+    "horrible",
 }))
 
 #: Words that name a protected group or identity, for the learned hateful-conduct head: a

@@ -125,6 +125,21 @@ def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: se
     assert policies(detectors, text) == expected
 
 
+# A whole protected group said to be criminal, stupid, dirty; a part of one, a pet or a denial is not.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Muslims are all terrorists", {"hateful_conduct"}),
+    ("women are too stupid to vote", {"hateful_conduct"}),
+    ("Why are immigrants so violent?", {"hateful_conduct"}),
+    ("gay people are a disgrace", {"hateful_conduct"}),
+    ("some immigrants are criminals", set()),
+    ("muslims are not terrorists", set()),
+    ("my cats are so dumb", set()),
+    ("saying women are stupid is sexist", set()),
+])
+def test_generalisation_rule(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
 @pytest.mark.parametrize(("text", "expected"), [
     ("you'll be six feet under soon", {"violence"}),
