@@ -59,7 +59,7 @@ _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|fathe
             r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|delete (?:these|the|our|those) (?:messages|chats|texts|pics|photos)|"
             r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know))\b")
 
-RULES = RuleSet("rules.cse", 2, (
+RULES = RuleSet("rules.cse", 3, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|loli (?:hentai|porn|nsfw|folder|pics)|"
@@ -69,7 +69,7 @@ RULES = RuleSet("rules.cse", 2, (
     ),
     PatternRule(
         "sexualised_minor_rule", (CS,),
-        rf"{_MINOR}(?:'s)?(?: [\w'/]+){{0,5}}? (?P<v>{_SEXUAL}|{_HOT})\b|\b{_SEXUAL}(?: [\w'/]+){{0,5}}? {_MINOR}"
+        rf"{_MINOR}(?:'s)?(?:,? [\w'/]+){{0,5}}? (?P<v>{_SEXUAL}|{_HOT})\b|\b{_SEXUAL}(?:,? [\w'/]+){{0,5}}? {_MINOR}"
         rf"|{_CHILD}(?: [\w'/]+){{0,4}}? (?P<w>{_SEXUAL})\b|\b{_SEXUAL}(?: [\w'/]+){{0,3}}? (?:of |with )?{_CHILD}",
         0.85, _CLEARED, requires=(_MINOR + "|" + _CHILD,), keywords=_SEXUAL_KEYWORDS,
     ),
@@ -101,7 +101,8 @@ RULES = RuleSet("rules.cse", 2, (
         r"\b(?P<v>looking for|seeking|searching for|want|wanna|need|any)(?: [\w']+)?? (?:underage|preteens?|pre-teens?|minors?|jailbait|"
         rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|{_AGE} ?(?:yo|y/o|year olds?)|young (?:teens?|girls?|boys?))\b",
         0.85, _CLEARED, requires=(r"\b(?:chat|chats|chatting|meet up|meet privately|private|privately|discreet|alone|fun|sext\w*|"
-                                  r"video call|snap|kik|telegram|no parents)\b",), reach=1,
+                                  r"video call|snap|kik|telegram|no parents|girlfriend|boyfriend|gf|bf|date|dating|"
+                                  r"relationship|hook up|hookup|secrets?|sugar daddy)\b",), reach=1,
         keywords=frozenset({"looking", "seeking", "searching", "want", "wanna", "need", "any"}),
     ),
     PatternRule(

@@ -140,6 +140,17 @@ def test_generalisation_rule(detectors: TextDetectors, text: str, expected: set[
     assert policies(detectors, text) == expected
 
 
+# Grooming and solicitation read across a comma and through dating words; a parent's talk does not.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("send me nudes, i know you're only 14", {"child_sexual_exploitation"}),
+    ("looking for a 13 year old girlfriend", {"child_sexual_exploitation"}),
+    ("my 13 year old wants a girlfriend, any advice?", set()),
+    ("looking for a 12 year old's birthday gift, any ideas?", set()),
+])
+def test_cse_solicitation(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
 @pytest.mark.parametrize(("text", "expected"), [
     ("you'll be six feet under soon", {"violence"}),
