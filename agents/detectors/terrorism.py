@@ -74,7 +74,7 @@ _MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)", 
 _PROPAGANDA = alt("dabiq", "rumiyah", "rumiya", "al-naba", "al naba", "inspire magazine", "amaq", "siege by james mason", "the christchurch manifesto", "the great replacement manifesto",
                   "the turner diaries")
 
-RULES = RuleSet("rules.terrorism", 2, (
+RULES = RuleSet("rules.terrorism", 3, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -126,7 +126,10 @@ RULES = RuleSet("rules.terrorism", 2, (
         r"|\b(?:rise up|strike|attack|hit them)(?: [\w',]+){0,3}? lone wol(?:f|ves)\b"
         r"|\b(?:blessed|glorious|heroic) (?:martyrdom )?(?:operations?|attacks?|raids?|strikes?|bombings?)\b"
         r"|\bmartyrdom operations?\b"
-        r"|\bthe (?:battlefield|battlefields|frontlines?|jihad|khilafah|caliphate|ummah) (?:is|are) calling\b",
+        r"|\bthe (?:battlefield|battlefields|frontlines?|jihad|khilafah|caliphate|ummah) (?:is|are) calling\b"
+        r"|\b(?:bring|take|carry) (?:the )?(?:jihad|holy war|terror) to (?:your|their|the|every|our enemies') "
+        r"(?:cities|city|streets|homes|doorsteps?|countries|country|lands?|capitals?)\b"
+        r"|\b(?:the )?(?:jihad|holy war) (?:is|will be) (?:coming|brought) to (?:your|their|every) \w+\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
                             "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer", "arms"}),

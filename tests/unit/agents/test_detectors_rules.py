@@ -151,6 +151,15 @@ def test_cse_solicitation(detectors: TextDetectors, text: str, expected: set[str
     assert policies(detectors, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("we will bring the jihad to your cities, allahu akbar", {"terrorism"}),
+    ("the holy war is coming to your streets", {"terrorism"}),
+    ("the documentary shows how ISIS tried to bring terror to european cities, officials said", set()),
+])
+def test_jihad_threats(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
 @pytest.mark.parametrize(("text", "expected"), [
     ("you'll be six feet under soon", {"violence"}),
