@@ -38,7 +38,8 @@ _METHOD = alt("text", "texting", "sms", "a text", "text message", "phone", "the 
               "the link", "a link", "retweeting", "retweet", "liking")
 _AT_POLLS = (r"\b(?:(?:at|to|near|outside|around|by) (?:the |your )?polls|polling (?:place|station|location|site|booth)s?|"
              r"voting (?:site|booth|location|center|centre|station)s?|precincts?|poll (?:workers?|watchers?|stations?)|"
-             r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day)\b")
+             r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day|"
+             r"(?:the )?polls (?:are|will be|have been) (?:closed|shut|shut down|cancell?ed))\b")
 _BARS = (r"(?:can't|cant|cannot|can not|won't be able to|aren't allowed to|are not allowed to|not allowed to|"
          r"won't be allowed to|will not be allowed to|are not eligible to|aren't eligible to|not eligible to|"
          r"are banned from|is banned from|no longer|can no longer|are barred from)")
@@ -50,7 +51,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 2, (
+RULES = RuleSet("rules.election", 3, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"

@@ -160,6 +160,14 @@ def test_jihad_threats(detectors: TextDetectors, text: str, expected: set[str]) 
     assert policies(detectors, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the polls are closed due to ice agents checking papers, stay home", {"election_integrity"}),
+    ("the polls are closed at 8pm, get there early", set()),
+])
+def test_intimidation_with_closed_polls(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
 @pytest.mark.parametrize(("text", "expected"), [
     ("you'll be six feet under soon", {"violence"}),
