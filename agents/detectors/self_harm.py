@@ -20,7 +20,7 @@ _URGE = (r"(?:go|just|pls|please|plz|should|ought to|need to|needs to|have to|go
 #: Idioms of the same verbs: "shot yourself in the foot", "cut yourself some slack", "cut yourself off".
 _IDIOM = r"(?! in the foot| off| out| some| a | an | short| loose| free| in on)"
 
-RULES = RuleSet("rules.self_harm", 1, (
+RULES = RuleSet("rules.self_harm", 2, (
     PatternRule(
         # Structural: an urge (imperative or modal) joined to a self-killing act on the addressee,
         # or on third persons with a modal. "take care of yourself" (skeleton "of" = "off"),
@@ -40,6 +40,14 @@ RULES = RuleSet("rules.self_harm", 1, (
         "encouragement_better_off_rule", (SH,),
         r"\bworld (?:would be|is|will be) (?:a )?better (?:place |off )?(?:without you|if you (?:\w+ )?(?:died|ended it|were dead|killed yourself|weren't here|weren't alive))\b",
         0.75, SPEECH, requires=(r"\bbetter\b",),
+    ),
+    PatternRule(  # a pact: dying together, planned with someone else
+        "pact_suicide_rule", (SH,),
+        r"\b(?P<v>suicide pact)\b"
+        r"|\b(?:let's|lets|we should|we could|we can|we'll|we will|wanna|want to) (?:\w+ )?(?:kill ourselves|end it all|end our lives|"
+        r"die|overdose|od|jump|hang ourselves|end it) together\b"
+        r"|\b(?:kill ourselves|end it all|end our lives|die) together (?:on|this|next|tonight|tomorrow|at)\b",
+        0.8, SPEECH | {"recovery", "fiction", "news"}, keywords=frozenset({"pact", "together"}),
     ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),

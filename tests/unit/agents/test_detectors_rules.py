@@ -168,6 +168,18 @@ def test_intimidation_with_closed_polls(detectors: TextDetectors, text: str, exp
     assert policies(detectors, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("lets end it all together on friday", {"self_harm"}),
+    ("want to make a suicide pact? dm me", {"self_harm"}),
+    ("let's die together tonight, nobody will miss us", {"self_harm"}),
+    ("let's do it together on friday", set()),
+    ("the film is about a suicide pact and the friends who tried to prevent it", set()),
+    ("we'll grow old and die together, my love", set()),
+])
+def test_suicide_pacts(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+    assert policies(detectors, text) == expected
+
+
 # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
 @pytest.mark.parametrize(("text", "expected"), [
     ("you'll be six feet under soon", {"violence"}),
