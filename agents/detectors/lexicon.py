@@ -136,6 +136,7 @@ IDENTITY_WORDS: tuple[str, ...] = tuple(sorted({
     "mentally ill", "elderly", "old people", "boomers", "teenagers", "kids", "children", "hiv", "aids",
     "these people", "those people", "you people", "your kind", "their kind", "that lot",
     "moslem", "moslems", "muzzie", "muzzies", "wypipo", "mex", "transition", "transitioning", "transitioned",
+    "femoid", "femoids", "foid", "foids",
 }))
 
 #: Targets that are NOT protected characteristics (professions, politics, fandoms, roles).
@@ -150,4 +151,10 @@ NON_PROTECTED_WORDS: tuple[str, ...] = (
     "senators", "managers", "my boss", "my ex", "customers", "drivers", "cyclists", "tourists", "hipsters",
     "lawmakers", "bureaucrats", "executives", "developers", "programmers", "youtubers", "streamers",
     "mods", "moderators", "admins", "corporations", "companies", "the team", "the coach", "the owner",
+    "the rich", "rich people", "investors", "bosses", "lobbyists", "wall street", "accountants", "dentists",
+    "real estate agents", "car salesmen", "salesmen", "insurance companies", "tech bros", "crypto bros", "finance bros",
+    "pedophiles", "paedophiles", "racists", "bigots", "homophobes",
+    "incels", "scammers", "spammers", "hackers", "dictators", "cheaters", "drunk drivers", "litterers", "smokers",
+    "anti-maskers", "climate deniers", "meat eaters", "tiktokers", "influencer", "referee", "umpires", "fanboys",
+    "sports fans", "football fans", "soccer fans", "the opposition", "the cabinet", "the administration", "officials",
 )
