@@ -60,7 +60,8 @@ _CLAUSE_END = re.compile(r"[,.!?\n;:]|\bbut\b")
 _FRAME = compile_skeleton(
     r"\b(?:saying|say|says|said|calling|calls|call|called|telling|tell|tells|told|posts? like|tweets? like|"
     r"comments? like|words like|things like|people who|anyone who|those who|someone who|whoever|folks who|"
-    r"when (?:people|you|they|someone) (?:say|call|tell|post|tweet))\b"
+    r"when (?:people|you|they|someone) (?:say|call|tell|post|tweet)|if you (?:think|believe|say|agree)|"
+    r"(?:people|anyone|those|someone|whoever|folks) who (?:think|thinks|believe|believes)|hating|to hate|hatred (?:of|for|towards?))\b"
 )
 _CONDEMN = compile_skeleton(
     r"\b(?:not (?:ok|okay|acceptable|funny|fine|free speech|a joke|normal)|never (?:ok|okay|acceptable|funny|a joke|fine)|"
@@ -68,6 +69,7 @@ _CONDEMN = compile_skeleton(
     r"bigotry|antisemitic|antisemitism|islamophobic|islamophobia|homophobic|homophobia|transphobic|xenophobic|"
     r"misogynistic|misogyny|sexist|hate speech|horrible|sick|evil|dangerous|dehumanizing|dehumanising|ashamed|"
     r"the worst|awful|terrible|no place for|condemn|denounce|propaganda|liars|lie about|lying about|murderers|"
+    r"racists|bigots|pathetic|cowardly|tired of|sick of|fed up with|unfollow me|block me|"
     r"reported|report (?:them|those|these|him|her|this|it|"
     r"the accounts?)|stand against|call (?:it|this|them) out)\b"
 )

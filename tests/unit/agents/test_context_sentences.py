@@ -290,6 +290,10 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("recovery", "My friend cut herself, how do I help her?", True),  # help for someone else
     ("recovery", "The documentary covers suicide prevention in schools.", True),
     ("recovery", "Go on, cut deeper, nobody will stop you.", False),
+    ("counter_speech", "If you think gay people are disgusting, unfollow me now.", True),
+    ("counter_speech", "I'm so tired of seeing posts saying black people are criminals.", True),
+    ("counter_speech", "Hating women is pathetic.", True),
+    ("counter_speech", "I think gay people are disgusting.", False),
     ("thing", "This printer is a piece of garbage.", True),
     ("thing", "The movie was trash.", True),
     ("thing", "This game is trash and so are you.", False),  # a person is addressed too
