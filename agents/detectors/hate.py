@@ -6,17 +6,14 @@ groups only. A violent call against a protected group carries violence AND hatef
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, NEGATIVE_ATTRIBUTES,
-                                     SLUR_ADJECTIVES, SLURS, alt, first_words)
+from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, KILL_VERBS, KILLED_WORDS,
+                                     NEGATIVE_ATTRIBUTES, SLUR_ADJECTIVES, SLURS, alt, first_words)
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
 _REPORTED = SPEECH | {"news", "history"}
-_KILL = alt("kill", "shoot", "exterminate", "gas", "hang", "lynch", "burn", "murder", "slaughter", "wipe out",
-            "eradicate", "genocide", "euthanize", "euthanise", "put down", "behead", "bomb", "nuke", "massacre")
-_KILLED = alt("killed", "shot", "gassed", "exterminated", "hanged", "hung", "lynched", "burned", "burnt",
-              "put down", "euthanized", "euthanised", "wiped out", "eradicated", "slaughtered", "executed",
-              "die", "dead", "murdered", "bombed", "nuked")
+_KILL = alt(*KILL_VERBS)
+_KILLED = alt(*KILLED_WORDS)
 _EXCLUDE = alt("go back", "be deported", "get deported", "be banned", "be sent back", "get out", "leave",
                "not be allowed", "never be allowed", "be locked up", "be kicked out", "be removed")
 _QUANT = r"(?:(?:all|every|every last one of|each|the|these|those|most|of|them|single) )*"

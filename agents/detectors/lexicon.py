@@ -158,3 +158,21 @@ NON_PROTECTED_WORDS: tuple[str, ...] = (
     "anti-maskers", "climate deniers", "meat eaters", "tiktokers", "influencer", "referee", "umpires", "fanboys",
     "sports fans", "football fans", "soccer fans", "the opposition", "the cabinet", "the administration", "officials",
 )
+
+#: Verbs of killing a group (hateful conduct's violent rules) and what was done ("should be gassed").
+KILL_VERBS: tuple[str, ...] = (
+    "kill", "shoot", "exterminate", "gas", "hang", "lynch", "burn", "murder", "slaughter", "wipe out", "eradicate",
+    "genocide", "euthanize", "euthanise", "put down", "behead", "bomb", "nuke", "massacre",
+)
+KILLED_WORDS: tuple[str, ...] = (
+    "killed", "shot", "gassed", "exterminated", "hanged", "hung", "lynched", "burned", "burnt", "put down",
+    "euthanized", "euthanised", "wiped out", "eradicated", "slaughtered", "executed", "die", "dead", "murdered",
+    "bombed", "nuked",
+)
+#: Verbs of harming a person (the threat and incitement rules).
+HARM_VERBS: tuple[str, ...] = (
+    "kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit", "hang", "lynch", "burn",
+    "bomb", "blow up", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter", "gut", "butcher",
+    "hunt down", "run over", "drown", "poison", "murk", "merk", "curb stomp", "kidnap", "shoot up", "put a bullet in",
+    "cut", "break", "smash", "snap",
+)

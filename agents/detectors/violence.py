@@ -6,15 +6,12 @@
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import PERSON, alt, first_words
+from agents.detectors.lexicon import HARM_VERBS, PERSON, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 VI, HC = "violence", "hateful_conduct"
 _THREAT_CONTEXTS = SPEECH | {"hyperbole"}
-_HARM = alt("kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit", "hang", "lynch",
-            "burn", "bomb", "blow up", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter",
-            "gut", "butcher", "hunt down", "run over", "drown", "poison", "murk", "merk", "curb stomp", "kidnap",
-            "shoot up", "put a bullet in", "cut", "break", "smash", "snap")
+_HARM = alt(*HARM_VERBS)
 _HARM_KEYWORDS = first_words("kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit",
     "hang", "lynch", "burn", "bomb", "blow", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter",
     "gut", "butcher", "hunt", "run", "drown", "poison", "murk", "merk", "stomp", "kidnap", "bullet", "cut", "break",
