@@ -176,11 +176,15 @@ class Normalized:
 
     text: str
     original: str
+    #: words respelled after the passes (`spelling.respell`): (start, end, replacement) in the skeleton before them
+    fixes: tuple[tuple[int, int, str], ...] = ()
     _map: list[tuple[list[int], list[int]]] = field(default_factory=list, compare=False, repr=False)
 
     def _offsets(self) -> tuple[list[int], list[int]]:
         if not self._map:
-            self._map.append(_mapped(self.original))
+            starts, ends = _mapped(self.original)
+            changed = [(s, e, len(r)) for s, e, r in self.fixes if len(r) != e - s]
+            self._map.append(_remap(starts, ends, changed) if changed else (starts, ends))
         return self._map[0]
 
     def span(self, start: int, end: int) -> tuple[int, int]:

@@ -10,7 +10,8 @@ quotation; a run of over 2,000 characters with no end is cut at a space. A fragm
 fewer than 3 words ("lol", "Disgusting.", "Mr.", "U.S.") joins the sentence before it (the first one joins the next), so a trailing "lol" or a one-word
 verdict stays with the words it is about.
 
-The skeleton of the post is the sentences' skeletons joined by newlines, so no pattern
+Each run of sentences is normalised and then respelled (`spelling.respell`: "muslms" and
+"allmuslims" read as the lexicon's words). The skeleton of the post is the sentences' skeletons joined by newlines, so no pattern
 matches across a sentence end, and a skeleton position maps back to its sentence by
 bisection. Linear in the post's length.
 """
@@ -22,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from agents.detectors.normalize import Normalized, normalize
+from agents.detectors.spelling import respell
 
 _QUOTE = re.compile(
     "[\"\u201c\u201d\u00ab\u00bb\u201e][^\"\u201c\u201d\u00ab\u00bb\u201e\n]{1,240}[\"\u201c\u201d\u00ab\u00bb\u201e]"
@@ -169,7 +171,7 @@ def segment(text: str) -> Sentences:
             pieces.append(text[a:b].replace(_SEP, " "))
             size += b - a + 1
             k += 1
-        chunks.append(_Chunk(first, normalize(_SEP.join(pieces)), tuple(joined)))
+        chunks.append(_Chunk(first, respell(normalize(_SEP.join(pieces))), tuple(joined)))
     skeletons = [c.norm.text.replace(_SEP, "\n") for c in chunks]
     full = "\n".join(skeletons)
     starts = [0, *(m.end() for m in _NEWLINE.finditer(full))]

@@ -13,12 +13,14 @@ from typing import Callable
 
 import pytest
 
-from agents.detectors import TextDetectors
+from agents.detectors import TextDetectors, spelling
 from agents.detectors.normalize import normalize
 from agents.detectors.pii import PiiDetector
 from agents.detectors.rules import HITS_PER_RULE
 
 N = 6_000  #: characters in the shorter text; the longer is 4N
+#: one letter changed in spelling targets: each a distinct word the spelling pass weighs (`spelling._near`)
+_NEAR_TARGET = [t[:i] + c + t[i + 1:] for t in sorted(spelling.EDIT_TARGETS) for i in range(len(t)) for c in "aeiou"]
 
 ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many threats": lambda n: "I will kill you " * (n // 16),
@@ -47,6 +49,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many grooming asks": lambda n: "how old are you? send me a pic, our little secret. " * (n // 51),
     "id words without numbers": lambda n: "passport license plate apartment " * (n // 33) + "1",
     "long gaps of words": lambda n: "isis " + "word " * (n // 5) + "are heroes",
+    "many misspelt group words": lambda n: "i hate all mulsims " * (n // 19),
+    "many glued threats": lambda n: "i will killallmuslims " * (n // 22),
+    "many spaced-out group words": lambda n: "kill all mus lims " * (n // 18),
+    "many distinct near-target words": lambda n: " ".join(f"the cat sat on {w}" for w in (_NEAR_TARGET[::7] * 4)[:n // 25]),
 }
 
 
@@ -71,6 +77,18 @@ def test_detector_time_is_linear_in_the_text(detectors: TextDetectors, name: str
     detectors.detect(short)  # warm caches (folding, compiled patterns)
     ratio = _cpu(lambda: detectors.detect(long)) / _cpu(lambda: detectors.detect(short))
     assert ratio < 8, f"{name}: 4x the text took {ratio:.1f}x the time (quadratic is ~16x)"
+
+
+def test_spelling_time_is_linear_in_distinct_near_target_words() -> None:
+    words = _NEAR_TARGET * 2
+    short, long = " ".join(words[:N // 8]), " ".join(words[:N // 2])
+
+    def respell(text: str) -> object:
+        for cached in (spelling.near, spelling.clear, spelling.split):
+            cached.cache_clear()  # every word weighed afresh: the cost a cache cannot hide
+        return spelling.fixes(text)
+    ratio = _cpu(lambda: respell(long)) / _cpu(lambda: respell(short))
+    assert ratio < 8
 
 
 def test_normalize_time_is_linear_on_letter_runs() -> None:
