@@ -21,7 +21,7 @@ from agents.detectors.normalize import normalize
 from agents.detectors.spelling import KNOWN_WORDS, MAX_WORD
 from streams.commands import public_sets
 
-MIN_ROWS = 5
+MIN_ROWS = 3
 _LETTERS = re.compile(r"[a-z]+")
 
 

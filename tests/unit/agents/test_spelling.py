@@ -60,6 +60,7 @@ def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     "the wet back of my shirt", "he will be head coach", "transgender people", "the migrant crisis",
     "muslin curtains", "a whole bunch of lunch", "i will pinch you", "the choir chose a hymn", "a drawn out fight",
     "changed my mind", "therapist appointment", "a stable hangar", "bikes and likes",
+    "she wore slacks", "my grannies", "the goods were transported", "a blackboard", "the punchline", "a chokehold",
 ])
 def test_everyday_words_stay_themselves(text: str) -> None:
     assert _skeleton(text) == normalize(text).text
@@ -118,7 +119,7 @@ def test_offsets_cover_the_respelled_text() -> None:
 def test_known_words_file_is_sorted_lowercase_and_small() -> None:
     lines = [x for x in spelling.KNOWN_WORDS.read_text(encoding="utf-8").splitlines() if not x.startswith("#")]
     assert lines == sorted(set(lines)) and all(re.fullmatch(r"[a-z]{2,20} [0-9]+", x) for x in lines)
-    assert 5_000 < len(lines) < 40_000 and min(spelling.ROWS.values()) >= 5
+    assert 5_000 < len(lines) < 40_000 and min(spelling.ROWS.values()) >= 3
     assert {"the", "skil", "regard", "tiger", "flags"} <= spelling.KNOWN  # skeleton spelling ("skill" -> "skil")
 
 
@@ -127,6 +128,17 @@ def test_known_words_come_from_benign_training_rows_only() -> None:
     rows += [Row("muslimes are bad", "x", "train", {"hateful_conduct": 1}) for _ in range(9)]
     rows += [Row("the dog", "x", "val", {"hateful_conduct": 0}) for _ in range(9)]
     assert known_words(rows, min_rows=5) == [("cat", 5), ("sat", 5), ("the", 5)]
+
+
+@pytest.mark.parametrize("word", ["slacks", "grannies", "transported", "breakups"])
+def test_an_everyday_words_inflection_is_left_alone(word: str) -> None:
+    sk = normalize(word).text
+    assert spelling.fixes(sk) == ()
+
+
+def test_verbs_split_beside_glue_words_only_names_beside_any_known_word() -> None:
+    assert spelling.split("punchline") is None and spelling.split("murderyou") == "murder you"
+    assert spelling.split("banmuslims") == "ban muslims" and spelling.split("blackboard") is None
 
 
 def test_a_common_everyday_word_one_edit_away_keeps_the_misspelling_as_it_is() -> None:
