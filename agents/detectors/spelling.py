@@ -53,7 +53,8 @@ GLUE: frozenset[str] = frozenset(skeleton_pattern(w) for w in (
     "some", "more", "fucking",
 ))
 
-_LETTERS = re.compile(r"[a-z]+")
+#: a run of letters, not in a handle, a path or a domain ("@blacksins", "site.com/mulsims"): names, not words
+_LETTERS = re.compile(r"(?<![@/._a-z])[a-z]+(?![@/_a-z]|[.][a-z0-9])")
 #: bytes other than a-z (and UTF-8's non-ASCII bytes) -> space: splits a skeleton into its words fast
 _LETTER_BYTES = bytes(c if 97 <= c <= 122 or c >= 128 else 32 for c in range(256))
 _SINGLE = frozenset("abcdefghijklmnopqrstuvwxyz")  #: letters alone: never respelled, only joined to an unknown word

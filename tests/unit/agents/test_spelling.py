@@ -60,7 +60,7 @@ def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     "the wet back of my shirt", "he will be head coach", "transgender people", "the migrant crisis",
     "muslin curtains", "a whole bunch of lunch", "i will pinch you", "the choir chose a hymn", "a drawn out fight",
     "changed my mind", "therapist appointment", "a stable hangar", "bikes and likes",
-    "she wore slacks", "my grannies", "the goods were transported", "a blackboard", "the punchline", "a chokehold",
+    "she wore slacks", "thanks @blacksins and @mulsims", "see mulsims.com/allmuslims", "my grannies", "the goods were transported", "a blackboard", "the punchline", "a chokehold",
 ])
 def test_everyday_words_stay_themselves(text: str) -> None:
     assert _skeleton(text) == normalize(text).text
