@@ -34,6 +34,12 @@ DEFAULT_ARTIFACT = Path(__file__).resolve().parent.parent / "models" / "text-clf
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\[url\]|<url>", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+|\[user\]|<user>", re.IGNORECASE)
+#: the same patterns without IGNORECASE, run on lower-case text: with the flag `re` cannot skip ahead to
+#: a first character and tried every position (~16 us a post for _URL alone). On lower-case text they
+#: match what the flagged ones match, but for U+017F (long s, which IGNORECASE takes for "s"; NFKC, run
+#: before them, turns it into "s"): `_lower_sub` falls back to the flagged pattern when one is there
+_URL_LOWER = re.compile(_URL.pattern)
+_MENTION_LOWER = re.compile(_MENTION.pattern)
 _ENTITY = re.compile(r"&#?\w{1,8};")
 _FOLD = str.maketrans({**{k: v for k, v in HOMOGLYPHS.items() if len(k) == 1},
                        "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": ""})
@@ -103,7 +109,8 @@ def _mix(h: np.ndarray) -> np.ndarray:
     h = h * _MIX1
     h ^= h >> np.uint64(29)
     h *= _MIX2
-    return (h >> _SHIFT).astype(np.int64)
+    h >>= _SHIFT
+    return h.astype(np.int64)
 
 
 def _fold(text: str) -> str:
@@ -111,23 +118,41 @@ def _fold(text: str) -> str:
     return _FOLD_CHARS.sub(lambda m: _FOLD[ord(m.group())], text)
 
 
+def _lower_sub(lower: re.Pattern[str], flagged: re.Pattern[str], repl: str, text: str, is_lower: bool) -> str:
+    """`flagged.sub(repl, text)` (an IGNORECASE pattern), found with its case-sensitive twin `lower` on
+    `text.lower()`; `is_lower`: the text is lower case already. Without it the text must be ASCII, so
+    that lowering keeps every offset."""
+    if "\u017f" in text:
+        return flagged.sub(repl, text)
+    if is_lower:
+        return lower.sub(repl, text)
+    out, last = [], 0
+    for m in lower.finditer(text.lower()):
+        out += (text[last:m.start()], repl)
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
+
+
 def _bytes(texts: Sequence[str]) -> np.ndarray:
     """The batch as folded bytes: ' text ' per text, SEP between, runs squeezed."""
     joined = " \x01 ".join(t[:MAX_CHARS].replace("\x01", " ") for t in texts)
     joined = unicodedata.normalize("NFKC", joined)
-    if not joined.isascii():
+    lowered = not joined.isascii()
+    if lowered:
         joined = _fold(joined.lower())
-    joined = _ENTITY.sub(" ", _MENTION.sub(" user ", _URL.sub(" url ", joined)))
+    joined = _lower_sub(_URL_LOWER, _URL, " url ", joined, lowered)
+    joined = _lower_sub(_MENTION_LOWER, _MENTION, " user ", joined, lowered)
+    joined = _ENTITY.sub(" ", joined)
     raw = np.frombuffer((" " + joined + " ").encode("utf-8", "replace"), dtype=np.uint8)
-    c = _TABLE[raw]
+    c = _TABLE.take(raw)  # take: the same lookups as fancy indexing, faster
     # l33t: a digit or @/$ beside a letter reads as a letter ("k1ll", "h8te" stay numbers elsewhere)
-    cand = _LEETABLE[c]
+    cand = _LEETABLE.take(c)
     if cand.any():
-        letter = _IS_LETTER[c]
+        letter = _IS_LETTER.take(c)
         beside = np.zeros_like(letter)
         beside[1:] |= letter[:-1]
         beside[:-1] |= letter[1:]
-        c = np.where(cand & beside, _LEET[c], c)
+        c = np.where(cand & beside, _LEET.take(c), c)
     keep = c != 0
     c = c[keep]
     # squeeze: a run of 3+ of one byte keeps 2 ("soooo" -> "soo"), spaces keep 1
@@ -146,22 +171,23 @@ def featurise(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     c = _bytes(texts)
     n = c.size
     is_sep = c == _SEP
-    text_of = np.cumsum(is_sep)  # row of every byte
     fwd, inv = _POWERS.get(n + 1)
     prefix = np.zeros(n + 1, dtype=np.uint64)
     np.cumsum(c.astype(np.uint64) * fwd[:n], out=prefix[1:])
     seps = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(is_sep, out=seps[1:])
+    text_of = seps[1:]  # row of every byte
     rows, buckets = [], []
     for k in CHAR_NGRAMS:
         if n < k:
             continue
-        start = np.arange(n - k + 1)
-        ok = seps[k:] == seps[:-k]  # no text boundary inside
-        start = start[ok]
-        h = (prefix[start + k] - prefix[start]) * inv[start] + np.uint64(k)
-        rows.append(text_of[start])
-        buckets.append(_mix(h))
+        m = n - k + 1  # n-grams start at 0..m-1: hashed over slices, then the ones within a text kept
+        ok = seps[k:] == seps[:m]  # no text boundary inside
+        h = prefix[k:] - prefix[:m]
+        h *= inv[:m]
+        h += np.uint64(k)
+        rows.append(text_of[:m][ok])
+        buckets.append(_mix(h[ok]))
     word = (c != _SPACE) & ~is_sep
     edge = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from agents.classifier import BITS, DEFAULT_ARTIFACT, FEATURES_VERSION, TextClassifier, featurise, row_scale
 
@@ -119,3 +120,18 @@ def test_fold_replaces_exactly_what_the_translation_table_does() -> None:
     text = f"plain ascii `x` {every} é ß 😀 \u0430\u0435 {every[::-1]} k\u200bill"
     assert _fold(text) == text.translate(_FOLD)
     assert _fold(text) != text  # the sample holds characters that fold
+
+
+_URLISH = "hHtTpPsSſwWuUrRlLeE:/.[]<>@_ \t0é😀\u212a\u0130"
+
+
+@given(st.text(alphabet=_URLISH, max_size=60))
+def test_url_and_mention_subs_match_their_ignorecase_patterns(text: str) -> None:
+    """`_lower_sub` replaces exactly what the IGNORECASE pattern does, on lower-case and on ASCII text."""
+    from agents.classifier import _MENTION, _MENTION_LOWER, _URL, _URL_LOWER, _lower_sub
+
+    for lower, flagged, repl in ((_URL_LOWER, _URL, " url "), (_MENTION_LOWER, _MENTION, " user ")):
+        low = text.lower()
+        assert _lower_sub(lower, flagged, repl, low, True) == flagged.sub(repl, low)
+        if text.isascii():
+            assert _lower_sub(lower, flagged, repl, text, False) == flagged.sub(repl, text)
