@@ -43,7 +43,7 @@ from agents.review import decision_summary, escalation_from_dict, late_report_no
 from streams.infra import liveness, metrics, topics
 from streams.engine.runtime import Runtime
 from streams.engine.apply import decision_records, input_ref
-from streams.engine.budget import budget
+from streams.engine.budget import budget, resident
 from streams.engine.engine import Engine, Input, Rejected
 from streams.engine.redis_context import RedisPort
 from streams.infra.codec import CodecError
@@ -114,6 +114,8 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
     batch.wait(rt.load_registry_seed())  # officials are known before the first decision
     gc.freeze()  # start-up's objects (modules, schemas, rules) are never garbage: full collections skip them
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    if threading.current_thread() is threading.main_thread():
+        resident()  # this process owns SIGALRM: budgets only set and clear the timer
     port = s.metrics_port + 1 if s.metrics_port > 0 else s.metrics_port  # beside its worker's
     watch = liveness.watch(s, "hotpath", group_id(s), port, restart or liveness.reexec)
     consumer = Consumer({**s.kafka_config(), "group.id": group_id(s), "client.id": watch.client_id, "enable.auto.commit": False,

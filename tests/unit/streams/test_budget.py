@@ -48,3 +48,29 @@ def test_off_the_main_thread_the_time_is_checked_when_the_work_returns():
     t.start()
     t.join()
     assert len(errors) == 1
+
+
+def test_resident_handler_interrupts_and_clears_like_the_default(monkeypatch: pytest.MonkeyPatch):
+    """With `resident()` (the hot path) a budget only sets and clears the timer; behaviour is the same."""
+    import signal
+
+    from streams.engine import budget as b
+
+    before = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr(b, "_resident", False)
+    try:
+        b.resident()
+        with pytest.raises(OverBudget) as err:
+            with budget(0.2, "decode"):
+                while True:
+                    pass
+        assert "decode" in str(err.value) and b._armed is None
+        with budget(1.0):
+            value = sum(range(1000))
+        time.sleep(1.2)  # an alarm left armed would fire here
+        assert value == 499500 and b._armed is None
+        with pytest.raises(OverBudget):
+            with budget(0.2):
+                re.match(r"(a+)+$", "a" * 40 + "!")
+    finally:
+        signal.signal(signal.SIGALRM, before)
