@@ -86,12 +86,8 @@ class RedisRegistry:
                 out[i] = hit[1]
             else:
                 missing.append(i)
-        if missing:
-            pipe = self.client.pipeline(transaction=False)
-            for i in missing:
-                pipe.get(key("acct", i))
-                pipe.get(key("desig", i))
-            raw = await pipe.execute()
+        if missing:  # one MGET (per node on a cluster): a pipeline of two GETs an account cost ~10x more to pack
+            raw = await slots.mget(self.client, [k for i in missing for k in (key("acct", i), key("desig", i))])
             if len(self._cache) > self._cache_limit:
                 self._cache.clear()
             for n, i in enumerate(missing):
