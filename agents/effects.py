@@ -35,10 +35,14 @@ def standing(route: str, action_types: tuple[str, ...] | list[str]) -> int:
     return RESTRICTED if action_types or route in _PENDING else NO_RESTRICTION
 
 
+#: `json.dumps(..., sort_keys=True, separators=(",", ":"))`, built once: dumps builds an encoder each call
+_DIGEST_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def content_digest(post: Post) -> str:
     """Digest of everything of the post a decision reads (text, media, mentions, country, time, upstream
     violations): an edited post (same post_id, new content) gets new decision, action and notice ids."""
-    return hashlib.sha256(json.dumps(post.to_dict(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+    return hashlib.sha256(_DIGEST_JSON.encode(post.to_dict()).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

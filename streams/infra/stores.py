@@ -253,6 +253,10 @@ class RedisReports:
         return {e for e, f in zip(escalation_ids, flags) if f}
 
 
+#: `json.dumps(..., sort_keys=True)`, built once (dumps builds an encoder each call): a summary a decided post
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
+
+
 @dataclass
 class RedisDecisions:
     """Each post's standing decided summary, and its text apart (kept shorter: personal data)."""
@@ -274,7 +278,7 @@ class RedisDecisions:
             rest = {k: v for k, v in summary.items() if k != "post_text"}
             automated = rest.get("decided_by", "automation") == "automation"
             items.append(((key("decided", p), key("posttext", p)),
-                          (json.dumps(rest, sort_keys=True), int(rest.get("standing") or 0), int(automated),
+                          (_SORTED_JSON.encode(rest), int(rest.get("standing") or 0), int(automated),
                            summary.get("post_text") or "")))
         written = await self._mark_decided(items, extra=(self.retention.decided_seconds, self.retention.text_seconds))
         return {p: bool(w) for p, w in zip(summaries, written)}
