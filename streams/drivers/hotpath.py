@@ -122,7 +122,7 @@ def run(settings: Settings, stop: threading.Event, restart: Callable[[str], None
                          "auto.offset.reset": "earliest",
                          "session.timeout.ms": int(s.hotpath_session_seconds * 1000),
                          "heartbeat.interval.ms": 3000, "fetch.wait.max.ms": 20,
-                         "max.partition.fetch.bytes": TOPIC_MAX_BYTES})
+                         "max.partition.fetch.bytes": TOPIC_MAX_BYTES, "on_commit": _committed})
     names = [s.topic(spec) for spec in input_topics(s)]
     consumer.subscribe(names)
     log.info("hot_path_started", topics=names, group=group_id(s), batch=BATCH)
@@ -162,15 +162,29 @@ def _next_batch(consumer: Consumer) -> list[Message]:
 
 
 def _commit(consumer: Consumer, offsets: list[TopicPartition]) -> None:
-    """Commit a delivered batch. A commit refused mid-rebalance is not an error: the batch comes
-    again to the partition's next owner, which decides it the same (idempotent ids)."""
+    """Commit a delivered batch, without waiting for the broker's answer (`_committed` hears it while
+    the next batch is consumed): only offsets whose outputs are all acked are ever committed, so a
+    commit lost or refused (mid-rebalance) is not an error either: the batch comes again to the
+    partition's next owner, which decides it the same (idempotent ids). Waiting cost every batch a
+    round trip to the group coordinator."""
     if not offsets:
         return
     try:
-        consumer.commit(offsets=offsets, asynchronous=False)
-    except KafkaException as exc:
-        metrics.KAFKA_ERRORS.labels("commit").inc()
-        log.warning("commit_failed", error=str(exc.args[0]), partitions=len(offsets))
+        consumer.commit(offsets=offsets, asynchronous=True)
+    except KafkaException as exc:  # refused at once (e.g. no coordinator known)
+        _commit_failed(str(exc.args[0]), len(offsets))
+
+
+def _committed(err: KafkaError | None, partitions: list[TopicPartition]) -> None:
+    """The broker's answer to an asynchronous commit (served by `consume`)."""
+    failed = [tp for tp in partitions if tp.error is not None]
+    if err is not None or failed:
+        _commit_failed(str(err if err is not None else failed[0].error), len(failed) or len(partitions))
+
+
+def _commit_failed(error: str, partitions: int) -> None:
+    metrics.KAFKA_ERRORS.labels("commit").inc()
+    log.warning("commit_failed", error=error, partitions=partitions)
 
 
 class _Batch:
