@@ -125,8 +125,9 @@ def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: se
     assert policies(detectors, text) == expected
 
 
-# A whole protected group said to be criminal, stupid, dirty; a part of one, a pet or a denial is not.
+# Each rule family with its look-alikes.
 @pytest.mark.parametrize(("text", "expected"), [
+    # A whole protected group said to be criminal, stupid, dirty; a part of one, a pet or a denial is not.
     ("Muslims are all terrorists", {"hateful_conduct"}),
     ("women are too stupid to vote", {"hateful_conduct"}),
     ("Why are immigrants so violent?", {"hateful_conduct"}),
@@ -135,53 +136,26 @@ def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: se
     ("muslims are not terrorists", set()),
     ("my cats are so dumb", set()),
     ("saying women are stupid is sexist", set()),
-])
-def test_generalisation_rule(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-# Grooming and solicitation read across a comma and through dating words; a parent's talk does not.
-@pytest.mark.parametrize(("text", "expected"), [
+    # Grooming and solicitation read across a comma and through dating words; a parent's talk does not.
     ("send me nudes, i know you're only 14", {"child_sexual_exploitation"}),
     ("looking for a 13 year old girlfriend", {"child_sexual_exploitation"}),
     ("my 13 year old wants a girlfriend, any advice?", set()),
     ("looking for a 12 year old's birthday gift, any ideas?", set()),
-])
-def test_cse_solicitation(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
+    # Jihad and terror threatened on a place; the same words told as news are not.
     ("we will bring the jihad to your cities, allahu akbar", {"terrorism"}),
     ("the holy war is coming to your streets", {"terrorism"}),
     ("the documentary shows how ISIS tried to bring terror to european cities, officials said", set()),
-])
-def test_jihad_threats(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
+    # Intimidation where the polls are said to be closed; closing hours are not.
     ("the polls are closed due to ice agents checking papers, stay home", {"election_integrity"}),
     ("the polls are closed at 8pm, get there early", set()),
-])
-def test_intimidation_with_closed_polls(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
+    # Suicide pacts; plans, films and love talk that share the words are not.
     ("lets end it all together on friday", {"self_harm"}),
     ("want to make a suicide pact? dm me", {"self_harm"}),
     ("let's die together tonight, nobody will miss us", {"self_harm"}),
     ("let's do it together on friday", set()),
     ("the film is about a suicide pact and the friends who tried to prevent it", set()),
     ("we'll grow old and die together, my love", set()),
-])
-def test_suicide_pacts(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-# Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
-@pytest.mark.parametrize(("text", "expected"), [
+    # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
     ("you'll be six feet under soon", {"violence"}),
     ("I'll make sure you never walk again", {"violence"}),
     ("watch what happens to your kids", {"violence"}),
@@ -192,7 +166,7 @@ def test_suicide_pacts(detectors: TextDetectors, text: str, expected: set[str]) 
     ("I won't put you in the ground, relax", set()),
     ("if you spoil the finale you're dead meat lol", set()),
 ])
-def test_coded_threats(detectors: TextDetectors, text: str, expected: set[str]) -> None:
+def test_rule_families_and_their_look_alikes(detectors: TextDetectors, text: str, expected: set[str]) -> None:
     assert policies(detectors, text) == expected
 
 
