@@ -196,7 +196,6 @@ _SELF_INSULT = compile_skeleton(
     r"\b(?:i'm|im|i am|i was|i've been|ive been|i feel|i felt|i look|i looked|call me)" + _SELF_INSULT_WORD
     + r"|\bwhat an?" + _SELF_INSULT_WORD + r"(?: \w+)?? i (?:am|was)\b"
 )
-#: An insult the speaker reports receiving ("he called me a loser"), to nobody addressed here.
 _RECEIVED_INSULT = compile_skeleton(
     r"\b(?:called|calls|calling|call|named) me" + _SELF_INSULT_WORD
 )
@@ -413,12 +412,9 @@ def _sentence_no_group(scan: Scan, a: int, b: int) -> str:
     return "" if scan.within(_IDENTITY, *scan.near(a)) else "no protected group named"
 
 
-def _sentence_about_self(label: str) -> Callable[[Scan, int, int], str]:
-    """The speaker speaks of themself and addresses or names nobody else in the sentence."""
-    def check(scan: Scan, a: int, b: int) -> str:
-        me = scan.within(_FIRST_PERSON, a, b)
-        return f"{label} ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
-    return check
+def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
+    me = scan.within(_FIRST_PERSON, a, b)
+    return f"own struggle ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
 
 
 def _sentence_negated_slight(scan: Scan, a: int, b: int) -> str:
@@ -442,6 +438,7 @@ def _sentence_self_insult(scan: Scan, a: int, b: int) -> str:
 
 
 def _sentence_received_insult(scan: Scan, a: int, b: int) -> str:
+    """"My boss called me an idiot": an insult told of, to nobody addressed here."""
     m = scan.within(_RECEIVED_INSULT, a, b)
     return f"reported insult received ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
 
@@ -466,7 +463,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
-    "own_struggle": _sentence_about_self("own struggle"),
+    "own_struggle": _sentence_own_struggle,
     "self_directed": _sentence_self_insult,
     "received_insult": _sentence_received_insult,
     "thing": _sentence_thing,
@@ -488,7 +485,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
                         ("negation", "no_group", "news")),
-    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing"), ("negation", "hyperbole", "news")),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing"),
+                         ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
 }
