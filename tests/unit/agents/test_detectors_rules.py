@@ -35,6 +35,15 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("death to immigrants", {"hateful_conduct", "violence"}),
         ("the holocaust never happened", {"hateful_conduct", "abuse_harassment"}),
         ("lawyers are scum", set()),  # non-protected group
+        # a whole protected group said to be criminal, stupid, dirty; a part of one, a pet or a denial is not
+        ("Muslims are all terrorists", {"hateful_conduct"}),
+        ("women are too stupid to vote", {"hateful_conduct"}),
+        ("Why are immigrants so violent?", {"hateful_conduct"}),
+        ("gay people are a disgrace", {"hateful_conduct"}),
+        ("some immigrants are criminals", set()),
+        ("muslims are not terrorists", set()),
+        ("my cats are so dumb", set()),
+        ("saying women are stupid is sexist", set()),
         # violence
         ("I will kill you", {"violence"}),
         ("im gonna st4b u", {"violence"}),
@@ -43,6 +52,16 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("the shooter was a hero", {"violence"}),
         ("this song kills", set()),
         ("we killed it tonight", set()),
+        # coded threats name the harm by its outcome; the same words of the dead, a plot or a joke do not
+        ("you'll be six feet under soon", {"violence"}),
+        ("I'll make sure you never walk again", {"violence"}),
+        ("watch what happens to your kids", {"violence"}),
+        ("there's a bullet with your name on it", {"violence"}),
+        ("you won't see tomorrow", {"violence"}),
+        ("my grandpa has been six feet under since 2010", set()),
+        ("the movie ends with him in a body bag", set()),
+        ("I won't put you in the ground, relax", set()),
+        ("if you spoil the finale you're dead meat lol", set()),
         # abuse
         ("you are a worthless piece of shit", {"abuse_harassment"}),
         ("stfu", {"abuse_harassment"}),
@@ -53,21 +72,40 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("you should kill yourself", {"self_harm"}),
         ("thinspo: skip meals girls", {"self_harm"}),
         ("I want to kill myself", set()),  # own struggle, not promotion
+        # suicide pacts; plans, films and love talk that share the words are not
+        ("lets end it all together on friday", {"self_harm"}),
+        ("want to make a suicide pact? dm me", {"self_harm"}),
+        ("let's die together tonight, nobody will miss us", {"self_harm"}),
+        ("let's do it together on friday", set()),
+        ("the film is about a suicide pact and the friends who tried to prevent it", set()),
+        ("we'll grow old and die together, my love", set()),
         # terrorism
         ("long live the islamic state", {"terrorism"}),
         ("join isis brothers", {"terrorism"}),
         ("wage jihad against the west", {"terrorism"}),
+        # jihad and terror threatened on a place; the same words told as news are not
+        ("we will bring the jihad to your cities, allahu akbar", {"terrorism"}),
+        ("the holy war is coming to your streets", {"terrorism"}),
+        ("the documentary shows how ISIS tried to bring terror to european cities, officials said", set()),
         # election integrity
         ("Democrats vote on Wednesday", {"election_integrity"}),
         ("you can vote by text", {"election_integrity"}),
         ("ICE agents will be at the polls checking papers", {"election_integrity"}),
         ("vote on tuesday!", set()),
+        # intimidation where the polls are said to be closed; closing hours are not
+        ("the polls are closed due to ice agents checking papers, stay home", {"election_integrity"}),
+        ("the polls are closed at 8pm, get there early", set()),
         # illegal goods
         ("selling xanax, dm me", {"illegal_goods"}),
         ("fake ids for sale", {"illegal_goods"}),
         ("my doctor prescribed xanax", set()),
         # child sexual exploitation (clinical)
         ("trading cp links", {"child_sexual_exploitation"}),
+        # grooming and solicitation across a comma and through dating words; a parent's talk is not
+        ("send me nudes, i know you're only 14", {"child_sexual_exploitation"}),
+        ("looking for a 13 year old girlfriend", {"child_sexual_exploitation"}),
+        ("my 13 year old wants a girlfriend, any advice?", set()),
+        ("looking for a 12 year old's birthday gift, any ideas?", set()),
         # sensitive media label
         ("uncensored video of the beheading", {"sensitive_media"}),
         # benign
@@ -122,51 +160,6 @@ def test_slur_rules(detectors: TextDetectors, text: str, expected: set[str]) -> 
     ("go fuck yourself", {"abuse_harassment"}),
 ])
 def test_abuse_rules_structure(detectors: TextDetectors, text: str, expected: set[str]) -> None:
-    assert policies(detectors, text) == expected
-
-
-# Each rule family with its look-alikes.
-@pytest.mark.parametrize(("text", "expected"), [
-    # A whole protected group said to be criminal, stupid, dirty; a part of one, a pet or a denial is not.
-    ("Muslims are all terrorists", {"hateful_conduct"}),
-    ("women are too stupid to vote", {"hateful_conduct"}),
-    ("Why are immigrants so violent?", {"hateful_conduct"}),
-    ("gay people are a disgrace", {"hateful_conduct"}),
-    ("some immigrants are criminals", set()),
-    ("muslims are not terrorists", set()),
-    ("my cats are so dumb", set()),
-    ("saying women are stupid is sexist", set()),
-    # Grooming and solicitation read across a comma and through dating words; a parent's talk does not.
-    ("send me nudes, i know you're only 14", {"child_sexual_exploitation"}),
-    ("looking for a 13 year old girlfriend", {"child_sexual_exploitation"}),
-    ("my 13 year old wants a girlfriend, any advice?", set()),
-    ("looking for a 12 year old's birthday gift, any ideas?", set()),
-    # Jihad and terror threatened on a place; the same words told as news are not.
-    ("we will bring the jihad to your cities, allahu akbar", {"terrorism"}),
-    ("the holy war is coming to your streets", {"terrorism"}),
-    ("the documentary shows how ISIS tried to bring terror to european cities, officials said", set()),
-    # Intimidation where the polls are said to be closed; closing hours are not.
-    ("the polls are closed due to ice agents checking papers, stay home", {"election_integrity"}),
-    ("the polls are closed at 8pm, get there early", set()),
-    # Suicide pacts; plans, films and love talk that share the words are not.
-    ("lets end it all together on friday", {"self_harm"}),
-    ("want to make a suicide pact? dm me", {"self_harm"}),
-    ("let's die together tonight, nobody will miss us", {"self_harm"}),
-    ("let's do it together on friday", set()),
-    ("the film is about a suicide pact and the friends who tried to prevent it", set()),
-    ("we'll grow old and die together, my love", set()),
-    # Coded threats name the harm by its outcome; the same words about the dead, a plot or a joke do not threaten.
-    ("you'll be six feet under soon", {"violence"}),
-    ("I'll make sure you never walk again", {"violence"}),
-    ("watch what happens to your kids", {"violence"}),
-    ("there's a bullet with your name on it", {"violence"}),
-    ("you won't see tomorrow", {"violence"}),
-    ("my grandpa has been six feet under since 2010", set()),
-    ("the movie ends with him in a body bag", set()),
-    ("I won't put you in the ground, relax", set()),
-    ("if you spoil the finale you're dead meat lol", set()),
-])
-def test_rule_families_and_their_look_alikes(detectors: TextDetectors, text: str, expected: set[str]) -> None:
     assert policies(detectors, text) == expected
 
 
