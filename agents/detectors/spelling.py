@@ -88,10 +88,9 @@ NAME_TARGETS = _target_words(_NAMES)
 #: "people" of "black people", everyday compounds' first halves: "blackboard", "transport")
 SPLIT_NAMES = frozenset(t for t in _target_words(tuple(p for p in _NAMES if " " not in p)) if len(t) >= MIN_EDIT)
 VERB_TARGETS = _target_words((*lexicon.KILL_VERBS, *lexicon.KILLED_WORDS, *lexicon.HARM_VERBS, "death"))
-_TARGETS = NAME_TARGETS | VERB_TARGETS
-#: targets met at one edit, and all of them when joined or split whole ("kill" is "kil")
-EDIT_TARGETS = frozenset(t for t in _TARGETS if len(t) >= MIN_EDIT)
-WHOLE_TARGETS = _TARGETS
+#: every target, met when joined or split whole ("kill" is "kil"); those of MIN_EDIT+ letters also at one edit
+WHOLE_TARGETS = NAME_TARGETS | VERB_TARGETS
+EDIT_TARGETS = frozenset(t for t in WHOLE_TARGETS if len(t) >= MIN_EDIT)
 
 
 def _deletions(word: str) -> set[str]:
@@ -156,7 +155,7 @@ def clear(word: str, target: str) -> bool:
     be meant instead, the target being in CLEAR times the benign rows of each ("murdr": murder 252,
     murda 5; "pinch": punch 58, pitch 17, left alone; "strangel": strange 91, strangle 2, left alone).
     ~100 µs (every word one edit away is looked up): at most MAX_CHECKS a text."""
-    rival = max((ROWS[w] for w in _edits(word) if w in ROWS and w not in _TARGETS), default=0)
+    rival = max((ROWS[w] for w in _edits(word) if w in ROWS and w not in WHOLE_TARGETS), default=0)
     return rival == 0 or ROWS.get(target, 0) >= CLEAR * rival
 
 
@@ -183,7 +182,7 @@ def _inflected(word: str) -> bool:
     for ending, stem_end in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             stem = word[:-len(ending)] + stem_end
-            if stem in KNOWN and stem not in _TARGETS:
+            if stem in KNOWN and stem not in WHOLE_TARGETS:
                 return True
     return False
 
@@ -233,12 +232,13 @@ def _fixed(words: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     checks = 0
     for w in words:
-        target = None if _inflected(w) else near(w)
+        inflected = _inflected(w)
+        target = None if inflected else near(w)
         if target:
             checks += 1
             if checks <= MAX_CHECKS and clear(w, target):
                 out[w] = target
-        elif not _inflected(w) and (parts := split(w)):
+        elif not inflected and (parts := split(w)):
             out[w] = parts
         elif len(_INERT) < CACHE and w not in _PIECES:
             _INERT.add(w)  # neither, nor part of a join: the next post's gate skips it
@@ -256,16 +256,16 @@ def fixes(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, replacement) of each respelled word or pair of words in skeleton `text`."""
     if _SKIP.issuperset(text.encode().translate(_LETTER_BYTES).split()):
         return ()  # every word known, a letter alone or seen to read as nothing (~2 µs): most posts stop here
-    words = _LETTERS.findall(text)
+    matches = list(_LETTERS.finditer(text))
+    words = [m.group() for m in matches]
     unknown = set(words) - KNOWN - _SINGLE
-    if not unknown or not (unknown - _INERT or not unknown.isdisjoint(_PIECES)):
+    join = not unknown.isdisjoint(_PIECES)  #: a word that may start or end a join
+    if not unknown or not (unknown - _INERT or join):
         return ()
     fixed = _fixed([w for w in dict.fromkeys(words) if w in unknown and w not in _INERT])
-    join = not unknown.isdisjoint(_PIECES)
     if not fixed and not join:
         return ()
     out: list[tuple[int, int, str]] = []
-    matches = list(_LETTERS.finditer(text))
     i = 0
     while i < len(matches):
         m = matches[i]
