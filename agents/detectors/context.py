@@ -90,8 +90,11 @@ _NEWS = compile_skeleton(
     r"indicted|accused|alleged|allegedly|according to|reportedly|suspect|breaking|investigation|investigators|"
     r"trial|claimed responsibility|airstrike|ministry|documentary|seized|bust|raid)\b"
 )
+#: laughter and "just kidding" ("not kidding" is none): the joking check, and a cue of hyperbole
+_LAUGH = (r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|"
+          r"[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]")
 _HYPERBOLE = compile_skeleton(
-    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]|"
+    _LAUGH + r"|"
     r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
@@ -145,10 +148,7 @@ _FICTION = compile_skeleton(
     r"fictional|fiction|protagonist|villain|heroine|storyline|screenplay|sitcom|anime|manga|in the game|video game|"
     r"breaking bad|the wire|narcos|sherlock|game of thrones)\b"
 )
-_LAUGHTER = compile_skeleton(
-    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|"
-    r"[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]"
-)
+_LAUGHTER = compile_skeleton(_LAUGH)
 #: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
 _ATTRIBUTED = compile_skeleton(
     r"\b(?:officials?|authorities|police|prosecutors|investigators|the court|a court|judge|commission|ministry|"
