@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from agents.caps import SHADOW_SOURCE
 from agents.detectors import Hit, Scan, TextDetectors, segment
-from agents.detectors.context import LOWERED, sentence_context
+from agents.detectors.context import LOWERED, QUOTATION_LABEL, outside_quotes, sentence_context
 from agents.hashbank import HashBank
 from agents.policy import Policy
 from agents.records import Post, Violation
@@ -37,7 +37,7 @@ from agents.records import Post, Violation
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
-TAGGER_VERSION = "1.3.0"  #: 1.3: a sentence carries a learned head at its own threshold, chosen for the Tagger on val
+TAGGER_VERSION = "1.4.0"  #: 1.4: a quotation clears a learned head only when the words outside it do not carry it (1.3: per-sentence thresholds)
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
 #: Per classifier version and head, the threshold a single sentence must reach to carry the head.
@@ -222,6 +222,8 @@ class Tagger:
                 where = f"sentence {k + 1} {_quote(scan.sentences.sentence(k))}"
                 veto = _cleared_by_rules(scan, hits, head, k)
                 context_veto, lower = ("", "") if veto else sentence_context(scan, k, head)
+                if context_veto == QUOTATION_LABEL and self._carried_outside_quotes(scan, k, head, per_sentence):
+                    context_veto, lower = sentence_context(scan, k, head, skip=("quotation",))
                 veto = veto or context_veto
                 if veto:
                     out.append(_Signal(head, 0.0, source.format(head), (f"context: {veto} cleared classifier p={p:.2f}, {where}",), 9,
@@ -235,6 +237,12 @@ class Tagger:
             if best:
                 out.append(best)
         return out
+
+    def _carried_outside_quotes(self, scan: Scan, k: int, head: str, threshold: float) -> bool:
+        """Whether sentence k's own words, its quotations taken out, still carry `head`: a quote
+        clears only what it quotes ('She said "..." She thinks people are stupid' stands)."""
+        assert self._classifier is not None
+        return self._classifier.predict_batch([outside_quotes(scan.sentences.sentence(k))])[0][head] >= threshold
 
     def _merge(self, signals: Iterable[_Signal]) -> list[Violation]:
         by_policy: dict[str, list[_Signal]] = defaultdict(list)

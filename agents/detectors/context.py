@@ -79,6 +79,7 @@ _NEGATION = compile_skeleton(
     r"will not|wouldn't|would not|can't|cant|cannot|couldn't|shouldn't|should not|isn't|aren't|ain't|"
     r"nobody should|no one should|nor)\b"
 )
+QUOTATION_LABEL = "quotation (reported speech)"
 _QUOTED = (re.compile(r'"[^"\n]{1,240}"'), re.compile(r"(?<![a-z0-9])'(?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,240}'(?![a-z0-9])"))
 _REPORTING = compile_skeleton(
     r"\b(?:said|says|say|saying|told|tells|tell|wrote|writes|tweeted|tweets|posted|posts|shouted|yelled|screamed|"
@@ -316,7 +317,7 @@ def negation(scan: Scan, span: Span, group: str) -> str:
 def quotation(scan: Scan, span: Span, group: str) -> str:
     q = _quoted(scan, span)
     if q and scan.around(_REPORTING, *q, *scan.near(span.start, after=0)):
-        return "quotation (reported speech)"
+        return QUOTATION_LABEL
     return ""
 
 
@@ -397,8 +398,16 @@ def _sentence_counter_speech(scan: Scan, a: int, b: int) -> str:
 def _sentence_quotation(scan: Scan, a: int, b: int) -> str:
     q = next((m for rx in _QUOTED if (m := scan.within(rx, a, b))), None)
     if q and scan.around(_REPORTING, q.start(), q.end(), scan.near(a, after=0)[0], b):
-        return "quotation (reported speech)"
+        return QUOTATION_LABEL
     return ""
+
+
+def outside_quotes(text: str) -> str:
+    """`text` without its quoted passages: what the speaker says in their own words."""
+    text = text.lower()
+    for rx in _QUOTED:
+        text = rx.sub(" ", text)
+    return text
 
 
 def _sentence_non_protected(scan: Scan, a: int, b: int) -> str:
@@ -494,11 +503,12 @@ DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quo
 LOWERED = 0.75
 
 
-def sentence_context(scan: Scan, k: int, head: str) -> tuple[str, str]:
-    """(veto reason, lowering reason) for a learned head's verdict on sentence k; "" when none."""
+def sentence_context(scan: Scan, k: int, head: str, skip: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(veto reason, lowering reason) for a learned head's verdict on sentence k; "" when none.
+    `skip` names checks not to apply (the Tagger's: a quotation when the words outside it carry the verdict)."""
     a, b = scan.sentences.skeleton_bounds(k)
     veto, lower = HEAD_CONTEXTS.get(head, DEFAULT_HEAD)
-    reason = _first(scan, a, b, veto)
+    reason = _first(scan, a, b, tuple(n for n in veto if n not in skip))
     return (reason, "") if reason else ("", _first(scan, a, b, lower))
 
 

@@ -138,6 +138,21 @@ def test_classifier_defers_to_counter_speech_context() -> None:
     assert tagger.tag(post("saying they are less than us is disgusting")) == []
 
 
+class WordClassifier(FakeClassifier):
+    """Scores abuse high only for texts holding the word "idiot"."""
+
+    def predict_batch(self, texts: list[str]) -> list[dict[str, float]]:
+        self.batches.append(len(texts))
+        return [{"abuse_harassment": 0.95 if "idiot" in t.lower() else 0.1} for t in texts]
+
+
+def test_quotation_clears_only_the_quoted_words() -> None:
+    tagger = Tagger(Policy(), classifier=WordClassifier({}))  # type: ignore[arg-type]
+    assert tagger.tag(post('He told me "you are such an idiot" at lunch and I laughed')) == []
+    (v,) = tagger.tag(post('He keeps saying "we will be fine" but he really is an idiot and a liar'))
+    assert v.policy == "abuse_harassment" and v.confidence == 0.95
+
+
 def test_classifier_scored_in_one_batch() -> None:
     clf = FakeClassifier({"hateful_conduct": 0.1})
     tagger = Tagger(Policy(), classifier=clf)  # type: ignore[arg-type]
