@@ -5,13 +5,18 @@ of mass-casualty events. Criticism of ideas ("dumbest take") and undirected prof
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS
+from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
 
-RULES = RuleSet("rules.abuse", 1, (
+_SUPERLATIVES = ("ugliest", "dumbest", "stupidest", "fattest", "most pathetic", "most disgusting", "most annoying",
+                 "worst person", "biggest loser", "biggest idiot", "biggest joke", "biggest waste", "most useless",
+                 "weirdest", "creepiest", "smelliest", "grossest")
+_SUPERLATIVE = alt(*_SUPERLATIVES)
+
+RULES = RuleSet("rules.abuse", 2, (
     PatternRule(
         "insult_person_rule", (AB,),
         rf"\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?: {INSULT_ADJ})* (?P<v>{INSULT})\b",
@@ -30,6 +35,12 @@ RULES = RuleSet("rules.abuse", 1, (
         r"|\bshut (?:the fuck|the hell|your (?:fucking|stupid|ugly) mouth) up\b",
         0.7, requires=(r"\b(?:fuck|screw|stfu|shut)\b",),
     ),
+    PatternRule(  # "you're officially the ugliest girl in year 10"; "you're the worst" is banter, not listed
+        "insult_superlative_rule", (AB,),
+        rf"\b(?:you're|youre|you are|ur|u r|you|u)(?: (?:officially|literally|easily|honestly|by far|seriously|still))? "
+        rf"the (?P<v>{_SUPERLATIVE})\b",
+        0.7, SPEECH | {"hyperbole"}, keywords=first_words(*_SUPERLATIVES),
+    ),
     PatternRule(
         "rejection_person_rule", (AB,),
         r"\b(?:nobody|no one|noone) (?:\w+ )?(?P<v>likes|loves|wants|cares about|would (?:even )?miss) (?:you|u)\b"
@@ -38,10 +49,12 @@ RULES = RuleSet("rules.abuse", 1, (
     ),
     PatternRule(
         "brigading_person_rule", (AB,),
-        r"\b(?:everyone|everybody|y'all|yall|guys|let's|lets|we should|go) (?:go )?(?P<v>report|spam|flood|harass|brigade|dogpile|mass report)"
+        r"\b(?:everyone|everybody|y'all|yall|guys|let's|lets|we should|go|all of you) (?:go )?(?P<v>report|spam|flood|harass|"
+        r"brigade|dogpile|mass report|raid|swarm|bombard|pile on|ratio)"
         r"(?: and (?:report|spam|flood|harass))? (?:@\w+|him|her|them|this account|his|her)\b"
-        r"|\bmake (?:his|her|their) life (?:a living )?hell\b",
-        0.75, requires=(r"\b(?:report|spam|flood|harass|brigade|dogpile|hell)\b",),
+        r"|\bmake (?:@\w+|his|her|their)(?:'s| 's)? (?:life|lives|notifications|mentions|dms|inbox|replies|timeline|feed|"
+        r"day|week|night|time here) (?:a )?(?:living )?hell\b",
+        0.75, requires=(r"\b(?:report|spam|flood|harass|brigade|dogpile|hell|raid|swarm|bombard|pile|ratio)\b",),
     ),
     PatternRule(
         "denial_atrocity_rule", (AB,),

@@ -28,12 +28,47 @@ _SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed"}
 _ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
 _NEGATIVE = alt(*NEGATIVE_ATTRIBUTES)
 
-RULES = RuleSet("rules.hate", 2, (
+_CHILDREN = r"(?:our |your |the |young |little |their )?(?:children|kids|minors|youth|boys|girls|students|pupils)"
+#: Likening people to vermin or disease; "treated like animals" is said of victims, not against them.
+_SIMILE = alt("rats", "rat", "roaches", "cockroaches", "cockroach", "vermin", "parasites", "parasite", "locusts",
+              "termites", "lice", "maggots", "leeches", "a virus", "a disease", "a cancer", "a plague", "an infestation")
+_VICTIM_WORDS = ("treated", "treating", "treat", "caged", "herded", "hunted", "slaughtered", "killed", "used", "worked",
+                 "dying", "died")
+_VICTIM_VERBS = "".join(f"(?<!{w} )" for w in _VICTIM_WORDS)
+_VICTIM_WORD = alt(*_VICTIM_WORDS) + r"\b"
+
+RULES = RuleSet("rules.hate", 3, (
     PatternRule(
         "dehumanising_group_rule", (HC,),
         rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"
-        rf"(?: \w+){{0,3}}? (?P<v>{DEHUMANISING})\b",
+        rf"(?: (?!{_VICTIM_WORD})\w+){{0,3}}? (?P<v>{DEHUMANISING})\b",
         0.85, _REPORTED, requires=(_ANY_GROUP,), keywords=DEHUMANISING_KEYWORDS,
+    ),
+    PatternRule(  # "... like rats, you never see just one": the group named in the sentence or the one before
+        "dehumanising_simile_rule", (HC,),
+        rf"{_VICTIM_VERBS}\blike (?:a (?:pack|swarm|plague|nest|horde|infestation) of |the )?(?P<v>{_SIMILE})\b",
+        0.75, _REPORTED, requires=(_ANY_GROUP,), reach=1, keywords=first_words("like"),
+    ),
+    PatternRule(  # breeding, said of people as of animals
+        "dehumanising_breed_rule", (HC,),
+        rf"\b{GROUP}\b(?:,? [\w']+){{0,6}}? (?P<v>breed|breeding|spawn|spawning|multiply like)\b"
+        r"(?! (?:dogs|horses|cattle|cats|pigs|animals|livestock|plants|fish|chickens|sheep|goats))",
+        0.75, _REPORTED, requires=(_ANY_GROUP,), keywords=frozenset({"breed", "breeding", "spawn", "spawning", "multiply"}),
+    ),
+    PatternRule(  # the "danger to children" trope against a group
+        "child_danger_group_rule", (HC,),
+        rf"\b{GROUP}(?: \w+){{0,3}}? (?:shouldn't|should not|should never|must not|mustn't|can't|cannot|can never) be "
+        rf"(?:allowed )?(?:anywhere )?(?P<v>near|around|alone with|left alone with|trusted with|trusted around) {_CHILDREN}\b"
+        rf"|\b{GROUP} (?:are|r) (?:all |just |basically |literally )?(?P<g>groomers|child predators|after {_CHILDREN})\b"
+        rf"|\b{GROUP}(?: \w+){{0,4}}? (?P<r>groom|grooming|recruit|recruiting|indoctrinate|indoctrinating|prey on|preying on) {_CHILDREN}\b",
+        0.8, _REPORTED - {"negation"}, requires=(_ANY_GROUP,),  # the claim itself negates ("shouldn't be near")
+        keywords=frozenset({"near", "around", "alone", "trusted", "groomers", "predators", "after", "groom", "grooming",
+                            "recruit", "recruiting", "indoctrinate", "indoctrinating", "prey", "preying"}),
+    ),
+    PatternRule(  # the antisemitic "echo": a name in triple parentheses
+        "echo_antisemitic_rule", (HC,),
+        r"(?<!\()(?P<v>\(\(\() ?[a-z][^()\n]{0,40}\)\)\)(?!\))",
+        0.8, _REPORTED,
     ),
     PatternRule(  # a whole group said to be criminal, stupid, dirty...; "some immigrants are criminals" is no generalisation
         "generalisation_group_rule", (HC,),

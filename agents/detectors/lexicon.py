@@ -33,13 +33,35 @@ GROUPS: dict[str, tuple[str, ...]] = {
              "transgender people", "trans women", "trans men", "transgenders", "bisexuals", "lgbt people"),
     "gender": ("women", "woman", "females", "girls", "men", "males"),
     "disability": ("disabled people", "the disabled", "autistic people", "retards", "cripples",
-                   "mentally disabled people"),
+                   "mentally disabled people", "people with disabilities", "people with autism",
+                   "people with down syndrome", "people with mental illness", "the mentally ill"),
+    "disease": ("people with hiv", "people with aids", "hiv positive people", "people with cancer",
+                "people with leprosy"),
     "age": ("old people", "the elderly", "boomers"),
+    "nationality": ("somalis", "haitians", "nigerians", "syrians", "afghans", "iraqis", "iranians", "palestinians",
+                    "israelis", "ukrainians", "russians", "filipinos", "vietnamese", "koreans", "japanese", "turks",
+                    "kurds", "albanians", "romanians", "bulgarians", "puerto ricans", "jamaicans", "ethiopians",
+                    "eritreans", "sudanese", "bangladeshis", "sri lankans", "guatemalans", "salvadorans",
+                    "hondurans", "venezuelans", "colombians", "cubans", "dominicans", "moroccans", "algerians",
+                    "egyptians", "lebanese", "chechens", "uyghurs", "rohingya", "travellers", "travelers"),
 }
+#: A protected identity said as an adjective of people ("gay teachers", "Somali families").
+GROUP_ADJECTIVES: tuple[str, ...] = (
+    "gay", "lesbian", "trans", "transgender", "bisexual", "queer", "black", "white", "asian", "jewish", "muslim",
+    "christian", "hindu", "sikh", "catholic", "arab", "mexican", "latino", "latina", "hispanic", "african", "indian",
+    "pakistani", "chinese", "somali", "haitian", "nigerian", "syrian", "afghan", "roma", "disabled", "autistic",
+    "deaf", "blind", "immigrant", "migrant", "refugee", "palestinian", "israeli", "korean", "filipino", "vietnamese",
+    "puerto rican", "jamaican", "ethiopian", "romanian", "polish", "irish", "native", "indigenous", "aboriginal",
+)
+PERSON_NOUNS: tuple[str, ...] = (
+    "people", "folks", "men", "women", "guys", "girls", "boys", "kids", "children", "families", "teachers", "doctors",
+    "nurses", "students", "couples", "parents", "neighbours", "neighbors", "workers", "voters", "politicians",
+    "athletes", "players", "actors", "employees", "patients", "youth", "teens", "communities", "population",
+)
 
 _GROUP_WORDS = tuple(sorted({w for words in GROUPS.values() for w in words}))
-GROUP = alt(*_GROUP_WORDS)
-GROUP_KEYWORDS = first_words(*_GROUP_WORDS)
+GROUP = alt(*_GROUP_WORDS, f"{alt(*GROUP_ADJECTIVES)} {alt(*PERSON_NOUNS)}")
+GROUP_KEYWORDS = first_words(*_GROUP_WORDS) | first_words(*GROUP_ADJECTIVES)
 
 #: Words a speaker uses to say they belong to a group (reclaimed in-group usage).
 SELF_IDENTIFIERS: dict[str, tuple[str, ...]] = {
@@ -71,6 +93,7 @@ _DEHUMANISING_WORDS = (
     "a plague", "plague", "a cancer", "cancer", "scum", "trash", "garbage", "inferior", "mentally ill",
     "freaks", "degenerates", "invaders", "insects", "maggots", "a virus", "a burden", "property", "not human",
     "less than human", "barbarians", "beasts", "abominations", "an abomination", "groomers", "pedophiles",
+    "biohazards", "a biohazard", "walking biohazards", "a contagion", "an infestation", "infested",
 )
 DEHUMANISING = alt(*_DEHUMANISING_WORDS)
 DEHUMANISING_KEYWORDS = first_words(*_DEHUMANISING_WORDS)
@@ -78,6 +101,18 @@ DEHUMANISING_KEYWORDS = first_words(*_DEHUMANISING_WORDS)
 #: Second-person targets of a threat ("you", "your family", "him").
 PERSON = alt("you", "u", "ya", "yall", "y'all", "him", "her", "them", "your \\w+", "ur \\w+", "his \\w+",
              "that \\w+", "this \\w+", "every \\w+", "you all", "all of you", "each of you")
+
+#: Things, not people: the subject of a slight ("this printer is garbage") or the object of a
+#: harm verb said in hyperbole ("I'm going to murder this pizza").
+THING_WORDS: tuple[str, ...] = (
+    "printer", "phone", "laptop", "computer", "pc", "app", "update", "software", "code", "bug", "wifi", "internet",
+    "traffic", "weather", "rain", "game", "level", "movie", "film", "show", "episode", "song", "album", "book", "rule",
+    "rules", "law", "policy", "idea", "plan", "question", "article", "design", "car", "bus", "train", "flight", "week",
+    "day", "monday", "job", "meeting", "exam", "test", "homework", "food", "pizza", "coffee", "website", "site",
+    "keyboard", "mouse", "tv", "remote", "headphones", "weekend", "season", "situation", "system", "burger", "burrito",
+    "sandwich", "cake", "steak", "tacos", "buffet", "plate", "salad", "workout", "essay", "interview", "presentation",
+    "deadline", "exams", "playlist", "karaoke", "dance floor", "stage",
+)
 
 #: Insults aimed at a person.
 INSULT_WORDS = (
@@ -119,6 +154,7 @@ SLIGHT_WORDS: tuple[str, ...] = tuple(sorted({
 #: the sentence names a non-protected target instead ("lawyers are scum").
 IDENTITY_WORDS: tuple[str, ...] = tuple(sorted({
     *(w for words in GROUPS.values() for w in words),
+    *GROUP_ADJECTIVES,
     *(w for words in SELF_IDENTIFIERS.values() for w in words),
     *(w for words in SLURS.values() for w in words),
     "islam", "islamic", "judaism", "christianity", "hinduism", "sikhism", "religion", "religious", "church",

@@ -20,7 +20,15 @@ _URGE = (r"(?:go|just|pls|please|plz|should|ought to|need to|needs to|have to|go
 #: Idioms of the same verbs: "shot yourself in the foot", "cut yourself some slack", "cut yourself off".
 _IDIOM = r"(?! in the foot| off| out| some| a | an | short| loose| free| in on)"
 
-RULES = RuleSet("rules.self_harm", 2, (
+_PILLS = (r"\b(?:pills?|tablets?|meds|medication|medicine|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|benzos|"
+          r"xanax|valium|insulin|oxy|opioids|capsules|sleeping pills|painkillers)\b")
+_CUTTING = r"\b(?:cut|cuts|cutting|lines|scars|blade|blades|razor|razors|wrist|wrists|bleed|bleeding|red)\b"
+_HELP = (r"(?:hotline|helpline|crisis line|crisis text line|988|samaritans|therapists?|therapy|counsell?ors?|counsell?ing|"
+         r"doctors?|shrinks?|psychiatrists?|psych ward|rehab|treatment|getting help|meds|medication)")
+#: Subjects of "better off without you" that mean the addressee's death, not a team or a job.
+_EVERYONE = r"(?:world|the world|everyone|everybody|we all|your family|the planet|earth|this planet|humanity)"
+
+RULES = RuleSet("rules.self_harm", 3, (
     PatternRule(
         # Structural: an urge (imperative or modal) joined to a self-killing act on the addressee,
         # or on third persons with a modal. "take care of yourself" (skeleton "of" = "off"),
@@ -38,12 +46,38 @@ RULES = RuleSet("rules.self_harm", 2, (
     ),
     PatternRule(
         "encouragement_better_off_rule", (SH,),
-        r"\bworld (?:would be|is|will be) (?:a )?better (?:place |off )?(?:without you|if you (?:\w+ )?(?:died|ended it|were dead|killed yourself|weren't here|weren't alive))\b",
-        0.75, SPEECH, requires=(r"\bbetter\b",),
+        rf"\b{_EVERYONE} (?:would be|is|will be|'d be|would all be|are) (?:a )?(?:so much |much |a lot )?"
+        r"(?:better|lighter|happier|brighter|nicer|safer) (?:place |off )?(?:without you|if you (?:\w+ )?(?:died|ended it|were dead|"
+        r"killed yourself|weren't here|weren't alive|were gone))\b",
+        0.75, SPEECH, requires=(r"\b(?:better|lighter|happier|brighter|nicer|safer)\b",),
+    ),
+    PatternRule(  # an overdose bidden: the whole supply at once
+        "method_overdose_rule", (SH,),
+        r"(?<!\bto )(?<!\bi )\b(?P<v>take|swallow) (?:all|the whole|the entire|every one|a handful)(?: of)?"
+        r"(?: (?:them|the|your|their|those|these))?(?: \w+)?? (?:at once|in one go|together|at the same time)\b"
+        r"|(?<!\bto )(?<!\bi )\b(?P<w>take|swallow) (?:the|a|your) (?:whole|entire|full) (?:bottle|pack|packet|box|blister|strip)\b",
+        0.8, SPEECH | {"recovery", "fiction", "news"}, requires=(_PILLS,), reach=1,
+        keywords=frozenset({"take", "swallow"}),
+    ),
+    PatternRule(  # turning someone from help toward the act: "don't let the hotline talk you out of it"
+        "discouraging_help_rule", (SH,),
+        rf"\b(?:don't|dont|do not|never) let (?:the |those |your |any |a )?(?:\w+ )?{_HELP}(?: people| staff| workers?)?"
+        r" (?P<v>talk) (?:you|u) out of it\b"
+        rf"|\b(?:the )?{_HELP} (?:people )?(?:are|is|'re|r) (?:just |only )?(?P<p>paid) to keep (?:you|u) (?:alive|here|breathing)\b"
+        rf"|\b(?:rope|a rope|noose|a noose|razor|razors|blade|blades|a bridge|bridges|a bullet|bullets)(?:'s| is| are)? "
+        rf"(?P<c>cheaper|faster|easier|quicker|better) than {_HELP}\b",
+        0.8, SPEECH - {"negation"}, keywords=frozenset({"talk", "paid", "cheaper", "faster", "easier", "quicker", "better"}),
+    ),
+    PatternRule(  # self-harm wounds egged on
+        "encouragement_cutting_rule", (SH,),
+        r"\bthe (?P<v>deeper) the better\b",
+        0.75, SPEECH | {"recovery"}, requires=(_CUTTING,), reach=1, keywords=frozenset({"deeper"}),
     ),
     PatternRule(  # a pact: dying together, planned with someone else
         "pact_suicide_rule", (SH,),
         r"\b(?P<v>suicide pact)\b"
+        r"|(?<!warsaw )(?<!trade )(?<!defence )(?<!defense )(?<!climate )\bpact (?:server|group|chat|discord|date|partner|partners|buddy|buddies)\b"
+        r"|\bjoin (?:our|the|my) pact\b"
         r"|\b(?:let's|lets|we should|we could|we can|we'll|we will|wanna|want to) (?:\w+ )?(?:kill ourselves|end it all|end our lives|"
         r"die|overdose|od|jump|hang ourselves|end it) together\b"
         r"|\b(?:kill ourselves|end it all|end our lives|die) together (?:on|this|next|tonight|tomorrow|at)\b",

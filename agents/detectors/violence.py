@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import HARM_VERBS, PERSON, alt, first_words
+from agents.detectors.lexicon import HARM_VERBS, PERSON, THING_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 VI, HC = "violence", "hateful_conduct"
@@ -32,21 +32,31 @@ _HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of 
                     "utoya", "halle", "poway", "pulse nightclub", "isla vista")
 
 _TARGET = r"(?:you|u|ya|him|her|them|he|she|they)"
+#: A person as the object of a harm verb, not a thing ("murder this pizza", "kill the presentation").
+_VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSON}"
+#: The addressee told what will happen to them: "you'll", "you're gonna", "ur going to".
+_YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|you|u) (?:gonna|going to|gunna|finna|about to))"
+_MENACE_CUE = (r"\b(?:think about|careful|watch|before you|unless you|if you|shame|would hate|remember|keep talking|"
+               r"testify|snitch|last warning|warning|or else|see you soon|we'll talk|have a chat|a visit)\b")
+_WORSHIP = (r"\b(?:mosque|mosques|masjid|synagogue|synagogues|shul|temple|temples|gurdwara|gurdwaras|church|churches|"
+            r"mandir|chapel)\b")
+_CALL_CUE = (r"\b(?:bring|let's|lets|we should|we need to|we will|we'll|tonight|tomorrow|this (?:friday|saturday|sunday|"
+             r"weekend|evening|morning)|who's in|whos in|meet (?:at|there|up)|see you there|time to)\b")
 _CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisies", "meat", "ground", "dead", "again",
                              "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
                              "hospital", "walking"})
 
-RULES = RuleSet("rules.violence", 2, (
+RULES = RuleSet("rules.violence", 3, (
     PatternRule(
         "threat_person_rule", (VI,),
-        rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {PERSON}\b",
+        rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {_VICTIM}\b",
         0.85, _THREAT_CONTEXTS, keywords=_HARM_KEYWORDS,
     ),
     PatternRule(
         "threat_doom_rule", (VI,),
         r"\b(?:you|u)(?:'re| are| r| will| gonna| are going to)? (?:so |gonna be |going to be )?(?P<v>dead|die|gonna die|not (?:gonna |going to )?live)"
         r"(?: (?:soon|tonight|tomorrow|bitch|meat))?\b|\byour days are numbered\b|\bwatch your back\b"
-        r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep|work)\b",
+        r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep)\b",
         0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",), keywords=frozenset({'dead', 'die', 'live', 'numbered', 'back', 'where'}),
     ),
     PatternRule(  # coded threats: the harm is named by its outcome, not its verb
@@ -67,6 +77,32 @@ RULES = RuleSet("rules.violence", 2, (
         r"(?:tomorrow|the (?:night|weekend|week))\b"
         r"|\bsleep with (?:one eye open)\b",
         0.75, _THREAT_CONTEXTS, keywords=_CODED_KEYWORDS,
+    ),
+    PatternRule(  # the harm told to the addressee as what will happen to them
+        "threat_outcome_rule", (VI,),
+        rf"\b{_YOU_WILL} (?:get|be|end up) (?P<v>shot|stabbed|shanked|jumped|merked|murked|bodied|capped|killed|murdered|"
+        r"lynched|strangled|beaten (?:up|to death)|knifed|gutted|curb stomped)\b"
+        r"(?! (?:in|at|on|by) (?:the )?(?:ratings|polls|game|match|election|reviews|box office|market|exam|debate|"
+        r"midterms|primaries|comments|replies|traffic|price|fees|taxes))"
+        rf"|\b{_YOU_WILL} (?:\w+ )?(?P<b>bleed|pay in blood)\b(?! (?:from|through|with|out))",
+        0.75, _THREAT_CONTEXTS, keywords=frozenset({"shot", "stabbed", "shanked", "jumped", "merked", "murked", "bodied",
+                                                    "capped", "killed", "murdered", "lynched", "strangled", "beaten",
+                                                    "knifed", "gutted", "stomped", "bleed", "blood"}),
+    ),
+    PatternRule(  # knowing where someone will be, said with menace: "I know which stop your kid waits at. Think about it."
+        "threat_watching_rule", (VI,),
+        r"\bi know (?:where|which \w+(?: \w+)?|what time|when) (?:you|u|your \w+|ur \w+|he|she|they)(?: \w+){0,4}? "
+        r"(?P<v>live|lives|sleep|sleeps|work|works|park|parks|wait|waits|get off|gets off|walk|walks|go to school|"
+        r"goes to school|drop off|drops off|pick up|picks up|train|trains|pray|prays)\b",
+        0.7, _THREAT_CONTEXTS, requires=(_MENACE_CUE,), reach=1, keywords=frozenset({"know"}),
+    ),
+    PatternRule(  # arson or an armed call against a place of worship: a threat to its people
+        "attack_worship_rule", (VI, HC),
+        r"\b(?P<v>petrol|gasoline|gas cans?|molotovs?|lighter fluid|pipe bombs?)\b"
+        r"|\b(?:burn|torch|firebomb|shoot up) (?:it|the place|that place|them|the \w+)(?: down| out)?\b",
+        0.8, SPEECH | {"news", "history", "fiction"}, requires=(_WORSHIP, _CALL_CUE), reach=1,
+        keywords=frozenset({"petrol", "gasoline", "gas", "molotov", "molotovs", "fluid", "bomb", "bombs", "burn", "torch",
+                            "firebomb", "shoot"}),
     ),
     PatternRule(
         "wish_harm_rule", (VI,),
