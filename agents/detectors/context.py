@@ -100,7 +100,8 @@ _HYPERBOLE = compile_skeleton(
     r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
-    r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|"
+    r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"
+    r"champs|trophy|title|crown|"
     r"warzone|valorant|minecraft|halo|rematch|gg|noobs?|boss|raid|pvp|on (?:saturday|sunday)|team)\b"
 )
 _RECOVERY = compile_skeleton(

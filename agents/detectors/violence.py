@@ -89,6 +89,15 @@ RULES = RuleSet("rules.violence", 3, (
                                                     "capped", "killed", "murdered", "lynched", "strangled", "beaten",
                                                     "knifed", "gutted", "stomped", "bleed", "blood"}),
     ),
+    PatternRule(  # "we're coming for you", "I want to see him dead"
+        "threat_coming_rule", (VI,),
+        r"\b(?:i'm|im|i am|we're|were|we are|they're|theyre|they are)(?: (?:gonna|going to))? (?P<v>coming|comin|come) for "
+        r"(?:you|u|your \w+|ur \w+|him|her|them|his \w+|their \w+)\b"
+        r"|\b(?:i|we)(?:(?: (?:want|wanna|would love|need|hope|can't wait|cant wait)|'d love) to)? (?P<s>see) "
+        r"(?:you|u|him|her|them|your \w+|that \w+|this \w+)(?: \w+)?? (?:dead|hanging|hang|burn|burning|bleed|bleeding|"
+        r"in a body bag|in a coffin|six feet under|strung up|swinging from a tree)\b",
+        0.75, _THREAT_CONTEXTS, keywords=frozenset({"coming", "comin", "come", "see"}),
+    ),
     PatternRule(  # knowing where someone will be, said with menace: "I know which stop your kid waits at. Think about it."
         "threat_watching_rule", (VI,),
         r"\bi know (?:where|which \w+(?: \w+)?|what time|when) (?:you|u|your \w+|ur \w+|he|she|they)(?: \w+){0,4}? "

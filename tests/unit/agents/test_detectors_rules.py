@@ -83,6 +83,10 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("I know what time you get off work, I'll pick you up", set()),
         ("the chapel burned down in 1902 after a lightning strike", set()),
         ("I'm going to murder this burger", set()),
+        ("they're coming for your kids next", {"violence"}),
+        ("I'd love to see them all strung up", {"violence"}),
+        ("we're coming for that trophy, see you at the match", set()),
+        ("can't wait to see you at the wedding", set()),
         # abuse
         ("you are a worthless piece of shit", {"abuse_harassment"}),
         ("stfu", {"abuse_harassment"}),
