@@ -111,7 +111,8 @@ THING_WORDS: tuple[str, ...] = (
     "day", "monday", "job", "meeting", "exam", "test", "homework", "food", "pizza", "coffee", "website", "site",
     "keyboard", "mouse", "tv", "remote", "headphones", "weekend", "season", "situation", "system", "burger", "burrito",
     "sandwich", "cake", "steak", "tacos", "buffet", "plate", "salad", "workout", "essay", "interview", "presentation",
-    "deadline", "exams", "playlist", "karaoke", "dance floor", "stage",
+    "deadline", "exams", "playlist", "karaoke", "dance floor", "stage", "bill", "trend", "franchise", "series", "meme",
+    "project", "tradition", "practice", "industry", "company", "account", "thread", "channel", "format", "feature",
 )
 
 #: Insults aimed at a person.
@@ -210,5 +211,5 @@ HARM_VERBS: tuple[str, ...] = (
     "kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit", "hang", "lynch", "burn",
     "bomb", "blow up", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter", "gut", "butcher",
     "hunt down", "run over", "drown", "poison", "murk", "merk", "curb stomp", "kidnap", "shoot up", "put a bullet in",
-    "cut", "break", "smash", "snap",
+    "cut", "break", "smash", "snap", "assassinate", "exterminate", "massacre",
 )

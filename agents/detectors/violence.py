@@ -15,11 +15,22 @@ _HARM = alt(*HARM_VERBS)
 _HARM_KEYWORDS = first_words("kill", "murder", "shoot", "stab", "strangle", "choke", "behead", "decapitate", "slit",
     "hang", "lynch", "burn", "bomb", "blow", "beat", "bash", "punch", "hurt", "rape", "torture", "execute", "slaughter",
     "gut", "butcher", "hunt", "run", "drown", "poison", "murk", "merk", "stomp", "kidnap", "bullet", "cut", "break",
-    "smash", "snap")
-_HARMED = alt("die", "be shot", "be killed", "get shot", "get killed", "be raped", "get raped", "be hanged",
-              "be hung", "be stabbed", "get stabbed", "be beaten", "be tortured", "be lynched", "be murdered",
-              "get murdered", "rot", "burn", "choke", "get cancer", "die in a fire", "be executed", "be beheaded",
-              "be shot in the head", "get hit by a \\w+", "be put down")
+    "smash", "snap", "assassinate", "exterminate", "massacre")
+_HARMED_WORDS = ("die", "be shot", "be killed", "get shot", "get killed", "be raped", "get raped", "be hanged",
+                 "be hung", "be stabbed", "get stabbed", "be beaten", "be tortured", "be lynched", "be murdered",
+                 "get murdered", "rot", "burn", "choke", "get cancer", "die in a fire", "be executed", "be beheaded",
+                 "be shot in the head", "get hit by a \\w+", "be put down", "be stoned", "be stoned to death", "be gassed",
+                 "be burned alive", "be burnt alive", "be burned at the stake", "be assassinated", "be exterminated",
+                 "be wiped out", "be hung by \\w+ \\w+", "be drowned", "be thrown in a river")
+_HARMED = alt(*_HARMED_WORDS)
+#: What is only done to people ("the old ways should die" is not): for a noun subject, not a pronoun.
+_HARMED_PERSON = alt(*(w for w in _HARMED_WORDS if w.startswith(("be ", "get "))))
+#: Someone a harm is wished or bidden on: a pronoun, or a noun phrase that is not a thing ("the bill should die").
+_SUBJECT = r"(?:you|u|he|she|they|people like \w+|whoever (?:did|does|said|wrote|made) (?:this|that|it))"
+_NOUN_SUBJECT = rf"(?:the|this|that|these|those) (?!{alt(*THING_WORDS)}\b)\w+"
+#: Verbs strong enough to read as violence in "let's ... the clinic" ("let's cut the cake", "break the record" are not).
+_LETS_HARM = alt("kill", "murder", "shoot", "stab", "lynch", "bomb", "torch", "behead", "slaughter", "massacre",
+                 "exterminate", "assassinate", "firebomb", "hang", "burn down", "shoot up", "blow up")
 _ADV = alt("really", "just", "fucking", "literally", "actually", "gladly", "personally", "definitely", "seriously",
            "honestly", "probably", "soon", "never", "not", "gonna", "going to", "come", "find you and",
            "find him and", "find her and")
@@ -116,15 +127,21 @@ RULES = RuleSet("rules.violence", 3, (
     PatternRule(
         "wish_harm_rule", (VI,),
         rf"\b(?:hope|hoping|wish|pray) (?:that )?(?:you|u|he|she|they|that \w+|this \w+)(?: \w+)?? (?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
-        rf"|\b(?:you|u|he|she|they) (?:deserves?|needs?) to (?:{_HARMED})\b"
+        rf"|\b{_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED})\b"
+        rf"|\b{_NOUN_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED_PERSON})\b"
         rf"|\bdie in a (?:fire|hole|ditch)\b",
-        0.8, SPEECH, requires=(r"\b(?:hope|hoping|wish|pray|deserve|deserves|need|needs|die)\b",),
+        0.8, SPEECH | {"hyperbole"}, requires=(r"\b(?:hope|hoping|wish|pray|deserve|deserves|need|needs|die|should|must|ought|oughta)\b",),
     ),
     PatternRule(
         "incitement_person_rule", (VI,),
         rf"\b(?:somebody|someone|anyone|some1|we|y'all|yall|people|you all) (?:should|needs? to|ought to|gotta|has to|have to|must)"
-        rf"(?: \w+)?? (?P<v>{_HARM}) (?:him|her|them|that|this|the|you|these|those)\b",
-        0.8, SPEECH | {"news"}, requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must)\b",),
+        rf"(?: \w+)?? (?P<v>{_HARM}) (?:him|her|them|that|this|the|you|these|those)\b"
+        rf"|\b(?:somebody|someone|anyone|some1)(?: (?:please|pls|plz|just|go|pretty please))+ (?P<p>{_HARM}) "
+        rf"(?:{_VICTIM}|the (?!{alt(*THING_WORDS)}\b)\w+)\b"
+        rf"|\b(?:let's|lets|let us)(?: (?:go|just|all))? (?P<l>{_LETS_HARM}) (?:{_VICTIM}|the (?!{alt(*THING_WORDS)}\b)\w+)\b"
+        r"|\bthe only good (?:\w+ ){1,2}?(?:is|are) (?:an? )?(?P<d>dead) (?:one|ones|\w+)\b",
+        0.8, SPEECH | {"news", "hyperbole"},
+        requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must|please|pls|plz|just|go|let's|lets|let us|only good)\b",),
     ),
     PatternRule(
         "glorification_attacker_rule", (VI,),

@@ -87,6 +87,14 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("I'd love to see them all strung up", {"violence"}),
         ("we're coming for that trophy, see you at the match", set()),
         ("can't wait to see you at the wedding", set()),
+        # bidden on a noun phrase or by "let's" and "someone please"; things and idioms are not people
+        ("that traitor should be burned at the stake", {"violence"}),
+        ("somebody please stab the ref", {"violence"}),
+        ("let's firebomb the office and everyone in it", {"violence"}),
+        ("the only good cop is a dead cop", {"violence"}),
+        ("this tradition should die", set()),
+        ("let's burn the midnight oil", set()),
+        ("let's cut the ribbon at noon", set()),
         # abuse
         ("you are a worthless piece of shit", {"abuse_harassment"}),
         ("stfu", {"abuse_harassment"}),
