@@ -211,6 +211,19 @@ _THING_SUBJECT = compile_skeleton(
     r"fking|pure|just|literally|really|piece of))* " + alt(*SLIGHT_WORDS, "shit", "crap", "bullshit", "rubbish")
     + r"\b|\bwhat an? (?:\w+ )?" + _THING + r"\b"
 )
+#: A harm verb whose object is a pest, food, a process or a thing ("kill weeds", "gut a fish", "execute the script").
+_HARMLESS_OBJECT = compile_skeleton(
+    r"\b(?:kill|killing|kills|gut|gutting|shoot|shooting|stab|stabbing|cut|cutting|hang|hanging|execute|executing|"
+    r"murder|murdering|smash|smashing|slaughter|slaughtering|beat|beating|destroy|destroying|poison|poisoning|"
+    r"burn|burning|drown|drowning|choke|choking|slice|slicing|chop|chopping|skin|skinning|blow up|blowing up)"
+    r"(?: (?:a|an|the|my|our|this|that|these|those|some|all|all the|all of the|every|off|off the|down|up))? "
+    r"(?:\w+ )?(?:weeds?|fish|bugs?|insects?|pests?|mosquito(?:e?s)?|flies|ants|mice|spiders?|wasps?|termites|germs|"
+    r"bacteria|mold|mould|processes|process|tasks?|threads?|servers?|scripts?|commands?|programs?|apps?|engines?|"
+    r"lights|music|battery|photos?|pictures?|picture|scenes?|balloons?|time|mood|vibe|buzz|lawn|grass|trees?|steak|"
+    r"chicken|turkey|onions?|vegetables|veggies|meat|deer|hogs?|trout|salmon|tuna|catfish|fabric|paper|wood|budget|"
+    r"costs|prices|hair|"
+    r"" + _THING + r")\b"
+)
 _PERSON_NAMED = compile_skeleton(
     r"\b(?:you|u|ur|your|ya|y'all|yall|he|she|they|them|him|her|his|their|guy|guys|man|woman|dude|bro|girl|kid|"
     r"people|person|someone|somebody|whoever|user|idiots?|morons?)\b"
@@ -457,6 +470,12 @@ def _sentence_thing(scan: Scan, a: int, b: int) -> str:
     return f"aimed at a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
 
 
+def _sentence_harmless_object(scan: Scan, a: int, b: int) -> str:
+    """The harm verb's object is a thing, pest or food, and no person is named or addressed ("kill weeds")."""
+    m = scan.within(_HARMLESS_OBJECT, a, b)
+    return f"harm to a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
+
+
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
@@ -475,6 +494,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "self_directed": _sentence_self_insult,
     "received_insult": _sentence_received_insult,
     "thing": _sentence_thing,
+    "harmless_object": _sentence_harmless_object,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -495,8 +515,9 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                         ("negation", "no_group", "news")),
     "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing"),
                          ("negation", "hyperbole", "news")),
-    "violence": (("counter_speech", "quotation", "attributed", "hyperbole"), ("negation", "news")),
-    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle"), ("negation", "news")),
+    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object"), ("negation", "news")),
+    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),
+                  ("negation", "news")),
 }
 DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "attributed"), ("negation", "news"))
 LOWERED = 0.75

@@ -297,6 +297,10 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("thing", "This printer is a piece of garbage.", True),
     ("thing", "The movie was trash.", True),
     ("thing", "This game is trash and so are you.", False),  # a person is addressed too
+    ("harmless_object", "What's the easiest way to kill weeds between paving stones?", True),
+    ("harmless_object", "Gut the trout and rinse it under cold water.", True),
+    ("harmless_object", "How do I execute the script on startup?", True),
+    ("harmless_object", "I'll gut you like a fish.", False),  # a person is named
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
