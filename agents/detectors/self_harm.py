@@ -8,7 +8,9 @@ from __future__ import annotations
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 SH = "self_harm"
-_PRO_ED = r"\b(?:thinspo|thinspiration|pro[ -]?ana|pro[ -]?mia|meanspo|bonespo|ana coach|ana buddy)\b"
+_PRO_ED = (r"\b(?:thinspo|thinspiration|pro[ -]?ana|pro[ -]?mia|meanspo|bonespo|"
+           r"(?:ana|mia) (?:coach|coaches|buddy|buddies|sisters|sister|girls|tips|family|friends)|"
+           r"(?:bulimia|anorexia|purging|starving) tips)\b")
 _COACH_CUE = r"\b(?:tips?|challenge|coach|buddy|accountable|girls|you|u|ur|your)\b|" + _PRO_ED
 
 #: The addressee, and third persons (told to as a group: "people like you should kill themselves").
@@ -41,8 +43,9 @@ RULES = RuleSet("rules.self_harm", 3, (
         rf"(?:kill|hang|off|shoot|end) {_THEM}\b{_IDIOM}"
         r"|\b(?:go |just |you should |u should )(?P<j>jump) (?:off|from|in front of) (?:a|the) (?:\w+ )?(?:bridge|building|cliff|roof|train|bus)\b"
         r"|\bdrink (?:some )?bleach\b"
-        r"|\b(?:you|u) should (?:just )?(?:end it|end it all|end your life|die already)\b",
-        0.85, SPEECH, requires=(r"\b(?:kys|yourself|urself|yourselves|themselves|themself|self|jump|bleach|end)\b",),
+        r"|\b(?:you|u) should (?:just )?(?:end it|end it all|end your life|die already)\b"
+        r"|\bwhy (?:even )?(?:bother|keep) (?:living|going|being alive|existing)\b[^.!?]{0,40}\b(?:end it|just die|do it)\b",
+        0.85, SPEECH, requires=(r"\b(?:kys|yourself|urself|yourselves|themselves|themself|self|jump|bleach|end|bother|keep)\b",),
     ),
     PatternRule(
         "encouragement_better_off_rule", (SH,),
@@ -68,6 +71,17 @@ RULES = RuleSet("rules.self_harm", 3, (
         rf"(?P<c>cheaper|faster|easier|quicker|better) than {_HELP}\b",
         0.8, SPEECH - {"negation"}, keywords=frozenset({"talk", "paid", "cheaper", "faster", "easier", "quicker", "better"}),
     ),
+    PatternRule(  # coaching: hiding self-harm from others, starving made beautiful, a hanging told how
+        "coaching_self_harm_rule", (SH,),
+        r"\b(?P<v>hide|hiding|cover|covering|cover up) (?:your |the |ur )?(?:self[ -]?harm|cuts|scars|cutting|burns|"
+        r"not eating|purging)(?: \w+)?? from\b"
+        r"|\b(?P<b>starving|hunger|bones|thigh gaps?|hip bones|collarbones) (?:is|are) (?:so )?(?:beautiful|pretty|goals|"
+        r"perfect|worth it|the goal)\b"
+        r"|\b(?P<k>kick) (?:the|away the|out the) (?:chair|stool)\b",
+        0.75, SPEECH | {"recovery", "fiction", "news"}, requires=(_COACH_CUE + r"|\b(?:knot|rope|noose|tie|skinny|thin|weight|eat|eating|food|calories|starve|starving)\b",),
+        keywords=frozenset({"hide", "hiding", "cover", "covering", "starving", "hunger", "bones", "gap", "gaps",
+                            "collarbones", "kick"}),
+    ),
     PatternRule(  # self-harm wounds egged on
         "encouragement_cutting_rule", (SH,),
         r"\bthe (?P<v>deeper) the better\b",
@@ -85,7 +99,8 @@ RULES = RuleSet("rules.self_harm", 3, (
     ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),
-        _PRO_ED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana'}),
+        _PRO_ED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana',
+                                                      'mia', 'bulimia', 'anorexia', 'purging', 'starving'}),
     ),
     PatternRule(
         "coaching_eating_disorder_rule", (SH,),

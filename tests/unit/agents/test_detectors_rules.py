@@ -118,6 +118,13 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("don't let anyone talk you out of it, book the trip", set()),
         ("plant the bulbs in deep holes, the deeper the better", set()),
         ("the team is better off without you", set()),
+        # coaching: hiding it, pro-ana community words, a hanging told how; asking for help is not
+        ("best ways to cover your scars from your teachers: long sleeves and a watch", {"self_harm"}),
+        ("mia sisters, who's fasting with me this week?", {"self_harm"}),
+        ("hunger is beautiful, remember that when you want to eat", {"self_harm"}),
+        ("why even bother living, just end it", {"self_harm"}),
+        ("I keep hiding my cuts from my dad and I want to stop, who can I talk to?", set()),
+        ("the museum's whale bones are beautiful", set()),
         # suicide pacts; plans, films and love talk that share the words are not
         ("lets end it all together on friday", {"self_harm"}),
         ("want to make a suicide pact? dm me", {"self_harm"}),
