@@ -98,6 +98,7 @@ _LAUGH = (r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not
 _HYPERBOLE = compile_skeleton(
     _LAUGH + r"|"
     r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
+    r"\b(?:burn|burns|burning|rot|rots|rotting|roast|suffer) in hell\b|\bgo to hell\b|"  # damnation, not a physical harm
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"

@@ -302,6 +302,7 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("harmless_object", "How do I execute the script on startup?", True),
     ("harmless_object", "I'll gut you like a fish.", False),  # a person is named
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
+    ("hyperbole", "Every one of those landlords can rot in hell.", True),  # damnation, not a physical harm
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
 ])
