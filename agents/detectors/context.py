@@ -206,12 +206,25 @@ _RECEIVED_INSULT = compile_skeleton(
 _SECOND_PERSON = compile_skeleton(r"\b(?:you|u|ur|your|yourself|ya|y'all|yall)\b")
 #: A thing, not a person, as the subject of the slight ("this printer is garbage", "what a stupid rule").
 _THING = alt(*THING_WORDS)
+#: Animals slighted as people are ("my dog is such an idiot"): subjects only, never a threat's object.
+_PET = r"(?:dog|dogs|cat|cats|puppy|kitten|parrot|hamster|pet|pets|goat|horse)"
+_SLIGHTED = alt(*SLIGHT_WORDS, "shit", "crap", "bullshit", "rubbish")
 _THING_SUBJECT = compile_skeleton(
-    r"\b(?:this|that|the|my|our)(?: (?:new|old|whole|entire|damn|fucking|stupid))* " + _THING
-    + r" (?:is|was|are|were|looks|sounds|seems|feels)(?: (?:so|such|a|an|total|complete|absolute|utter|fucking|"
-    r"fking|pure|just|literally|really|piece of))* " + alt(*SLIGHT_WORDS, "shit", "crap", "bullshit", "rubbish")
+    r"\b(?:this|that|the|my|our)(?: (?:new|old|whole|entire|damn|fucking|stupid|little))* (?:" + _THING + "|" + _PET
+    + r") (?:is|was|are|were|looks|sounds|seems|feels)(?: (?:so|such|a|an|total|complete|absolute|utter|fucking|"
+    r"fking|pure|just|literally|really|piece of|little|big))* " + _SLIGHTED
     + r"\b|\bwhat an? (?:\w+ )?" + _THING + r"\b"
+    + r"|\b(?:stupid|dumb|silly|idiotic|ridiculous|pathetic|trash|garbage|crappy|shitty|useless) " + _THING + r"\b"
 )
+#: An insult denied of the addressee ("you're not an idiot", "I'm not calling you stupid"); "don't be stupid" is none.
+_DENIED_INSULT = compile_skeleton(
+    r"\b(?:(?:you're|youre|you are|ur|u r|you)(?: (?:really|just|honestly))? (?:not|never|aren't|arent|ain't)|"
+    r"(?:not|never) (?:calling|saying|said|called) (?:you|u)(?:'re| are)?)"
+    r"(?: (?:a|an|so|that|such a|being|at all|even|remotely))* " + _SLIGHTED + r"\b"
+)
+#: A word mentioned, not used: "the word 'idiot' comes from Greek".
+_MENTION = compile_skeleton(r"\b(?:the|this|that|a) (?:word|term|slur|phrase|expression|insult)s? [\"']?(?:"
+                            + _SLIGHTED + r"|" + alt(*IDENTITY_WORDS) + r")\b|\bthe [nf]-word\b")
 #: A harm verb whose object is a pest, food, a process or a thing ("kill weeds", "gut a fish", "execute the script").
 _HARMLESS_OBJECT = compile_skeleton(
     r"\b(?:kill|killing|kills|gut|gutting|shoot|shooting|stab|stabbing|cut|cutting|hang|hanging|execute|executing|"
@@ -334,6 +347,15 @@ def quotation(scan: Scan, span: Span, group: str) -> str:
     return ""
 
 
+_MENTIONED = compile_skeleton(r"\b(?:the|this|that|a) (?:word|term|slur|insult)s? [\"']?$")
+
+
+def mention(scan: Scan, span: Span, group: str) -> str:
+    """The matched word is talked about ("the word X should never be used"), not said of anyone."""
+    m = _MENTIONED.search(scan.text, max(span.start - 24, 0), span.start)
+    return f"mention ({m.group().strip()!r})" if m else ""
+
+
 def reclaimed(scan: Scan, span: Span, group: str) -> str:
     rx = _SELF_ID.get(group)
     return _found(scan, rx, span.start, 1, "reclaimed in-group usage") if rx else ""
@@ -363,6 +385,7 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "quotation": quotation,
     "news": _cue_check(_NEWS, NEWS_LABEL, 0),
     "reclaimed": reclaimed,
+    "mention": mention,
     "hyperbole": _cue_check(_HYPERBOLE, "hyperbole", 0),
     "recovery": _cue_check(_RECOVERY, "recovery/help-seeking", 1),
     "correction": _cue_check(_CORRECTION, "correction", 1),
@@ -471,6 +494,20 @@ def _sentence_thing(scan: Scan, a: int, b: int) -> str:
     return f"aimed at a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
 
 
+def _sentence_denied_insult(scan: Scan, a: int, b: int) -> str:
+    """Every slight in the sentence denied of the addressee ("you're not worthless")."""
+    slights, denied = scan.all_within(_SLIGHT, a, b), scan.all_within(_DENIED_INSULT, a, b)
+    if not denied or any(not any(d.start() <= m.start() < d.end() for d in denied) for m in slights):
+        return ""
+    return f"insult denied ({denied[0].group()!r})"
+
+
+def _sentence_mention(scan: Scan, a: int, b: int) -> str:
+    """A word talked about, to nobody addressed ("the word 'idiot' comes from Greek")."""
+    m = scan.within(_MENTION, a, b)
+    return f"mention ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
+
+
 def _sentence_harmless_object(scan: Scan, a: int, b: int) -> str:
     """The harm verb's object is a thing, pest or food, and no person is named or addressed ("kill weeds")."""
     m = scan.within(_HARMLESS_OBJECT, a, b)
@@ -496,6 +533,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "received_insult": _sentence_received_insult,
     "thing": _sentence_thing,
     "harmless_object": _sentence_harmless_object,
+    "denied_insult": _sentence_denied_insult,
+    "mention": _sentence_mention,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -512,9 +551,11 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 #: "arrested", "trial"): opinions about the news use them as much as reports do; reporting
 #: that names its source ("police said", "according to") vetoes. Heads not listed get DEFAULT_HEAD.
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight"),
+    "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight",
+                         "mention"),
                         ("negation", "no_group", "news")),
-    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing"),
+    "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing",
+                          "denied_insult", "mention"),
                          ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object"), ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),

@@ -24,7 +24,7 @@ _HATE_CUE = r"\b(?:hate|despise|loathe|detest)\b"
 _SLUR_WORDS = (*(w for words in SLURS.values() for w in words), *SLUR_ADJECTIVES)
 _SLUR_KEYWORDS = first_words(*_SLUR_WORDS)
 #: A slur is in the words themselves: negating the sentence around it ("not a <slur>") clears nothing.
-_SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed"}
+_SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed", "mention"}
 _ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
 _NEGATIVE = alt(*NEGATIVE_ATTRIBUTES)
 

@@ -301,6 +301,14 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("harmless_object", "Gut the trout and rinse it under cold water.", True),
     ("harmless_object", "How do I execute the script on startup?", True),
     ("harmless_object", "I'll gut you like a fish.", False),  # a person is named
+    ("denied_insult", "Honestly you're not stupid, you were tired.", True),
+    ("denied_insult", "I'm not saying you're worthless, and I never called you a loser.", True),
+    ("denied_insult", "Don't be stupid.", False),  # a bidding, not a denial
+    ("denied_insult", "You're not smart, you're a moron.", False),  # one slight stands
+    ("mention", "Where does the word 'moron' come from?", True),
+    ("mention", "You are the word moron in person.", False),
+    ("thing", "Dumb question, but is the library open on Sunday?", True),
+    ("thing", "My cat is such an asshole.", True),
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "Every one of those landlords can rot in hell.", True),  # damnation, not a physical harm
     ("hyperbole", "I will find you, just kidding.", True),

@@ -55,6 +55,7 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("the kids ran off like rats when the bell rang", set()),
         ("Jewish families breed horses in Kentucky", set()),
         ("trans people are not groomers", set()),
+        ("the slur 'tranny' is dehumanising and should go", set()),  # mentioned, not used
         # violence
         ("I will kill you", {"violence"}),
         ("im gonna st4b u", {"violence"}),
