@@ -6,8 +6,9 @@ groups only. A violent call against a protected group carries violence AND hatef
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_KEYWORDS, KILL_VERBS, KILLED_WORDS,
-                                     NEGATIVE_ATTRIBUTES, SLUR_ADJECTIVES, SLURS, alt, first_words)
+from agents.detectors.lexicon import (DEHUMANISING, DEHUMANISING_KEYWORDS, GROUP, GROUP_ADJECTIVES, GROUP_KEYWORDS,
+                                     KILL_VERBS, KILLED_WORDS, NEGATIVE_ATTRIBUTES, SLUR_ADJECTIVES, SLURS, alt,
+                                     first_words)
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 HC, VI, AB = "hateful_conduct", "violence", "abuse_harassment"
@@ -28,6 +29,10 @@ _SLUR_CONTEXTS = (SPEECH - {"negation"}) | {"news", "reclaimed", "mention"}
 _ANY_GROUP = rf"\b{GROUP}\b"  #: the group rules only run when a protected group is named
 _NEGATIVE = alt(*NEGATIVE_ATTRIBUTES)
 
+#: One member of a group ("a single Muslim", "a gay man"): what distrust of the whole group is said of.
+_MEMBER = alt("muslim", "jew", "christian", "hindu", "sikh", "immigrant", "migrant", "refugee", "foreigner", "woman",
+              "arab", "mexican", "asian", "african", "gypsy", "lesbian", "homosexual",
+              f"{alt(*GROUP_ADJECTIVES)} (?:man|woman|guy|girl|boy|kid|person|teacher|doctor|neighbour|neighbor)")
 _CHILDREN = r"(?:our |your |the |young |little |their )?(?:children|kids|minors|youth|boys|girls|students|pupils)"
 #: Likening people to vermin or disease; "treated like animals" is said of victims, not against them.
 _SIMILE = alt("rats", "rat", "roaches", "cockroaches", "cockroach", "vermin", "parasites", "parasite", "locusts",
@@ -64,6 +69,16 @@ RULES = RuleSet("rules.hate", 3, (
         0.8, _REPORTED - {"negation"}, requires=(_ANY_GROUP,),  # the claim itself negates ("shouldn't be near")
         keywords=frozenset({"near", "around", "alone", "trusted", "groomers", "predators", "after", "groom", "grooming",
                             "recruit", "recruiting", "indoctrinate", "indoctrinating", "prey", "preying"}),
+    ),
+    PatternRule(  # hatred of a group named earlier in the sentence; distrust of any member; lives that "don't matter"
+        "hatred_reference_rule", (HC,),
+        r"\b(?:i|we)(?: \w+)?? (?P<v>hate|despise|loathe|detest|can't stand|cant stand) (?:every single one|each and every one|"
+        r"every last one|all|each one) of (?:them|those people|these people)\b"
+        rf"|\b(?:never|can't|cant|cannot|don't|dont|do not|shouldn't|should not|wouldn't|would never)(?: ever| really| just)? (?P<t>trust) "
+        rf"(?:a |an |any |a single |one |the |any of the )?(?:{GROUP}|{_MEMBER})\b"
+        rf"|\b{alt(*GROUP_ADJECTIVES)} (?P<l>lives) (?:don't|dont|do not|never|won't|will never) matter\b",
+        0.75, _REPORTED - {"negation"}, requires=(_ANY_GROUP + r"|\b(?:trust|lives)\b",),
+        keywords=frozenset({"hate", "despise", "loathe", "detest", "stand", "trust", "lives"}),
     ),
     PatternRule(  # the antisemitic "echo": a name in triple parentheses
         "echo_antisemitic_rule", (HC,),

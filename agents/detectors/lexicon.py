@@ -137,7 +137,7 @@ NEGATIVE_ATTRIBUTES: tuple[str, ...] = (
     "dangerous", "a threat", "a danger", "a menace", "a disgrace", "a blight", "a curse", "a stain", "evil", "stupid",
     "dumb", "lazy", "dirty", "ugly", "gross", "repulsive", "revolting", "vile", "disgusting", "dishonest", "greedy",
     "useless", "worthless", "pathetic", "second class", "genetically inferior", "too stupid", "too dumb", "unclean",
-    "sick in the head", "perverts", "perverted", "unnatural", "wrong in the head", "a mistake",
+    "sick in the head", "perverts", "perverted", "unnatural", "wrong in the head", "a mistake", "a waste", "a drain",
 )
 
 #: Words that say something bad of whoever they are said of: dehumanising words, insults, and the

@@ -56,6 +56,13 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("Jewish families breed horses in Kentucky", set()),
         ("trans people are not groomers", set()),
         ("the slur 'tranny' is dehumanising and should go", set()),  # mentioned, not used
+        # hatred of a group named earlier in the sentence, distrust of any member, lives that "don't matter"
+        ("we had refugees next door for years and I loathe each and every one of them", {"hateful_conduct"}),
+        ("don't ever trust a Jewish neighbour", {"hateful_conduct"}),
+        ("gay lives don't matter", {"hateful_conduct"}),
+        ("Disabled people are a drain on the NHS", {"hateful_conduct"}),
+        ("I can't stand all of them, those wasps", set()),
+        ("never trust a used car salesman", set()),
         # violence
         ("I will kill you", {"violence"}),
         ("im gonna st4b u", {"violence"}),
