@@ -222,6 +222,20 @@ _DENIED_INSULT = compile_skeleton(
     r"(?:not|never) (?:calling|saying|said|called) (?:you|u)(?:'re| are)?)"
     r"(?: (?:a|an|so|that|such a|being|at all|even|remotely))* " + _SLIGHTED + r"\b"
 )
+#: Said for a group, not against it: support, sympathy with how it is treated, asking why it is hated.
+_SYMPATHETIC = compile_skeleton(
+    r"\b(?:deserve|deserves) (?:respect|dignity|rights|equal \w+|better|the same \w+|love|safety|protection|to be safe|"
+    r"to be heard|to be happy|to live in peace)\b"
+    r"|\b(?:need|needs) (?:our |your |more )?(?:help|support|protection|compassion)\b"
+    r"|\bshould (?:be )?(?:paid the same|treated (?:equally|fairly|with respect|the same)|welcomed|protected|respected)\b"
+    r"|\b(?:are|is) (?:welcome|valid|loved|wonderful|amazing|beautiful|equal|human too|people too)\b"
+    r"|\b(?:stand|standing) (?:with|up for)\b"
+    r"|\b(?:hate|hates|sick of|tired of|angry about|upset about) (?:how|the way|that) (?:\w+ ){1,3}(?:are|is|get|gets|were|was)"
+    r" (?:being |still |always )?(?:treated|spoken to|talked about|portrayed|attacked|targeted|discriminated against|"
+    r"bullied|harassed|mocked|excluded|denied|ignored)\b"
+    r"|\bwhy (?:do|does|would|are|is) (?:people|some people|so many people|they|you|anyone|everyone|society) (?:still |so )?"
+    r"(?:hate|hating|dislike|attack|attacking|bully|bullying|mock|fear|against)\b"
+)
 #: A word mentioned, not used: "the word 'idiot' comes from Greek".
 _MENTION = compile_skeleton(r"\b(?:the|this|that|a) (?:word|term|slur|phrase|expression|insult)s? [\"']?(?:"
                             + _SLIGHTED + r"|" + alt(*IDENTITY_WORDS) + r")\b|\bthe [nf]-word\b")
@@ -502,6 +516,14 @@ def _sentence_denied_insult(scan: Scan, a: int, b: int) -> str:
     return f"insult denied ({denied[0].group()!r})"
 
 
+def _sentence_sympathetic(scan: Scan, a: int, b: int) -> str:
+    """For the group, with no slight of it in the sentence ("refugees need our help", "why do people hate trans people?")."""
+    m = scan.within(_SYMPATHETIC, a, b)
+    if not m or any(not m.start() <= w.start() < m.end() for w in scan.all_within(_SLIGHT, a, b)):
+        return ""  # none, or a slight outside what it says ("why do people hate muslims? because they are terrorists")
+    return f"sympathetic to the group ({m.group()!r})"
+
+
 def _sentence_mention(scan: Scan, a: int, b: int) -> str:
     """A word talked about, to nobody addressed ("the word 'idiot' comes from Greek")."""
     m = scan.within(_MENTION, a, b)
@@ -535,6 +557,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "harmless_object": _sentence_harmless_object,
     "denied_insult": _sentence_denied_insult,
     "mention": _sentence_mention,
+    "sympathetic": _sentence_sympathetic,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
@@ -552,7 +575,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
 #: that names its source ("police said", "according to") vetoes. Heads not listed get DEFAULT_HEAD.
 HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hateful_conduct": (("counter_speech", "quotation", "attributed", "reclaimed", "non_protected", "negated_slight",
-                         "mention"),
+                         "mention", "sympathetic"),
                         ("negation", "no_group", "news")),
     "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing",
                           "denied_insult", "mention"),

@@ -307,6 +307,10 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("denied_insult", "You're not smart, you're a moron.", False),  # one slight stands
     ("mention", "Where does the word 'moron' come from?", True),
     ("mention", "You are the word moron in person.", False),
+    ("sympathetic", "Asylum seekers need more support than they get.", True),
+    ("sympathetic", "I'm tired of how disabled people are mocked online.", True),
+    ("sympathetic", "Why does everyone hate immigrants so much?", True),
+    ("sympathetic", "Why do people hate gypsies, they are thieves anyway.", False),  # a slight of its own
     ("thing", "Dumb question, but is the library open on Sunday?", True),
     ("thing", "My cat is such an asshole.", True),
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
