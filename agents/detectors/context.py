@@ -99,6 +99,9 @@ _HYPERBOLE = compile_skeleton(
     _LAUGH + r"|"
     r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
     r"\b(?:burn|burns|burning|rot|rots|rotting|roast|suffer) in hell\b|\bgo to hell\b|"  # damnation, not a physical harm
+    r"\b(?:beat|beating|destroy|destroying|crush|crushing|smash|smashing|wreck|wrecking|own|thrash|thrashing) "
+    r"(?:you|u|ya|him|her|them|y'all|yall) (?:at|in) (?!(?:the|your|ur|his|her|their) (?:head|face|teeth|mouth|"
+    r"street|streets|parking lot|car park|alley|ass|sleep|jaw|ribs|stomach|gut|balls)\b)\w+|"  # a contest
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"
