@@ -54,6 +54,15 @@ def test_predict_batch_shape_range_and_order(clf: TextClassifier) -> None:
     assert clf.predict_batch([]) == []
 
 
+def test_a_text_repeated_in_the_batch_gets_the_very_same_logits(clf: TextClassifier) -> None:
+    """Repeats are scored once: the rows must be bit for bit what scoring every copy gives."""
+    texts = ["you are an idiot", "Héllo wörld", "", "you are an idiot", "kill yourself", "", "Héllo wörld"]
+    for batch in (texts, texts[:4], [texts[0]] * 3, ["plain ascii", "plain ascii", "x"]):
+        got = clf.logits(batch)
+        assert got.shape == (len(batch), len(clf.labels))
+        assert np.array_equal(got, clf._logits(batch))  # every copy featurised, the plain way
+
+
 def test_no_scikit_learn_or_torch_at_run_time(clf: TextClassifier) -> None:
     clf.predict_batch(["anything"])
     src = Path(sys.modules[TextClassifier.__module__].__file__ or "").read_text()
