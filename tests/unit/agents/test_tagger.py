@@ -161,6 +161,19 @@ def test_classifier_scored_in_one_batch() -> None:
     assert [[v.policy for v in r] for r in results] == [[], ["violence"], []]
 
 
+def test_copies_in_a_batch_are_tagged_once_each_as_alone(tagger: Tagger) -> None:
+    """A copy (same text and country) reuses its first post's tags; media or upstream violations make a post its own."""
+    up = Violation("copyright", 1.0, ("reviewer note",), "upstream:reviewer")
+    kill = "I will kill you"
+    posts = [post(kill), post("nice day"), post(kill), post(kill, upstream=(up,)),
+             post(kill, media=(Media("m1", "image", md5=BANKED),)), post(kill), post("nice day"),
+             Post("p2", "a2", kill, "2026-11-03T12:00:00Z", country="DE")]
+    assert tagger.tag_batch(posts) == [tagger.tag(p) for p in posts]
+    clf = FakeClassifier({"hateful_conduct": 0.1})
+    Tagger(Policy(), classifier=clf).tag_batch([post(kill), post("b"), post(kill)])  # type: ignore[arg-type]
+    assert clf.batches == [2]
+
+
 def test_agents_code_has_no_transport_imports() -> None:
     import pathlib
 
