@@ -137,8 +137,26 @@ def is_high_profile(author: Account | None, policy: Policy) -> tuple[bool, str]:
     return answer, f"{'high profile' if answer else 'not high profile'}: {verified}; {count}"
 
 
+#: answers for authors with no designation: time plays no part in them, so every post of one profile
+#: snapshot (the same object, as the registry's cache hands it out) under one policy gets the same one.
+#: By id, the snapshot kept in the entry (so its id is not reused while there): hashing it cost ~2 us
+_UNLISTED: dict[int, tuple[Account | None, str, PoliticalStatus]] = {}
+UNLISTED_CACHE = 65_536  #: entries before the cache starts again: bounded memory
+
+
 def assess(author: Account | None, designations: Sequence[Designation], at: str, policy: Policy) -> PoliticalStatus:
     """PIE eligibility of `author` at time `at` (the post's created_at)."""
+    if designations:
+        return _assess(author, designations, at, policy)
+    entry = _UNLISTED.get(id(author))
+    if entry is None or entry[0] is not author or entry[1] != policy.fingerprint:
+        if len(_UNLISTED) >= UNLISTED_CACHE:
+            _UNLISTED.clear()
+        entry = _UNLISTED[id(author)] = (author, policy.fingerprint, _assess(author, (), at, policy))
+    return entry[2]
+
+
+def _assess(author: Account | None, designations: Sequence[Designation], at: str, policy: Policy) -> PoliticalStatus:
     high_profile, hp_reason = is_high_profile(author, policy)
     reasons = [hp_reason]
     if author is not None and author.observed_at:

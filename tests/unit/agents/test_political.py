@@ -314,3 +314,19 @@ def test_pure_module_imports_no_transport():
     source = Path(mod.__file__).read_text(encoding="utf-8")
     for banned in ("faust", "confluent_kafka", "redis", "open(", "pathlib"):
         assert banned not in source
+
+
+def test_an_unlisted_authors_answer_is_reused_only_for_the_same_snapshot_and_policy():
+    """No designation: the answer does not depend on the time, so it is kept per snapshot and policy."""
+    from agents.political import _assess
+
+    author = account(bio="Mayor of Springfield", labels=("government_official",))
+    first = assess(author, (), AT, POLICY)
+    assert first == _assess(author, (), AT, POLICY)
+    assert assess(author, (), "2027-01-01T00:00:00Z", POLICY) is first
+    strict = Policy(follower_threshold=10_000_000)
+    assert assess(author, (), AT, strict) == _assess(author, (), AT, strict) != first
+    fewer = dataclasses.replace(author, followers=10)
+    assert assess(fewer, (), AT, POLICY) == _assess(fewer, (), AT, POLICY) != first
+    assert assess(None, (), AT, POLICY) == _assess(None, (), AT, POLICY)
+    assert assess(author, (senator(),), AT, POLICY) == _assess(author, (senator(),), AT, POLICY)
