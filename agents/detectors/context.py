@@ -493,24 +493,6 @@ def _sentence_negation(scan: Scan, a: int, b: int) -> str:
     return _found(scan, _NEGATION, a, 0, "negation", unless=_NEGATED_GOOD)
 
 
-def _sentence_self_insult(scan: Scan, a: int, b: int) -> str:
-    """"I'm such an idiot": the speaker's insult is of themself, and nobody else is addressed."""
-    m = scan.within(_SELF_INSULT, a, b)
-    return f"self-directed ({m.group()!r})" if m and not scan.within(_OTHER_PERSON, a, b) else ""
-
-
-def _sentence_received_insult(scan: Scan, a: int, b: int) -> str:
-    """"My boss called me an idiot": an insult told of, to nobody addressed here."""
-    m = scan.within(_RECEIVED_INSULT, a, b)
-    return f"reported insult received ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
-
-
-def _sentence_thing(scan: Scan, a: int, b: int) -> str:
-    """The slight is of a thing: a thing is its subject and no person is named or addressed."""
-    m = scan.within(_THING_SUBJECT, a, b)
-    return f"aimed at a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
-
-
 def _sentence_denied_insult(scan: Scan, a: int, b: int) -> str:
     """Every slight in the sentence denied of the addressee ("you're not worthless")."""
     slights, denied = scan.all_within(_SLIGHT, a, b), scan.all_within(_DENIED_INSULT, a, b)
@@ -527,21 +509,17 @@ def _sentence_sympathetic(scan: Scan, a: int, b: int) -> str:
     return f"sympathetic to the group ({m.group()!r})"
 
 
-def _sentence_mention(scan: Scan, a: int, b: int) -> str:
-    """A word talked about, to nobody addressed ("the word 'idiot' comes from Greek")."""
-    m = scan.within(_MENTION, a, b)
-    return f"mention ({m.group()!r})" if m and not scan.within(_SECOND_PERSON, a, b) else ""
-
-
-def _sentence_harmless_object(scan: Scan, a: int, b: int) -> str:
-    """The harm verb's object is a thing, pest or food, and no person is named or addressed ("kill weeds")."""
-    m = scan.within(_HARMLESS_OBJECT, a, b)
-    return f"harm to a thing ({m.group()!r})" if m and not scan.within(_PERSON_NAMED, a, b) else ""
-
-
 def _sentence_cue(rx: re.Pattern[str], label: str, neighbours: int) -> Callable[[Scan, int, int], str]:
     def check(scan: Scan, a: int, b: int) -> str:
         return _found(scan, rx, a, neighbours, label)
+    return check
+
+
+def _alone(rx: re.Pattern[str], label: str, unless: re.Pattern[str]) -> Callable[[Scan, int, int], str]:
+    """`label (cue)` when `rx` matches the sentence and `unless` (someone named or addressed) does not."""
+    def check(scan: Scan, a: int, b: int) -> str:
+        m = scan.within(rx, a, b)
+        return f"{label} ({m.group()!r})" if m and not scan.within(unless, a, b) else ""
     return check
 
 
@@ -554,12 +532,17 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
     "own_struggle": _sentence_own_struggle,
-    "self_directed": _sentence_self_insult,
-    "received_insult": _sentence_received_insult,
-    "thing": _sentence_thing,
-    "harmless_object": _sentence_harmless_object,
+    # "I'm such an idiot": the speaker's insult is of themself, and nobody else is addressed
+    "self_directed": _alone(_SELF_INSULT, "self-directed", _OTHER_PERSON),
+    # "my boss called me an idiot": an insult told of, to nobody addressed here
+    "received_insult": _alone(_RECEIVED_INSULT, "reported insult received", _SECOND_PERSON),
+    # the slight is of a thing: a thing is its subject and no person is named or addressed
+    "thing": _alone(_THING_SUBJECT, "aimed at a thing", _PERSON_NAMED),
+    # a harm verb on a thing, pest or food, no person named or addressed ("kill weeds")
+    "harmless_object": _alone(_HARMLESS_OBJECT, "harm to a thing", _PERSON_NAMED),
     "denied_insult": _sentence_denied_insult,
-    "mention": _sentence_mention,
+    # a word talked about, to nobody addressed ("the word 'idiot' comes from Greek")
+    "mention": _alone(_MENTION, "mention", _SECOND_PERSON),
     "sympathetic": _sentence_sympathetic,
     "non_protected": _sentence_non_protected,
     "negation": _sentence_negation,
