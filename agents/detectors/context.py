@@ -260,6 +260,16 @@ _PERSON_NAMED = compile_skeleton(
     r"people|person|someone|somebody|whoever|user|idiots?|morons?)\b"
 )
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
+#: Asking for a way to harm oneself, or to hide it ("the most painless way to end my life", "so no one notices").
+_METHOD_REQUEST = compile_skeleton(
+    r"\b(?:how (?:can|do|could|should|would) i|how to|best way to|easiest way to|quickest way to|fastest way to|"
+    r"most painless way to|ways to|methods? (?:to|for|of)|strategies (?:to|for)|tips (?:to|for|on))"
+    r"(?: (?!stop|quit|avoid|resist|not|never|help|cope|prevent|overcome|talk|tell)\w+){0,4}? "
+    r"(?:kill myself|end my life|end it|die|overdose|od|cut|cutting|hurt myself|harm myself|starve|"
+    r"purge|hang myself|hide (?:my|the) (?:cuts|scars|cutting|self[ -]?harm|weight loss|not eating))\b"
+    r"|\bwithout (?:anyone|anybody|my (?:parents|family|doctor|therapist)|people|no one) (?:noticing|knowing|finding out|"
+    r"discovering|seeing)\b|\bso (?:no one|nobody) (?:notices|knows|finds out|discovers)\b|\bno one discovers\b"
+)
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
     r"themselves|himself|herself|everyone|everybody|people|someone|anyone|girls|guys|others|followers|"
@@ -475,8 +485,11 @@ def _sentence_no_group(scan: Scan, a: int, b: int) -> str:
 
 
 def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
+    """Talk of one's own struggle, to nobody else; asking for a method or how to hide it is no struggle told."""
     me = scan.within(_FIRST_PERSON, a, b)
-    return f"own struggle ({me.group()!r}, nobody else addressed)" if me and not scan.within(_OTHER_PERSON, a, b) else ""
+    if not me or scan.within(_OTHER_PERSON, a, b) or scan.within(_METHOD_REQUEST, a, b):
+        return ""
+    return f"own struggle ({me.group()!r}, nobody else addressed)"
 
 
 def _sentence_negated_slight(scan: Scan, a: int, b: int) -> str:

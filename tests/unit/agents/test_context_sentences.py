@@ -290,6 +290,10 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("recovery", "My friend cut herself, how do I help her?", True),  # help for someone else
     ("recovery", "The documentary covers suicide prevention in schools.", True),
     ("recovery", "Go on, cut deeper, nobody will stop you.", False),
+    ("own_struggle", "I feel like I can't go on anymore.", True),
+    ("own_struggle", "What's the quickest way to overdose on what I have at home?", False),  # asks for a method
+    ("own_struggle", "How can I skip meals without my family noticing?", False),  # asks how to hide it
+    ("own_struggle", "How can I stop cutting when I feel this way?", True),  # asks for help
     ("counter_speech", "If you think gay people are disgusting, unfollow me now.", True),
     ("counter_speech", "I'm so tired of seeing posts saying black people are criminals.", True),
     ("counter_speech", "Hating women is pathetic.", True),
