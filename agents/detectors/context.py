@@ -167,7 +167,7 @@ NEWS_LABEL = "news reporting"  #: the news check's reason label (the check is in
 _TRADING = compile_skeleton(r"\b(?:sell\w*|buy\w*|trad\w*|for sale|dm me|hmu|hit me up|send me|swap|price)\b")
 _SELF_ID = {
     group: compile_skeleton(
-        r"\b(?:as an?|i'm an?|im an?|i am an?|we|us|fellow|my fellow|we're|we are)(?: \w+){0,2}? " + alt(*words) + r"\b"
+        r"\b(?:as an?|i'm an?|im an?|i am an?|we|us|fellow|my fellow|we're|we are)(?: \w+){0,2}? " + alt(*words) + r"s?\b"
     )
     for group, words in SELF_IDENTIFIERS.items()
 }
@@ -175,7 +175,7 @@ _SELF_ID = {
 
 _ANY_SELF_ID = compile_skeleton(
     r"\b(?:as an?|i'm an?|im an?|i am an?|we|us|fellow|my fellow|we're|we are)(?: \w+){0,2}? "
-    + alt(*(w for words in SELF_IDENTIFIERS.values() for w in words)) + r"\b"
+    + alt(*(w for words in SELF_IDENTIFIERS.values() for w in words)) + r"s?\b"
 )
 _IDENTITY = compile_skeleton(r"\b" + alt(*IDENTITY_WORDS) + r"\b")
 _NON_PROTECTED = compile_skeleton(r"\b" + alt(*NON_PROTECTED_WORDS) + r"\b")

@@ -65,10 +65,10 @@ GROUP_KEYWORDS = first_words(*_GROUP_WORDS) | first_words(*GROUP_ADJECTIVES)
 
 #: Words a speaker uses to say they belong to a group (reclaimed in-group usage).
 SELF_IDENTIFIERS: dict[str, tuple[str, ...]] = {
-    "lgbt": ("gay", "queer", "lesbian", "bi", "bisexual", "trans", "transgender", "dyke", "fag"),
+    "lgbt": ("gay", "queer", "lesbian", "bi", "bisexual", "trans", "transgender", "dyke", "fag", "faggot", "tranny", "homo"),
     "race": ("black", "african american", "asian", "latino", "latina", "mexican", "arab"),
     "religion": ("jewish", "jew", "muslim"),
-    "disability": ("disabled", "autistic"),
+    "disability": ("disabled", "autistic", "crip", "cripple", "wheelchair user"),
 }
 
 #: Slurs (kept to a short, well-known set), by the group they target: nouns, which name people.

@@ -56,6 +56,7 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("Jewish families breed horses in Kentucky", set()),
         ("trans people are not groomers", set()),
         ("the slur 'tranny' is dehumanising and should go", set()),  # mentioned, not used
+        ("my fellow dykes and I run the karaoke night", set()),  # reclaimed, in the plural too
         # hatred of a group named earlier in the sentence, distrust of any member, lives that "don't matter"
         ("we had refugees next door for years and I loathe each and every one of them", {"hateful_conduct"}),
         ("don't ever trust a Jewish neighbour", {"hateful_conduct"}),
