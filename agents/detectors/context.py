@@ -142,7 +142,7 @@ _PROTECTIVE = compile_skeleton(
     r"\b(?:sex(?:ual)? (?:education|ed|health|abuse|assault|exploitation|predators?|offenders?|offen[cs]es|crimes?)|"
     r"age of consent|protect\w*|prevent\w*|safeguard\w*|child safety|report\w*|ncmec|cybertipline|"
     r"law enforcement|sentenced|convicted|arrested|charged|groomers?|grooming|warning signs|know the signs|"
-    r"signs of|trusted adult|talk to your (?:kids|children)|parents:?|teach (?:your )?(?:kids|children))\b"
+    r"signs of|trusted adult|talk to your (?:kids|children)|parents(?= ?:)|parents (?:should|can|need to|must)|teach (?:your )?(?:kids|children))\b"
 )
 _WARNING = compile_skeleton(
     r"\b(?:(?<!no )(?<!not a )scams?|scammers?|scammed|beware|warning|watch out|be careful|stay away|"

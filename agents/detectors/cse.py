@@ -24,19 +24,23 @@ _TRADE = (r"\b(?:trade|trades|trading|swap|swapping|sell|selling|buy|buying|for 
 _EXCHANGE = (r"\b(?:trade|trading|swap|swapping|sell|selling|for sale|collection|private group|will pay|i pay|i'll pay|"
              r"paying|for you|for me|who wants|telegram|the younger the better)\b")
 _AGE = r"(?:[1-9]|1[0-7])"
+_GRADE = r"(?:[1-9]|1[01])"  #: a school year or grade a child is in (year 12 and grade 12 reach 18)
 _NOT_UNIT = (r"(?! ?(?:mins?|minutes|hours?|days?|weeks?|months?|percent|%|am|pm|feet|ft|inches|miles|km|k\b|:\d|\.\d|"
              r"th\b|st\b|nd\b|rd\b|dollars|bucks|points|pts))")
 #: A stated minor: an age under 18, or words that only name children in a sexual or trade context.
 _MINOR = (
     r"\b(?:underage|under age|under-?age|preteens?|pre-teens?|tweens?|minors?|jailbait|loli|lolis|shota|"
     r"young (?:teens?|girls?|boys?|ones|kids|children|stuff|content)|little (?:girls?|boys?|ones)|"
-    r"(?:middle|primary|elementary) school(?:ers| girls| boys| kids)|schoolgirls|schoolboys|"
+    r"(?:middle|primary|elementary|junior high) school(?:ers| girls| boys| kids)|schoolgirls|schoolboys|"
+    r"school-? ?age (?:girls?|boys?|kids|children)|kindergartners|kindergarteners|"
+    rf"(?:girls?|boys?|kids) (?:in )?(?:year|grade) {_GRADE}|(?:girls?|boys?|kids) {_AGE} ?(?:-|to) ?{_AGE}|"
     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|under {_AGE}|(?:aged?|age) {_AGE}|"
     rf"{_AGE} ?(?:yo|y/o|y\.o|yrs? old|years? olds?|year-olds?|years-old)|{_AGE} ?- ?{_AGE}(?= ?(?:yo|y/o|years|year|,|$))|"
     rf"(?:she'?s|he'?s|she is|he is|you'?re|you are|ur|u r|they'?re|only|just) (?:only |just )?{_AGE}{_NOT_UNIT}|"
     r"the younger the better)\b"
 )
-_CHILD = r"\b(?:kids?|children|child|toddlers?|(?:my|your|his|her) (?:little )?(?:daughter|son|niece|nephew))\b"
+_CHILD = (r"\b(?:kids?|children|child|toddlers?|"
+          r"(?:my|your|his|her) (?:little )?(?:step-?|grand)?(?:daughter|son|niece|nephew|kid|child)s?)\b")
 _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porno|hentai|explicit|fuckable|"
            r"naked (?:pics|photos|pictures|vids|videos|selfies)|have sex with|sex with|"
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
@@ -50,32 +54,57 @@ _MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collecti
 _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:mature|grown up) for|mature for your age|"
               r"send (?:me )?(?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|videos?|vids)|turn (?:your|ur) camera on|"
               r"(?:camera|cam) on|video chat|facetime|meet up|(?:the |those |your )?(?:pics|photos|pictures|videos) (?:you|u) sent|"
-              r"message me|dm me|text me|(?:earn|make) (?:some )?money)\b")
+              r"message me|dm me|text me|(?:earn|make) (?:some )?money|"
+              r"what (?:are )?(?:you|u)(?:'re| are| r)? wearing|are (?:you|u) (?:home )?alone|"
+              r"(?:is|are) (?:your|ur) (?:mom|mum|dad|parents?) (?:home|around|out|asleep)|"
+              r"(?:i|we)(?:'ll| will| can)? (?:get|buy|give|send|pay) (?:you|u) (?:\w+ )?(?:skins|robux|v-?bucks|gems|"
+              r"coins|gift ?cards?|a gift|presents?|money|cash)|"
+              r"(?:pay|paying|i pay|i'll pay)(?: (?:you|u))?(?: in)?(?: [\w-]+){0,2}? for (?:pics|photos|pictures|videos|vids|selfies))\b")
 #: The person asked is a child: a stated age of "you", or a call to children of an age.
 _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_NOT_UNIT}|for your age|grown up for|mature for|"
+                    rf"(?:you'?re|you are|ur|u r) (?:only |just |still )?in (?:year {_GRADE}|grade {_GRADE}|{_GRADE}(?:st|nd|rd|th) grade|"
+                    r"(?:middle|primary|elementary|junior high) school)|"
+                    rf"(?:which|who|any|anyone|anybody) (?:of (?:you|u) |here )?(?:is|are|'s) (?:under|below|younger than) {_AGE}\b|"
                     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|(?:must be|are|if you'?re) under {_AGE}|"
                     rf"{_AGE} ?(?:yo|y/o|years? old)\?|how old is (?:she|he)|(?<![\d.,:$])\b{_AGE}\?)")
 _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|anyone|anybody|teacher)|"
-            r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|delete (?:these|the|our|those) (?:messages|chats|texts|pics|photos)|"
+            r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|"
+            r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)|"
             r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know))\b")
+#: Secrecy kept from a child's parents, or a hint that what is on offer is not what it says: what
+#: makes access to children (a sleepover, babysitting, private lessons) a grooming move.
+_HIDDEN = (r"\b(?:no parents (?:needed|allowed|required|invited|necessary)|"
+           r"without (?:your|their|ur|the) (?:parents|mom|mum|dad) (?:knowing|finding out)|"
+           r"(?:tell|telling) (?:them|him|her) (?:it'?s|its) (?:our|a) secret|don'?t tell (?:their|his|her) (?:parents|mom|mum|dad)|"
+           r"(?:our|a) (?:little )?secret from (?:your|their|his|her|ur) (?:parents|mom|mum|dad)|"
+           r"if (?:you|u) catch my drift|if (?:you|u) know what i mean|wink wink)\b")
+#: Time alone with a child or access to one: babysitting, a sleepover, private lessons, "at mine".
+_ACCESS = (r"\b(?:babysit\w*|sleepovers?|sleep over|stay (?:over|the night)|at (?:mine|my place|my house)|"
+           r"alone with|alone time|private (?:'?\w+'? )?(?:lessons?|sessions?|coaching|tutoring|time)|one on one)\b")
+#: Wanting a stated child alone ("can't wait to get her alone"); the child must be the one to be alone
+#: with: "until we're alone" is as often a couple whose child is at camp.
+_ALONE = (r"(?:get|getting|have|having) (?:her|him) (?:all )?(?:alone|to myself)|(?:be|being|time) alone with (?:her|him)"
+          r"|(?:her|him) all to myself")
 
-RULES = RuleSet("rules.cse", 3, (
+RULES = RuleSet("rules.cse", 4, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
-        r"\b(?P<v>cp|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|loli (?:hentai|porn|nsfw|folder|pics)|"
+        r"\b(?P<v>cp|c p(?= (?:links?|vids|videos|pics|folders?|content|trade|4 trade))|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|"
+        r"loli (?:hentai|porn|nsfw|folder|pics)|"
         r"cheese pizza (?:links?|vids|videos|pics|content|folder))\b",
         0.9, _CLEARED, requires=(_TRADE,), reach=1,
-        keywords=frozenset({'cp', 'csam', 'pthc', 'hurtcore', 'porn', 'loli', 'pizza'}),
+        keywords=frozenset({'cp', 'c', 'csam', 'pthc', 'hurtcore', 'porn', 'loli', 'pizza'}),
     ),
     PatternRule(
         "sexualised_minor_rule", (CS,),
         rf"{_MINOR}(?:'s)?(?:,? [\w'/]+){{0,5}}? (?P<v>{_SEXUAL}|{_HOT})\b|\b{_SEXUAL}(?:,? [\w'/]+){{0,5}}? {_MINOR}"
-        rf"|{_CHILD}(?: [\w'/]+){{0,4}}? (?P<w>{_SEXUAL})\b|\b{_SEXUAL}(?: [\w'/]+){{0,3}}? (?:of |with )?{_CHILD}",
-        0.85, _CLEARED, requires=(_MINOR + "|" + _CHILD,), keywords=_SEXUAL_KEYWORDS,
+        rf"|{_CHILD}(?: [\w'/]+){{0,4}}? (?P<w>{_SEXUAL})\b|\b{_SEXUAL}(?: [\w'/]+){{0,3}}? (?:of |with )?{_CHILD}"
+        rf"|(?:{_MINOR}|{_CHILD})(?:,? [\w'/]+){{0,10}}?,? (?P<a>{_ALONE})\b",
+        0.85, _CLEARED, requires=(_MINOR + "|" + _CHILD,), keywords=_SEXUAL_KEYWORDS | {"alone", "myself"},
     ),
     PatternRule(
         "trade_minor_material_rule", (CS,),
-        rf"\b(?P<v>{_MATERIAL})(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,7}}? (?P<w>{_MATERIAL})\b",
+        rf"\b(?P<v>{_MATERIAL}),?(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,7}}? (?P<w>{_MATERIAL})\b",
         0.85, _CLEARED, requires=(_TRADE, _MINOR), reach=1,
         keywords=frozenset({"pics", "pictures", "photos", "images", "vids", "videos", "content", "clips", "collection",
                             "folder", "link", "links", "material", "group", "channel", "album"}),
@@ -94,7 +123,15 @@ RULES = RuleSet("rules.cse", 3, (
         rf"(?P<v>{_GROOM_ASK})|{_SECRECY}",
         0.85, _CLEARED, requires=(_GROOM_ASK, _SECRECY + "|" + _YOUNG_ADDRESSEE), reach=2,
         keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
-                            "dm", "text", "earn", "make"}),
+                            "dm", "text", "earn", "make", "wearing", "alone", "home", "around", "out", "asleep", "get",
+                            "buy", "give", "pay", "paying"}),
+    ),
+    PatternRule(  # access to a child, kept from the parents or hinted at: "a private sleepover, no parents needed"
+        "grooming_access_rule", (CS,),
+        rf"(?P<v>{_MINOR})",
+        0.85, _CLEARED, requires=(_ACCESS, _HIDDEN), reach=1,
+        keywords=frozenset({"babysit", "babysits", "babysat", "babysitting", "babysitter", "sleepover", "sleepovers", "sleep",
+                            "stay", "mine", "place", "house", "alone", "private", "one"}),
     ),
     PatternRule(
         "solicit_minor_rule", (CS,),
@@ -110,8 +147,12 @@ RULES = RuleSet("rules.cse", 3, (
         r"\b(?:kids|children|minors|a child|a minor)(?: [\w']+)?? (?:can|could|are able to|are capable of|is capable of|should be allowed to)"
         r" (?P<v>consent(?:ing)?)\b"
         r"|\bage of consent (?:is|should be) (?:oppression|abolished|lowered|a lie|meaningless|bullshit|a social construct|arbitrary)\b"
-        r"|\b(?:pedophilia|paedophilia|pedophiles|paedophiles|minor attracted (?:people|persons))(?: [\w']+)?? (?:is|are|should be)"
-        r" (?:natural|normal|love|beautiful|okay|ok|fine|valid|not wrong|celebrated|accepted|persecuted|misunderstood)\b",
+        r"|\b(?:pedophilia|paedophilia|pedophiles|paedophiles|minor[- ]attracted (?:people|persons)|maps)(?: [\w']+)?? (?:is|are|should be)"
+        r"(?: (?:just|simply|only|really|totally|perfectly|completely|a|an|another|also))* (?:natural|normal|love|beautiful|okay|ok|"
+        r"fine|valid|not wrong|celebrated|accepted|persecuted|misunderstood|harmless|victimless|orientation|(?:sexual )?orientation|"
+        r"sexuality|identity)\b"
+        r"|\b(?:pedophiles|paedophiles|minor[- ]attracted (?:people|persons)|maps) (?:deserve|should be (?:allowed|free)|have (?:a|the) right)"
+        r" to (?:act on|express|love|date|be with|touch|have)\b",
         0.85, _CLEARED - {"protective"}, requires=(r"\b(?:consent|consenting|pedophilia|paedophilia|pedophiles|paedophiles|minor)\b",),
     ),
 ))

@@ -78,6 +78,22 @@ CASES = [
     ("talk to your kids about online grooming and the warning signs", set()),  # protective
     ("my 13 year old wants a phone for her birthday", set()),
     ("swapping baby clothes, sizes 0-3 months, dm", set()),
+    # grooming: what a child wears, a gift or pay for images, a school year, time alone kept from the parents
+    ("what are you wearing right now? you're in grade 6 so don't tell your mom we talk", {CS}),
+    ("I'll buy you robux if you send a selfie, just delete this chat after", {CS}),
+    ("who here is under 15? I pay for pics", {CS}),
+    ("free sleepovers at my place for boys 9 to 12, no parents allowed, if you know what I mean", {CS}),
+    ("my stepdaughter is 10, I can't wait to get her all to myself", {CS}),
+    ("trading photos of school-age boys, telegram", {CS}),
+    ("pedophilia is simply a sexual orientation", {CS}),
+    ("minor-attracted people deserve to act on their feelings", {CS}),
+    ("I'll buy you robux if you finish your homework", set()),
+    ("sleepover for my son's 9th birthday, it's a surprise so don't tell him", set()),
+    ("babysitter needed for kids aged 6 and 8 on Friday, no parents home till midnight", set()),
+    ("our 8 year old is at camp all week, can't wait until we're alone for date night", set()),
+    ("is your mom home? I need to return her casserole dish", set()),
+    ("pedophilia is not an orientation, it is a crime", set()),
+    ("year 7 pupils: tell a trusted adult if someone online asks what you're wearing", set()),
 ]
 
 
