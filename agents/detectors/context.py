@@ -159,7 +159,8 @@ _LAUGHTER = compile_skeleton(_LAUGH)
 #: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
 _ATTRIBUTED = compile_skeleton(
     r"\b(?:officials?|authorities|police|prosecutors|investigators|the court|a court|judge|commission|ministry|"
-    r"agency|spokes(?:man|woman|person)|reuters|ap|afp)(?: \w+){0,3}? (?:said|says|say|announced|warned|confirmed|"
+    r"agency|spokes(?:man|woman|person)|reuters|ap|afp|board|election office|secretary of state|county clerk)"
+    r"(?: \w+){0,3}? (?:said|says|say|announced|warned|confirmed|"
     r"reported|charged|found)\b|\b(?:according to|reportedly|was charged|were charged|pleaded guilty|warned of|"
     r"warned that|announced)\b"
 )

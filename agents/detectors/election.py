@@ -37,7 +37,9 @@ _METHOD = alt("text", "texting", "sms", "a text", "text message", "phone", "the 
               "instagram", "facebook", "whatsapp", "an app", "the app", "app", "online", "the internet", "this link",
               "the link", "a link", "retweeting", "retweet", "liking")
 _AT_POLLS = (r"\b(?:(?:at|to|near|outside|around|by) (?:the |your )?polls|polling (?:place|station|location|site|booth)s?|"
-             r"voting (?:site|booth|location|center|centre|station)s?|precincts?|poll (?:workers?|watchers?|stations?)|"
+             r"voting (?:site|booth|location|center|centre|station)s?|precincts?|"
+             r"poll(?:ing)? (?:workers?|watchers?|stations?|staff|officials?|clerks?|volunteers?|judges?)|"
+             r"election (?:officials?|staff|workers?|judges?|clerks?)|"
              r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day|"
              r"(?:the )?polls (?:are|will be|have been) (?:closed|shut|shut down|cancell?ed))\b")
 _BARS = (r"(?:can't|cant|cannot|can not|won't be able to|aren't allowed to|are not allowed to|not allowed to|"
@@ -51,7 +53,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 3, (
+RULES = RuleSet("rules.election", 4, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -72,7 +74,7 @@ RULES = RuleSet("rules.election", 3, (
         r"|\b(?:vote|voting) (?:online|by text|by phone|by email|by e-mail) (?:is|are) (?:now )?(?P<w>allowed|accepted|legal|valid)\b"
         r"|\b(?:call|phone|ring)(?: [\w'-]+){0,4}? (?:and |to )(?P<x>give|cast|register|leave|record|place) your (?:vote|ballot)\b"
         r"|\b(?:we|i)(?:'ll| will) (?P<y>cast|submit|send in) (?:it|your (?:vote|ballot)) for (?:you|u)\b",
-        0.85, _CLEARED, requires=(r"\b(?:vote|voting|ballot)\b",),
+        0.85, _CLEARED, requires=(r"\b(?:vote|voting|ballot|polls|polling)\b",), reach=1,
     ),
     PatternRule(
         "date_vote_rule", (EL,),
@@ -91,9 +93,13 @@ RULES = RuleSet("rules.election", 3, (
         r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
         rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
+        rf"|\b(?:your|ur|their) (?:party|side|precinct|district|county)(?: [\w']+){{0,2}}? (?P<g>votes|is voting|will vote|can vote|"
+        rf"goes to the polls|casts (?:its|their) ballots)(?: [\w']+){{0,2}}? (?:on )?{_WRONG_DAY}\b"
         rf"|\b(?P<m>moved|switched|assigned|rescheduled) (?:you|your vote|your voting day|your election day|voters)(?: [\w']+){{0,2}}? to {_WRONG_DAY}\b"
         r"|\b(?:voting|polls?|polling (?:places|stations)) (?P<c>ends?|close[sd]?|closing|will close|shut) (?:early |today )?(?:at|by) "
-        r"(?:noon|midday|(?:1[01]|[1-4])(?::\d\d)? ?(?:am|pm)?|12(?::00)? ?pm)\b",
+        r"(?:noon|midday|(?:1[01]|[1-4])(?::\d\d)? ?(?:am|pm)?|12(?::00)? ?pm)\b"
+        r"|\b(?:voting|polls|polling (?:places?|stations?|locations?|sites?))(?: [\w',]+){0,10}? (?:is |are )?only (?P<o>open) "
+        r"(?:until|till|til|to) (?:noon|midday|(?:1[01]|[1-4])(?::\d\d)? ?(?:am|pm)?|12(?::00)? ?pm)\b",
         0.85, _CLEARED | {"legislative"}, requires=(r"\b(?:vote|votes|voting|election|cast|polls|polling)\b",),
     ),
     PatternRule(
@@ -101,7 +107,9 @@ RULES = RuleSet("rules.election", 3, (
         r"\b(?P<v>arrest(?:ed|ing)?|detain(?:ed|ing)?|deport(?:ed|ing)?|checking (?:papers|ids|immigration|status|warrants)|"
         r"check (?:immigration|papers|status|warrants)|warrants?|unpaid (?:parking )?tickets|ice (?:agents|officers|will be)|"
         r"armed (?:patriots|guards|volunteers|men)|(?:bring|with|carrying|armed with) (?:their |our |your )?(?:guns|rifles)|"
-        r"we(?:'ll| will) be watching|better stay home|stay home if you know|"
+        r"we(?:'ll| will) be watching|we(?:'re| are) watching|watching who|better stay home|stay home if you know|"
+        r"(?:filming|photographing|recording|videoing) (?:everyone|every voter|voters|people|who|anyone|faces)|"
+        r"(?:taking|writing) down (?:names|plates|license plates|licence plates)|follow(?:ing)? (?:voters|people|them) home|"
         r"asking for (?:papers|ids?|documents|status|citizenship|proof of citizenship)|national guard|troops|militias?|"
         r"federal agents|border patrol|immigration (?:officers|agents)|"
         r"if you know what's good)\b",
@@ -119,6 +127,12 @@ RULES = RuleSet("rules.election", 3, (
         rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,5}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
         rf"|\b(?P<x3>{_BARRED})(?: [\w']+){{0,5}}? can vote (?:this year|now|too|again|this time)\b"
         rf"|\b(?P<x2>{_BARRED}) can vote (?:in|for) (?:the )?(?:presidential|federal|general|national|this|president)"
+        r"|\bif (?:you|u) (?:vote|register|cast a ballot)(?: [\w']+){0,6}? (?:you|u)(?:'ll| will| could| would| may| can)? "
+        r"(?P<b>lose|forfeit|be deported|get deported|be arrested|get arrested|be fined|get fined|be audited|get audited|"
+        r"go to jail|be jailed|be evicted|get evicted|be cut off|get cut off)"
+        r"(?: (?:your|their|the|all))?(?: [\w']+){0,2}? (?:benefits|aid|financial aid|scholarships?|tax (?:benefits|credits|breaks)|"
+        r"pensions?|social security|medicaid|medicare|food stamps|snap|housing|visas?|green cards?|status|citizenship|"
+        r"license|licence|insurance|deported|arrested|fined|audited|jail|jailed|evicted|cut off)\b"
         r"|\bvoting is (?:a crime|illegal|a felony) (?:for|if)\b|\b(?:voting|to vote) (?:is|will be) (?:a crime|illegal|a felony) for\b"
         r"|\bvoting is a crime and\b"
         r"|\b(?:need|must|have|required|requires you) to (?:show|bring|present|have) (?:your |a |an )?(?:\w+ )?(?:passport|birth certificate|"
@@ -130,10 +144,19 @@ RULES = RuleSet("rules.election", 3, (
         r"\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:in|with|using) (?:a |an )?(?:blue|black|red|green|pen|pencil|ink|marker|sharpie|gel pen)"
         r"(?: [\w']+){0,3}? (?:(?P<v>won't|will not|wont|don't|do not|doesn't|does not) (?:be )?(?:count|counted|valid|accepted)"
         r"|(?P<u>will be|are|get|gets) (?:thrown out|rejected|discarded|void|voided|invalid|invalidated))\b"
+        r"|\b(?:ballots?|votes?) (?:is|are|will be|gets?|becomes?) (?:\w+ )?(?P<i>invalid|void|voided|rejected|thrown out|not counted|"
+        r"disqualified|spoiled|spoilt) (?:if|when|unless) (?:[\w']+ ){0,6}?(?:blue|black|red|green|pen|pencil|ink|marker|sharpie|gel)\b"
+        r"|\b(?:blue|black|red|green) (?:pen|ink|marker)s? only\b"
+        r"|\b(?:ballots?|votes?)(?: [\w-]+){0,3}? (?:only|never) (?:get|gets|are|is|will be|even get) (?P<f>counted|opened|read|tallied)"
+        r" (?:if|when|unless) (?!(?:they|it|yours) (?:arrive|are received|is received|are postmarked|are signed|is signed))"
+        r"(?:[\w',]+ ){0,10}?(?:so |just )?(?:honestly |really )?(?:don't|do not|no need to|no point|why) (?:even )?"
+        r"(?:bother|send|mail|return|vote)\b"
         r"|\buse (?:a )?pencil only\b|\buse (?:only )?(?:a )?pencil\b(?: [\w']+){0,3}? (?:ballot|vote)"
         r"|\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:are|will be|get|gets) (?:all )?(?P<t>thrown out|rejected|discarded|voided|not counted)"
-        r"(?! (?:if|when|unless) (?:they |it )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack))\b"
+        r"(?! (?:if|when|unless) (?:they |it |the |your )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack|"
+        r"signatures?|unsigned|postmarked|damaged|torn))\b"
         r"|\b(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up|"
+        r"(?:sending|mailing|returning|posting|turning in) (?:it|yours|them|your (?:mail-?in |absentee )?ballot)|"
         r"filling (?:it|them|your ballot|in your ballot) (?:in|out))"
         r"(?: [\w',]+){0,12}? (?:already|decided|called|certified|won't count|won't be counted|cancelled|canceled|over|rigged|can't vote)\b"
         r"|\bpolling (?:places?|stations?|locations?|sites?)(?: [\w']+){0,4}? (?:are|is|have been|has been|has|have|were|was) "
@@ -141,7 +164,10 @@ RULES = RuleSet("rules.election", 3, (
         0.85, _CLEARED, requires=(r"\b(?:ballot|ballots|vote|votes|voting|polls|polling|election|register)\b",
                                   r"\b(?:count|counted|valid|accepted|thrown|rejected|discarded|void|invalid|pencil|"
                                   r"already|decided|called|certified|cancelled|canceled|over|rigged|instead|vote at|"
-                                  r"new location|only valid|across town|downtown|vote downtown|miles away|now at)\b"),
+                                  r"new location|only valid|across town|downtown|vote downtown|miles away|now at|"
+                                  r"(?:didn't|did not|won't|haven't|hasn't|never) (?:announce|tell|post|publish|publicise|publicize|"
+                                  r"notify|update)\w*|not (?:announced|official|on the website)|keeping (?:it|this) quiet|"
+                                  r"don't want (?:you|people|us) to know)\b"),
         reach=1,
     ),
     PatternRule(

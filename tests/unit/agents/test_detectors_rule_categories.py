@@ -59,6 +59,23 @@ CASES = [
     ("text VOTE to 55555 to save your favourite singer", set()),
     ("you can't vote if you're not registered, so register by Friday", set()),  # a true condition
     ("Myth: you can vote by text. You can't", set()),  # correction
+    # a side told its day, a false penalty, watchers at the polls, ink that voids, futility, an unannounced move
+    ("Heads up conservatives, your side votes on Thursday this time because of the crowds", {EL}),
+    ("if you register at your college address you could lose your scholarship", {EL}),
+    ("election officials will be asking for citizenship papers, so stay home if you know what's good", {EL}),
+    ("we'll have guys outside the precinct recording everyone who walks in", {EL}),
+    ("your ballot gets rejected if you fill it in with a black marker", {EL}),
+    ("absentee ballots never even get counted unless it's close, so why bother", {EL}),
+    ("the polling station on Main has moved to the library and the county didn't post it anywhere", {EL}),
+    ("polls in the north district are only open until 2pm tomorrow", {EL}),
+    ("Reminder: your precinct votes at the school gym on Tuesday", set()),
+    ("The party caucus votes on Thursday on the budget bill", set()),
+    ("if you vote by mail you may lose the chance to fix mistakes in person", set()),
+    ("Mail ballots only get counted if they arrive by Friday, so don't wait to send yours", set()),
+    ("ballots are rejected if the signature doesn't match, so sign carefully", set()),
+    ("the cafe is only open until 3pm on election day", set()),
+    ("poll workers will be recording turnout numbers every hour", set()),
+    ("the election board says the rumour that polls moved to Wednesday is false", set()),
     # private information: items aimed at a person, threats to expose, requests for details
     ("his home address is 48 Quarry Road, you know what to do", {PI}),
     ("her cell: (212) 555-0187, spam her", {PI}),
