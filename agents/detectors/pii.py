@@ -34,7 +34,7 @@ RULE_NAMES = ("exposure_gov_id_rule", "exposure_personal_rule")  #: the item hit
 #: Leading ".+-" are trimmed in `_emails` (an address starts at a word character).
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}[- ](?!00)\d{2}[- ](?!0000)\d{4}\b|\bssn:? ?\d{9}\b", re.IGNORECASE)
-_STREETS = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
+_STREETS = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|crescent|cres|"
             r"circle|cir|highway|hwy|parkway|pkwy)\b")
 _STREET = re.compile(r"\b" + _STREETS)  #: gate on the lowercased text: tried at every number, the address is costly
 _ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Za-z0-9][\w'.-]*\s+){1,4}" + _STREETS + r"\.?", re.IGNORECASE)
@@ -57,12 +57,15 @@ _SSN_DIGITS = re.compile(r"\d[- ]\d\d[- ]\d")
 _PHONEISH = re.compile(r"\+?\d[\d\s().\-]{5,40}\d")
 #: What libphonenumber leaves out: a 7-digit local number ("555-0148"), an invalid exchange ("(555) 010-7734").
 _LOCAL_PHONE = re.compile(r"(?<![\d-])(?:\(\d{3}\) ?|\d{3}[-. ])?\d{3}[-. ]\d{4}(?![\d-])")
+#: A phone number spelled out with spaces to dodge matching ("5 5 5 - 0 1 8 8"): 7, 10 or 11 digits.
+_SPACED_PHONE = re.compile(r"(?<![\d-])\d(?:[ .-]{1,3}\d|\d){6,13}(?![\d-])")
+_PHONE_DIGITS = frozenset({7, 10, 11})
 PHONE_CANDIDATES = 64
 _PHONE_PAD = 16  #: context either side of a run: the matcher checks the characters around a number
 ITEMS_PER_KIND = HITS_PER_RULE  #: a few pointers are evidence enough
 _POINTER = compile_skeleton(
     r"\b(?:his|her|their|this (?:guy|girl|woman|man|bitch|idiot|dude|chick|teacher|nurse|cop)'?s?|@\w+'?s?|[a-z]+'s)"
-    r"(?: [\w']+){0,2}? (?:address|@dres|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace|"
+    r"(?: [\w']+){0,2}? (?:address|@dres|addy|number|phone|cell|email|e-mail|ssn|social security|social|home|location|workplace|"
     r"plate|license|licence|passport|info|details)\b"
     r"|\b(?:lives|live|living|stays) (?:at|on)\b|\bhere'?s where (?:he|she|they) (?:lives?|works?|sleeps?|stays?)\b"
     r"|\b(?:call|text|email|e-mail|spam|flood|message|visit|ring) (?:this|that|him|her|them|his|her)\b"
@@ -71,6 +74,7 @@ _POINTER = compile_skeleton(
     r"|\byou know what to do\b|\bdo what you want with\b|\bspread (?:it|this|the word)\b|\bmake (?:his|her|their) life\b"
     r"|\bhere(?:'s| is) the (?:home |real )?(?:address|number|phone number|email|name) of\b"
     r"|\b(?:tell|give) (?:him|her|them) (?:what|hell)\b|\bexpos(?:ing|e) (?:this|that|him|her|them)\b|\bgo wild\b"
+    r"|\b(?:knock|bang|pound) on (?:his|her|their) door\b|\bblow (?:it|him|her|them|(?:his|her|their) phone) up\b"
 )
 _BUSINESS = compile_skeleton(
     r"\b(?:call us|text us|email us|contact us|our (?:office|store|shop|team|address|number|hours|clinic|salon)|"
@@ -97,9 +101,37 @@ _ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|
         r"(?:you|everyone) knows?|remember that|spread (?:it|this|the word)|do what you want|make (?:his|her|their) life|"
         r"show up|go visit|visit (?:him|her|them)|real name|the snitch|that's where|with (?:her|his|their) (?:\w+ )?kids|"
         r"how we feel|deserves? a visit|pull up|everyone knows|keep (?:that|this) in mind|think about (?:that|it)|"
-        r"be careful)\b")
+        r"be careful|(?:you|u)(?: all| guys| lot)? know what to do|y'?all know what to do|everyone knows what to do|"
+        r"(?:might|may|would|will) (?:want|like|love) to know|(?:thought|figured) (?:his|her|their|you|y'?all|everyone) (?:\w+ )?"
+        r"(?:might|would|should|may)|(?:knock|bang|pound) on (?:his|her|their) door|blow (?:it|him|her|them) up|"
+        r"give (?:him|her|them) hell|let (?:him|her|them) have it|have fun with (?:it|this|that|him|her|them)|"
+        r"posting (?:this|it) (?:since|because|cause|cuz|so)|(?:since|because|cause|cuz) (?:she|he|they) blocked me|"
+        r"(?:someone|somebody|anyone|anybody) (?:should|could|needs to|ought to) (?:wait for|visit|find|pay|teach|show|follow|"
+        r"go|have a word|talk to|deal with|confront)|"
+        r"if (?:anyone|anybody|someone|you|u|y'?all) wants? to (?:have a word|talk to|visit|find|see|meet|confront|deal with))\b")
+#: Someone else, named as the one whose home, routine or family is given away (not "my mom", not "the bus").
+_PERSON3 = (r"(?:he|she|they|@\w+|(?:his|her|their) (?:\w+ )?(?:wife|husband|kids?|son|daughter|children|girlfriend|boyfriend|"
+            r"partner|mum|mom|dad|sister|brother)(?:'s)?|(?:the|this|that) (?:guy|girl|woman|man|dude|chick|bitch|idiot|creep|"
+            r"teacher|nurse|streamer|mod|reviewer|snitch|juror|cop|officer|landlord|barista|cashier|driver|neighbou?r|"
+            r"journalist|reporter|witness|judge|boss|manager|ex|coworker|co-worker|kid|lady|bloke))")
+#: Where someone lives, as a place: a street, a dwelling, a floor.
+_DWELLING = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|way|terrace|place|boulevard|blvd|circle|crescent|close|"
+             r"route|rte|highway|hwy|apartments?|apt|building|complex|house|flat|floor|block|estate|cul-de-sac|trailer|dorm|"
+             r"halls|tower|condo|bungalow|cottage)")
+#: A time of day or of the week someone can be found ("at 7", "around 5:30", "every morning").
+_WHEN = (r"(?:at|around|by|after|before|every|until|till|from)(?: about)? (?:\d{1,2}(?::\d\d)?(?: ?[ap]m)?(?![\w-])|noon|midnight|"
+         r"dawn|(?:every )?(?:morning|evening|night|day|weekday|weekend|monday|tuesday|wednesday|thursday|friday|saturday|"
+         r"sunday)s?\b)")
+#: Private facts about someone's health, status or past: exposing them needs no number.
+_SENSITIVE = (r"(?:medical|health|therapy|therapist'?s?|psychiatric|psych|mental health|hiv|std|sti|immigration|criminal|"
+              r"rehab|abortion|pregnancy|drug test|test|lab|bank|tax) (?:records?|history|results?|status|files?|notes|diagnosis|"
+              r"papers|statements?|reports?)")
+#: Spreading it: attaching it, screenshots, so that everyone knows.
+_BROADCAST = (r"\b(?:attach\w*|screenshots?|so (?:everyone|everybody|the world|you all|y'?all|all of you) (?:knows?|can see|sees)|"
+              r"(?:everyone|everybody|people) (?:should|deserves? to|needs? to) know|for (?:everyone|all) to see|"
+              r"(?:posting|sharing|leaking|spreading|sending) (?:it|them|this|these|that)|go(?:ing)? viral|spread (?:it|this|the word))\b")
 
-RULES = RuleSet("rules.pii", 2, (
+RULES = RuleSet("rules.pii", 3, (
     PatternRule(
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
@@ -153,15 +185,39 @@ RULES = RuleSet("rules.pii", 2, (
     PatternRule(
         "exposure_location_rule", (PI,),
         r"\b(?:that'?s|thats|this is|here'?s|heres) where (?:he|she|they|the \w+|this \w+|that \w+|@\w+) (?P<v>lives?|sleeps?|stays?)\b"
-        r"|(?<!\bmy )(?<!\bour )(?:\b[a-z']+|(?<=,)) (?P<w>lives|stays|sleeps|living) (?:at|on|in) (?:the )?(?:[\w'.-]+ ){0,7}?"
-        r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|way|terrace|place|boulevard|blvd|circle|crescent|close|"
-        r"apartments?|apt|building|complex)\b"
-        r"|\b(?:your|his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?: [\w']+){0,3}? "
-        r"(?P<x>go to|goes to|attends?|walks? home|gets? picked up|get out|gets out)\b"
+        r"|(?<!\bmy )(?<!\bour )(?:\b[a-z']+|(?<=,)) (?P<w>lives|stays|sleeps|living) "
+        r"(?:at|on|in|with|near|behind|above|below|by|across from|opposite|next to) (?:the )?(?:[\w'.-]+ ){0,7}?"
+        rf"{_DWELLING}\b"
+        rf"|\b{_PERSON3}(?: [\w']+){{0,2}}? (?P<r>works?|leaves?|gets? off|finishes|walks?|jogs?|runs?|parks?|drives?|lets? out|"
+        rf"gets? out|comes? home|gets? home|arrives?|clocks? (?:in|out)|takes? the (?:bus|train|tube)|drinks|eats|shops|trains|"
+        rf"lifts|studies)(?: [\w',-]+){{0,10}}? (?:{_WHEN}|(?:on|off) (?:[\w'.-]+ ){{0,3}}?{_DWELLING}\b)"
+        rf"|\b(?:his|her|their|the \w+'s|@\w+'s) (?:new |current |actual |real )?(?P<h>place|home|house|flat|apartment|apt|room|dorm)"
+        rf" (?:is|'s) (?:at |on |in |the |a |above |behind |next to |opposite |near |across from )(?:[\w'.-]+ ){{0,8}}?{_DWELLING}\b"
+        r"|\b(?:your|his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?:'s?)?(?: [\w']+){0,3}? "
+        r"(?P<x>go to|goes to|attends?|walks? home|gets? picked up|get out|gets out|lets? out)\b"
         r"|\b(?:the )?(?:school|daycare) (?:his|her|their) (?:\w+ )?(?:kids?|daughter|son|children) (?P<y>attends?|goes? to)\b",
         0.8, _CLEARED, requires=(_ACT,), reach=1,
         keywords=frozenset({"where", "lives", "stays", "sleeps", "living", "kids", "kid", "children", "daughter", "son",
-                            "wife", "husband", "family", "school", "daycare"}),
+                            "wife", "husband", "family", "school", "daycare", "work", "works", "leave", "leaves", "off",
+                            "finishes", "walk", "walks", "jog", "jogs", "run", "runs", "park", "parks", "drive", "drives",
+                            "let", "lets", "out", "home", "arrive", "arrives", "clock", "clocks", "take", "takes", "place",
+                            "house", "flat", "apartment", "apt", "room", "dorm"}),
+    ),
+    PatternRule(  # finding someone's home, told with where it is ("found where she lives. Third floor, blue door")
+        "exposure_found_home_rule", (PI,),
+        rf"\b(?P<v>found|find|figured out|worked out|tracked down|located|know)(?: out)? where {_PERSON3} (?:actually |really )?"
+        r"(?:lives?|sleeps?|stays?|is staying|moved to)\b"
+        r"|\b(?P<w>know|found|found out|figured out) (?:which|what) (?:house|flat|apartment|building|door|car|room|street) "
+        r"(?:is (?:yours|his|hers|theirs)|(?:you|u|he|she|they) (?:lives?|sleeps?|stays?) (?:in|on|at))\b",
+        0.8, _CLEARED, requires=(rf"\b{_DWELLING}\b|\b(?:balcony|window|door|curtains|buzzer|gate|driveway|porch)\b",), reach=1,
+        keywords=frozenset({"found", "find", "figured", "worked", "tracked", "located", "know"}),
+    ),
+    PatternRule(  # a private fact about someone's health, status or past, spread: "her medical records ... so everyone knows"
+        "exposure_sensitive_rule", (PI,),
+        rf"\b(?:his|her|their|[a-z]+'s) (?:\w+ )?(?P<v>{_SENSITIVE})\b",
+        0.8, _CLEARED, requires=(_BROADCAST,), reach=1,
+        keywords=frozenset({"records", "record", "history", "results", "result", "status", "files", "file", "notes",
+                            "diagnosis", "papers", "statement", "statements", "report", "reports"}),
     ),
 ))
 
@@ -209,6 +265,18 @@ def _phones(text: str, region: str, taken: list[tuple[int, int]]) -> list[PiiIte
     return items
 
 
+def _spaced_phones(text: str, taken: list[tuple[int, int]]) -> list[PiiItem]:
+    """Phone numbers with spaces inside digit groups, which libphonenumber and _LOCAL_PHONE leave out."""
+    items: list[PiiItem] = []
+    for m in islice(_SPACED_PHONE.finditer(text), PHONE_CANDIDATES):
+        raw = m.group()
+        if " " in raw and sum(c.isdigit() for c in raw) in _PHONE_DIGITS and not any(x < m.end() and m.start() < y for x, y in taken):
+            items.append(PiiItem("phone", m.start(), m.end(), _mask(raw)))
+            if len(items) == ITEMS_PER_KIND:
+                break
+    return items
+
+
 def _may_match(rx: re.Pattern[str], lowered: str, ascii_: bool) -> bool:
     """False only when case-insensitive `rx` cannot match: an ASCII text without any of its literals."""
     return not ascii_ or not literals.absent(literals.of(rx, folded=True), lowered)
@@ -246,7 +314,9 @@ class PiiDetector:
         if _may_match(_UNIT, lowered, ascii_):
             items += [PiiItem("address", m.start(), m.end(), _mask(m.group(), 2))
                       for m in islice(_UNIT.finditer(text), ITEMS_PER_KIND)]
-        items += _phones(text, region or self._region, [(i.start, i.end) for i in items])
+        taken = [(i.start, i.end) for i in items]
+        items += _phones(text, region or self._region, taken)
+        items += _spaced_phones(text, taken)
         return sorted(items, key=lambda i: (i.start, i.kind))
 
     @staticmethod

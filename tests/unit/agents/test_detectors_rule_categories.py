@@ -86,6 +86,22 @@ CASES = [
     ("Call Senator Lee's district office at (212) 555-0187 about the bill", set()),  # public office
     ("my new number is (212) 555-0110, text me", set()),  # own contact
     ("I would never post your address, relax", set()),  # negation
+    # whereabouts with a call to act: a routine and its hour, a dwelling, a child's school, a home found;
+    # a private fact spread; a number spelt out with spaces
+    ("she leaves the gym around 6:45 every evening, y'all know what to do", {PI}),
+    ("that cop lives with his parents behind the church on Mill Road, let him know how we feel", {PI}),
+    ("their son's school lets out at 3 on Fridays, figured his critics might want to know", {PI}),
+    ("finally found out where the mod lives: ground floor flat, green door", {PI}),
+    ("her new place is above the bakery on Cole Street, have fun with that", {PI}),
+    ("his therapy notes say he's bipolar, posting them so everyone knows", {PI}),
+    ("her number is 2 1 2 5 5 5 0 1 4 7, spam her", {PI}),
+    ("the bus leaves at 7 every morning, be careful not to miss it", set()),
+    ("My mom lives behind the church on Mill Road, pay her a visit when you're in town!", set()),
+    ("I found where the remote lives: under the couch cushions on the second floor", set()),
+    ("sharing my own medical records so everyone knows endometriosis is real", set()),
+    ("her lab results came back fine, so relieved", set()),
+    ("lucky numbers for tonight: 4 8 15 16 23 42, good luck", set()),
+    ("the teacher works at the school on Oak Street, she's lovely", set()),
     # child sexual exploitation text: sexualised minors, trade, grooming, promotion
     ("selling underage pics, telegram", {CS}),
     ("she's 13 and so sexy", {CS}),
