@@ -128,7 +128,9 @@ _MEDICAL = compile_skeleton(
     r"my (?:doctor|doc|psychiatrist|prescription|script|refill|dose|meds)|refills?|insurance|copay|dosage|shortage|"
     r"walgreens|cvs|boots|side effects|withdrawal|overdose|narcan|naloxone|rehab|treatment)\b"
 )
-_NO_SCRIPT = compile_skeleton(r"\b(?:no|without (?:a |any )?|don't need (?:a )?)(?:prescription|script|rx)\b")
+#: What no pharmacy says: no prescription needed, a street price per pill, a fresh batch.
+_NO_SCRIPT = compile_skeleton(r"\b(?:no|without (?:a |any )?|don't need (?:a )?)(?:prescription|script|rx)\b"
+                              r"|\b\d+ (?:each|a pop|apiece|a pill|a tab|a bar)\b|\b(?:fresh|new) batch\b")
 _HISTORY = compile_skeleton(
     r"\b(?:history|historical|historians?|in (?:1[0-9]|20)[0-9][0-9]|during (?:the )?(?:war|holocaust|genocide|occupation)|"
     r"nazis|nazi germany|hitler|third reich|wwii|ww2|world war|centuries ago|ancient|medieval|textbooks?|"

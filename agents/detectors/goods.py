@@ -28,11 +28,14 @@ _OFFER = (
     r"dm(?: me)?|dms|inbox me|pm me|message me|hmu|hit me up|hit me|hit my line|text me|contact me|link in bio|"
     r"telegram|wickr|on signal|signal me|snap me|on snap|my snap|snapchat|whatsapp|kik|"
     r"cash ?app|venmo|zelle|paypal|btc|bitcoin|crypto|monero|xmr|cash only|pay in|paying|i'll pay|will pay|"
-    r"ship|ships|shipping|shipped|deliver|delivery|delivered|drop off|drop it off|same day|overnight|discreet|"
+    r"ship|ships|shipping|shipped|deliver|delivery|delivered|delivering|delivers|deliveries|drop off|drop it off|"
+    r"same day|overnight|discreet|runners?|(?:can |will )?come to (?:you|u)|pull(?:ing)? up to (?:you|u)|"
+    r"(?:half |50% )?upfront|rest after|deposit first|serious (?:only|inquiries|enquiries)|"
     r"stealth|tracking|worldwide|nationwide|meet ?up|pick ?up|ready to ship|who needs|who wants|anyone need|"
     r"who'?s selling|who has|anyone (?:selling|got|have|has)|looking for (?:a )?(?:plug|connect|supplier)|"
     r"need (?:a )?(?:plug|connect)|where (?:can|do|could) (?:i|u|you|we|someone) (?:buy|get|cop|find|score|order))\b"
     r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b|\bescrow\b|\b\d+% valid\b"
+    r"|\b(?:text|txt|call|msg|ring|hmu|hit me)(?: me)?(?: (?:at|on))? \(?\d{3}\b"
 )
 _DRUG_WORDS = (
     "cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "fetty", "mdma", "molly", "ecstasy",
@@ -54,6 +57,14 @@ _DRUG_TRADE = (
     r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need|no id(?: needed| required)?|"
     r"to your school|underage ok|new batch|fresh batch|just landed|\d+ ?(?:pounds|lbs?|oz|ounces|p's))\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
 )
+#: Quantities only drug sales use, joined to a price ("zips 200", "eighths for 40"); sewing zips come in packs.
+_QUANTITY_PRICE = (r"\b(?P<v>zips?|qps?|half (?:a )?zips?|eighths?|8 ?balls?|half (?:an )?eighths?)(?: (?:for|@|at|are|go for|only))? "
+                   r"?[$\u00a3\u20ac]?\d+(?![\d]|[.,]\d)(?! ?(?:pack|pcs|pieces|cm|mm|inch|in\b))"
+                   r"|[$\u00a3\u20ac]?\d+ (?:for |a |per )(?P<w>zip|qp|eighth|8 ?ball)\b")
+#: Killing or hurting someone as a paid service: the target named as a person, the job in euphemism.
+_HARM_SERVICE = (r"\b(?:need|want|got)(?: (?:a|an))? (?P<v>someone|somebody|a person|(?:your|ur|an?) (?:ex|husband|wife|boss|partner|"
+                 r"business partner|problem|snitch)|him|her|them) (?:gone|dealt with|taken care of|handled|out of the picture|"
+                 r"disappeared|to disappear|removed|erased|silenced|put down|whacked|hurt|roughed up)\b")
 _BRANDS = alt("rolex", "rolexes", "gucci", "louis vuitton", "lv", "prada", "chanel", "dior", "hermes", "cartier", "nike",
               "jordans", "yeezys?", "airpods", "designer (?:bags|watches|clothes)", "watches", "handbags", "sneakers")
 _KNOCKOFF = alt(f"(?:fake|replica|counterfeit|knockoff|rep|aaa) (?:[\\w']+ (?:and )?){{0,2}}?{_BRANDS}", "1:1 replicas?", "1:1 reps",
@@ -65,7 +76,9 @@ _RX_WORDS = ("ozempic", "semaglutide", "wegovy", "mounjaro", "tirzepatide", "via
 _RX = alt(*_RX_WORDS)
 _NO_SCRIPT = (r"\b(?:without (?:a |any )?(?:prescription|script|rx|doctor)|no (?:prescription|script|rx|doctor)|"
               r"prescription not (?:needed|required)|no questions asked)\b")
-_WEAPON_WORDS = ("ghost guns?", "ghost gun kits?", "auto sears?", "glock switch(?:es)?", "switches for glocks",
+_WEAPON_WORDS = ("ghost guns?", "ghost (?:gun )?kits?", "auto sears?", "80% (?:kits?|frames?|receivers?)",
+                 "(?:unserialized|unserialised|serial-?less|no-serial) (?:guns?|pistols?|rifles?|frames?|receivers?|lowers?|kits?)",
+                 "(?:polymer ?80|p80) (?:kits?|frames?|lowers?)", "glock switch(?:es)?", "switches for glocks",
                  "full auto conversions?(?: kits?)?", "conversion kits?", "bump stocks?", "80% lowers?",
                  "unregistered (?:guns|firearms|pistols|rifles)", "untraceable (?:guns?|firearms?|pistols?|rifles?)",
                  "pipe bombs?", "grenades?", "explosives", "c4", "silencers?", "suppressors?", "solvent trap kits?")
@@ -100,7 +113,7 @@ _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 2, (
+RULES = RuleSet("rules.goods", 3, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -111,6 +124,8 @@ RULES = RuleSet("rules.goods", 2, (
                 keywords=frozenset({"fake", "replica", "replicas", "counterfeit", "knockoff", "knockoffs", "reps", "1", "aaa"})),
     PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
+                                    "unserialized", "unserialised", "serialless", "serial", "polymer", "polymer80", "p80",
+                                    "frame", "frames", "receiver", "receivers",
                                     "kits", "bump", "lower", "lowers", "unregistered", "untraceable", "pipe", "grenade",
                                     "grenades", "explosives", "c4", "silencer", "silencers", "suppressor",
                                     "suppressors", "trap"})),
@@ -134,6 +149,12 @@ RULES = RuleSet("rules.goods", 2, (
                 keywords=frozenset({"ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
                                     "tusks", "turtle", "kidney", "kidneys", "liver", "livers", "organ", "organs",
                                     "cornea", "corneas"})),
+    PatternRule("sale_drug_quantity_rule", (IG,), _QUANTITY_PRICE, 0.75, _CLEARED | {"medical"},  # the price is the offer
+                keywords=frozenset({"zip", "zips", "qp", "qps", "eighth", "eighths", "8ball", "8balls", "ball", "balls"})),
+    PatternRule("hire_harm_service_rule", (IG,), _HARM_SERVICE, 0.75, _CLEARED | {"joking"},
+                requires=(r"\b(?:discreet|discretion|upfront|half now|rest after|deposit|serious only|no questions|untraceable|"
+                          r"service|services|price|rates?|btc|bitcoin|crypto|cash)\b",), reach=1,
+                keywords=frozenset({"need", "want", "got"})),
     PatternRule("sale_hacking_service_rule", (IG,), _HACKING, 0.75, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hitman",
                                     "hitmen", "murder", "contract"})),

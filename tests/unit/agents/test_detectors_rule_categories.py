@@ -36,6 +36,17 @@ CASES = [
     ("selling my old snowboard, $80, dm", set()),  # lawful sale
     ("scammers selling fake passports on here, don't send them money", set()),  # warning
     ("selling candles, $12 each, ships Monday", set()),
+    # slang with a trade cue, unserialised weapons, drug quantities at a price, a paid harm, pharmacy stock at street prices
+    ("tabs and caps for the festival 🍄 delivering citywide tonight, text 555-0101", {IG}),
+    ("selling unserialized frames, no questions, ship anywhere", {IG}),
+    ("half zips 120, full zip 220, pull up", {IG}),
+    ("want your ex dealt with? quiet professional service, deposit first", {IG}),
+    ("percs 20 each, real pharmacy stock, runner will come to you", {IG}),
+    ("selling YKK zips 200 pack for dressmaking, dm", set()),
+    ("need someone to take care of the dog this weekend, $20 a day, dm", set()),
+    ("I need him gone from the group chat lol, cash prize to whoever kicks him", set()),
+    ("my pharmacy finally had percs back in stock after the shortage", set()),
+    ("fresh batch of sourdough, $6 each, pick up Saturday", set()),
     # terrorism: support, recruitment, funding, glorification of an extremist object
     ("we stand with the mujahideen of Islamic State, victory is near", {TE}),
     ("brothers, pledge bayah to the khilafah and join the ranks of the Islamic State", {TE}),
