@@ -26,6 +26,9 @@ _ORG_WORDS = (
     "ku klux klan", "the klan", "atomwaffen", "atomwaffen division", "feuerkrieg division",
     "sonnenkrieg division", "the order of nine angles", "o9a", "the caliphate", "the khilafah",
     "khilafah", "the dawlah", "dawlah", "the mujahideen", "mujahideen", "mujahidin", "the mujahidin",
+    "isis-k", "iskp", "islamic state khorasan", "abu sayyaf", "jemaah islamiyah", "ansar al-sharia", "ansar al sharia",
+    "palestinian islamic jihad", "al-aqsa martyrs brigade", "al aqsa martyrs brigade", "pkk", "ltte", "tamil tigers",
+    "real ira", "continuity ira", "combat 18", "nordic resistance movement",
 )
 _ORG = alt(*_ORG_WORDS)
 #: Leaders and attackers the movements venerate.
@@ -35,7 +38,8 @@ _FIGURE = alt("bin laden", "osama bin laden", "osama", "al-baghdadi", "al baghda
               "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers",
               "the (?:christchurch|el paso|buffalo|pittsburgh|charleston|utoya|halle|poway) (?:shooter|gunman|attacker|killer|terrorist)")
 _ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"mujahid", "shuhada", "qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
-                                             "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate"}
+                                             "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate", "sayyaf",
+                                             "jemaah", "ansar", "aqsa", "ira", "18", "nordic", "isis", "iskp"}
 _FIGURE_KEYWORDS = frozenset({"christchurch", "paso", "buffalo", "pittsburgh", "charleston", "utoya", "halle", "poway", "laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
                               "mcveigh", "unabomber", "gendron", "crusius", "hijackers", "bomber", "bombers",
                               "attackers"})
@@ -45,7 +49,8 @@ _PRAISE = alt("heroes", "hero", "a hero", "martyrs", "a martyr", "martyr", "shah
               "the answer", "glorious", "blessed", "our hope", "the greatest(?![- ](?:threat|danger|evil))",
               "an inspiration", "inspiring", "in paradise", "champions",
               "freedom fighters", "true muslims", "the true muslims", "defenders of islam", "did nothing wrong",
-              "doing god's work", "doing allah's work", "justified")
+              "doing god's work", "doing allah's work", "justified",
+              "the only ones (?:actually |really |still )?(?:fighting|standing up|resisting|doing something)")
 _SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support", "i stand with", "we stand with",
                "stand with", "god bless", "allah bless", "may allah bless", "may allah accept", "may allah protect",
                "may allah grant victory to", "i love", "we love", "salute to", "salute", "hail", "hail to", "proud of",
@@ -67,14 +72,30 @@ _GAP = (r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|fightin
         r"combating|war|troops|veterans)\b)[\w'-]+")
 _ENEMY = alt("kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
              "apostates", "taghut", "tawaghit", "mushrikeen", "zionist occupiers", "the occupiers")
-_MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)", "land of (?:the )?(?:khilafah|caliphate)",
+_MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)",
+                "land of (?:the )?(?:khilafah|caliphate|black (?:flags?|banners?)|tawhid|jihad|mujahideen)",
                 "lions of (?:the )?(?:khilafah|caliphate|tawhid|islam)", "the black flags?", "the black banners?",
                 "(?:the )?brothers (?:in|on) the (?:frontlines?|battlefield)", "the frontlines? of jihad",
                 "our brothers in (?:sham|raqqa|idlib|mosul|somalia|the sahel)")
 _PROPAGANDA = alt("dabiq", "rumiyah", "rumiya", "al-naba", "al naba", "inspire magazine", "amaq", "siege by james mason", "the christchurch manifesto", "the great replacement manifesto",
                   "the turner diaries")
 
-RULES = RuleSet("rules.terrorism", 3, (
+#: Attacks the movements celebrate, by name or place.
+_ATTACK = alt("9/11", "9-11", "911", "7/7", "oklahoma city", "the bataclan", "bataclan", "manchester arena", "christchurch",
+              "utoya", "charlie hebdo", "the pulse shooting", "el paso", "buffalo", "pittsburgh", "charleston", "halle", "poway",
+              "the boston marathon", "october 7", "oct 7", "the twin towers", "the pentagon attack")
+#: What an attacker does: said of whoever is praised, so "the man who stopped the shooter" is no attacker.
+_PERPETRATION = (rf"\b(?:struck|attacked|bombed|blew up|blew themselves up|carried out|massacred|gunned down|mowed down|"
+                 rf"martyred|martyrdom|operations?|saw the truth|did what|{_ATTACK}|{_ORG}|{_FIGURE}|mujahid\w*|"
+                 rf"{_ENEMY})\b")
+#: Vocabulary of the violent white-supremacist and accelerationist movements.
+_ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationis[mt]s?|boogaloo|siege culture|day of the rope|"
+          r"rahowa|1488|the fourteen words|white jihad")
+#: An extremist subject in the sentence or the next: what turns sharing, funding or logistics into support.
+_EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
+              rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
+
+RULES = RuleSet("rules.terrorism", 4, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -82,6 +103,9 @@ RULES = RuleSet("rules.terrorism", 3, (
         rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*?(?: {_GAP})?? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
         rf"|\b(?:{_ORG}|{_FIGURE}) (?:did nothing wrong|did what (?:had|needed) to be done)\b"
+        rf"|\b(?:{_ORG}|{_FIGURE})(?: (?:really|honestly|actually|always|clearly))? (?P<r>had|has|have|got) (?:the )?right "
+        r"(?:idea|cause|plan|answer)\b"
+        rf"|\b(?:{_ORG}|{_FIGURE})(?: (?:really|honestly|actually|always|clearly))? (?P<g>got it right|were right|was right|had a point)\b"
         rf"|\b{_ORG}(?:'s)? victory is (?:allah'?s|god'?s|our|the ummah'?s) victory\b"
         r"|\b(?:support|help) (?:them|him|the brothers|our brothers) with your (?:wealth|lives|sons)\b"
         r"|\b(?:brave|blessed|heroic|glorious|noble|beloved) (?:lions of )?(?:the )?(?:mujahideen|mujahidin|mujahid|shuhada)\b"
@@ -100,9 +124,11 @@ RULES = RuleSet("rules.terrorism", 3, (
         rf"|\b{_ORG} is (?:now )?recruiting\b"
         rf"|\b(?:become|be) (?:a |the next )?(?:shaheed|shahid|mujahid|martyr for (?:the )?(?:cause|khilafah|caliphate|islamic state))\b"
         rf"|\b(?:make|making|perform|do) hijrah\b|\bhijrah (?:to the land|is (?:obligatory|fard|a duty|wajib))\b"
-        rf"|\b(?:join|reach|come to|travel to|make the journey to) (?:the )?{_MOVEMENT}",
+        rf"|\b(?:join|reach|come to|travel to|make the journey to|leaves? for|leaving for|set(?:ting)? out for|head(?:ing)? to|"
+        rf"(?:e|im)?migrate to|make hijrah to|go to|going to) (?:the )?{_MOVEMENT}",
         0.85, SPEECH | {"news", "history", "fiction"}, keywords=_ORG_KEYWORDS | {"shaheed", "shahid", "mujahid", "martyr",
-                                                                                   "hijrah", "khilafah", "caliphate"},
+                                                                                   "hijrah", "khilafah", "caliphate", "land",
+                                                                                   "banner", "banners", "flag", "flags"},
     ),
     PatternRule(
         "funding_extremist_org_rule", (TE,),
@@ -155,5 +181,89 @@ RULES = RuleSet("rules.terrorism", 3, (
         r"|\bday of the rope\b|\brahowa\b|\bracial holy war\b|\bready for the race war\b|\bthe race war (?:is coming|now|begins)\b",
         0.8, SPEECH | {"news", "history", "fiction"},
         keywords=frozenset({"baqiya", "baqiyah", "remaining", "remains", "defeated", "rope", "rahowa", "racial", "race"}),
+    ),
+    PatternRule(  # joining an organisation told with pride: "just joined ..., I'm next"; "my son joined ISIS, we're devastated" is not
+        "joined_extremist_org_rule", (TE,),
+        rf"\b(?P<v>joined|joining|signed up (?:with|for)|enlisted (?:with|in))(?: up with)? (?:the )?(?:ranks of (?:the )?)?{_ORG}"
+        r"(?:'s? (?:\w+ )?(?:wing|brigades?|units?|ranks|fighters))?\b"
+        r"(?!(?: [\w']+){0,3}? (?:does not|doesn't|did not|didn't|won't|will not|isn't|is not|wouldn't|would not|never|makes no)\b)",
+        0.85, SPEECH | {"news", "history", "fiction"},
+        requires=(r"\b(?:proud|i'?m next|me next|i'?ll be next|i will be next|only ones|fighting back|brave|heroe?s?|blessed|"
+                  r"honou?red|right choice|right side|inshallah|insha'?allah|mashallah|alhamdulillah|respect|envy|jealous|"
+                  r"good for (?:him|her|them)|scared of|afraid of|what's stopping)\b",), reach=1,
+        keywords=frozenset({"joined", "joining", "signed", "enlisted"}),
+    ),
+    PatternRule(  # a recruiting notice beside a named organisation: "<org> is back. Recruiting in the Midwest."
+        "recruitment_org_notice_rule", (TE,),
+        r"(?:(?:^|(?<=\n))|(?<=[.!?:] )|\b(?:now|we'?re|we are|is|are) )(?P<v>recruiting|taking recruits|accepting (?:new )?members)\b",
+        0.8, SPEECH | {"news", "history", "fiction"}, requires=(rf"\b{_ORG}\b",), reach=1,
+        keywords=frozenset({"recruiting", "recruits", "accepting"}),
+    ),
+    PatternRule(  # the movement's vocabulary with a way in: a vetted channel, manuals, range days, a reading list
+        "recruitment_movement_rule", (TE,),
+        rf"\b(?P<v>{_ACCEL})\b",
+        0.8, SPEECH | {"news", "history", "fiction", "joking"},
+        requires=(r"\b(?:private (?:channel|group|chat|server)|vetted|vetting|invite only|range days?|manuals?|reading list|"
+                  r"dm (?:me|us)|link in bio|in bio|hmu|join us|join the|apply|serious about|is open again|targets?)\b",),
+        reach=1, keywords=frozenset({"race", "accelerationism", "accelerationist", "accelerationists", "boogaloo", "siege",
+                                     "rope", "rahowa", "1488", "fourteen", "jihad"}),
+    ),
+    PatternRule(  # travel and logistics offered to join fighters: "the brothers in the mountains need young men. Passport sorted"
+        "recruitment_travel_rule", (TE,),
+        r"\b(?:the |our )?(?:brothers|mujahideen|mujahidin|lions|soldiers|fighters)(?: (?:in|on|at|of) (?:the )?[\w'-]+(?: [\w'-]+)?)? "
+        r"(?P<v>need|needs|want|are calling for|are waiting for|are looking for|seek) (?:(?:more|young|new|strong|brave|a few) )*"
+        r"(?:men|brothers|fighters|recruits|volunteers|sisters|lions)\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        requires=(r"\b(?:passports?|travel (?:paid|covered|arranged|sorted)|tickets? (?:paid|covered|sorted)|one[- ]way|"
+                  r"keep (?:quiet|it quiet)|tell no one|tell nobody|vetted|no questions|hijrah|the journey|safe house|smuggl\w*)\b",),
+        reach=1, keywords=frozenset({"brothers", "mujahideen", "mujahidin", "lions", "soldiers", "fighters"}),
+    ),
+    PatternRule(  # asking for more of an attack or an attacker: "we need a hundred more like him", "may more follow their path"
+        "call_more_attacks_rule", (TE,),
+        r"\b(?P<v>(?:we|the world|the ummah|this country) (?:need|needs|want|deserve)|give us|bring on|pray for|here'?s to|may there be)"
+        r"(?: (?:a|an))?(?: (?:hundreds?|thousands?|dozens?|millions?|few|\d+|lot|lots|many|of|so))* more"
+        r"(?: (?:men|brothers|lions|heroes|soldiers|saints|attacks?|operations?|days like (?:that|this)))? like (?:him|them|that|this|these|those|it)\b"
+        r"|\bmay (?:more|many|others|thousands|we all) (?P<w>follow) (?:in )?(?:his|their|the|her) (?:path|example|lead|footsteps)\b"
+        r"|\b(?:more|many|others) (?:will|shall) (?P<x>follow) (?:in )?(?:his|their|her) (?:path|example|lead|footsteps)\b",
+        0.8, SPEECH | {"news", "history", "fiction", "joking"}, requires=(_PERPETRATION,), reach=1,
+        keywords=frozenset({"more", "follow"}),
+    ),
+    PatternRule(  # money tied to an attack: "every coin buys the next operation", with the movement named
+        "funding_attack_rule", (TE,),
+        r"\b(?:every|each|your|one|a single) (?:coin|dollar|penny|pound|cent|euro|donation|riyal|dinar|satoshi|rupee)s? "
+        r"(?P<v>buys|funds|pays for|goes to|arms|equips|becomes|is) (?:the next|an?|more|another|one more) "
+        r"(?:operation|attack|strike|bullets?|rifles?|weapons?|explosives|bombs?|martyrs?|fighters?|mujahid\w*|vests?)\b",
+        0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
+        keywords=frozenset({"every", "each", "your", "one", "single"}),
+    ),
+    PatternRule(  # people said to be targets: "their civilians are legitimate targets"; "never legitimate targets" is negated
+        "justify_targets_rule", (TE,),
+        rf"\b(?:(?:{_ENEMY})(?:'s?)? )?(?:civilians|women and children|families|children|tourists|worshippers|shoppers|"
+        rf"concert-?goers|crowds|{_ENEMY}|all of them)(?: [\w']+){{0,3}}? (?:are|is|become|remain|as) (?:all )?"
+        r"(?P<v>legitimate|fair|lawful|valid|halal|permissible|acceptable) targets?\b"
+        r"|\b(?:killing|targeting|attacking|bombing) (?:their |the )?(?:civilians|women and children|tourists|worshippers) "
+        r"is (?:all )?(?P<w>justified|permissible|halal|allowed|obligatory|a duty|fard|wajib)\b",
+        0.85, SPEECH | {"news", "history", "fiction"},
+        keywords=frozenset({"legitimate", "fair", "lawful", "valid", "halal", "permissible", "acceptable", "killing", "targeting",
+                            "attacking", "bombing"}),
+    ),
+    PatternRule(  # propaganda passed on before the platforms remove it, with an extremist subject beside it
+        "propaganda_share_rule", (TE,),
+        r"\b(?P<v>share|spread|download|repost|mirror|save|copy)(?: [\w']+){0,3}? before (?:it'?s|it is|it gets|they|this gets|"
+        r"this is|its|the \w+) (?:deleted|taken down|removed|banned|censored|gone|take it down|delete it|remove it|ban it)\b",
+        0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
+        keywords=frozenset({"share", "spread", "download", "repost", "mirror", "save", "copy"}),
+    ),
+    PatternRule(  # the enemy promised an attack, or the means announced ready: "the crusaders will learn what we are"
+        "threat_enemy_attack_rule", (TE,),
+        rf"\b{_ENEMY}(?:'s?)?(?: [\w']+){{0,2}}? (?:will|shall|are going to|is going to|gonna) (?P<v>learn|pay|burn|bleed|feel|"
+        r"taste|regret|never forget|know (?:our|what we))\b"
+        r"|\b(?:the )?(?:trucks?|vests?|belts?|bombs?|explosives|weapons|rifles|cells?|brothers|lions) (?:are|is) (?:all )?"
+        r"(?P<w>ready|in place|prepared|loaded|armed|in position)\b",
+        0.8, SPEECH | {"news", "history", "fiction", "joking", "hyperbole"}, requires=(_EXTREMIST,), reach=1,
+        keywords=frozenset({"kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
+                            "apostates", "taghut", "tawaghit", "mushrikeen", "occupiers", "truck", "trucks", "vest", "vests",
+                            "belt", "belts", "bomb", "bombs", "explosives", "weapons", "rifles", "cell", "cells", "brothers",
+                            "lions"}),
     ),
 ))
