@@ -45,8 +45,9 @@ _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porn
            r"naked (?:pics|photos|pictures|vids|videos|selfies)|have sex with|sex with|"
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
 #: "Hot" sexualises only a stated minor ("my kids are so hot after soccer" is the weather).
-_HOT = r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot)"
-_SEXUAL_KEYWORDS = frozenset({"nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
+_HOT = (r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot|"
+        r"built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves)")
+_SEXUAL_KEYWORDS = frozenset({"built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
                               "porno", "hentai", "explicit", "fuckable", "hot", "thicc", "naked", "sex", "shirt", "clothes",
                               "top", "swimsuit", "underwear", "bra", "bikini", "panties"})
 _MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|links?|material|private group|"
@@ -56,6 +57,7 @@ _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:
               r"(?:camera|cam) on|video chat|facetime|meet up|(?:the |those |your )?(?:pics|photos|pictures|videos) (?:you|u) sent|"
               r"message me|dm me|text me|(?:earn|make) (?:some )?money|"
               r"what (?:are )?(?:you|u)(?:'re| are| r)? wearing|are (?:you|u) (?:home )?alone|"
+              r"(?:want|wanna) (?:to )?see mine|(?:i'?ll|let me|i can) show (?:you|u) mine|show me yours|"
               r"(?:is|are) (?:your|ur) (?:mom|mum|dad|parents?) (?:home|around|out|asleep)|"
               r"(?:i|we)(?:'ll| will| can)? (?:get|buy|give|send|pay) (?:you|u) (?:\w+ )?(?:skins|robux|v-?bucks|gems|"
               r"coins|gift ?cards?|a gift|presents?|money|cash)|"
@@ -70,7 +72,15 @@ _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_N
 _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|anyone|anybody|teacher)|"
             r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|"
             r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)|"
-            r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know))\b")
+            r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
+            r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
+            r"secret (?:boyfriend|girlfriend|bf|gf|relationship|friend))\b")
+#: Secrecy from a child's parents, or a chat to delete: grooming when said to a child of a stated age.
+_PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father)|"
+                   r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
+                   r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
+                   r"secret (?:boyfriend|girlfriend|bf|gf|relationship)|"
+                   r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos))\b")
 #: Secrecy kept from a child's parents, or a hint that what is on offer is not what it says: what
 #: makes access to children (a sleepover, babysitting, private lessons) a grooming move.
 _HIDDEN = (r"\b(?:no parents (?:needed|allowed|required|invited|necessary)|"
@@ -86,7 +96,7 @@ _ACCESS = (r"\b(?:babysit\w*|sleepovers?|sleep over|stay (?:over|the night)|at (
 _ALONE = (r"(?:get|getting|have|having) (?:her|him) (?:all )?(?:alone|to myself)|(?:be|being|time) alone with (?:her|him)"
           r"|(?:her|him) all to myself")
 
-RULES = RuleSet("rules.cse", 4, (
+RULES = RuleSet("rules.cse", 5, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|c p(?= (?:links?|vids|videos|pics|folders?|content|trade|4 trade))|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|"
@@ -124,7 +134,19 @@ RULES = RuleSet("rules.cse", 4, (
         0.85, _CLEARED, requires=(_GROOM_ASK, _SECRECY + "|" + _YOUNG_ADDRESSEE), reach=2,
         keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
                             "dm", "text", "earn", "make", "wearing", "alone", "home", "around", "out", "asleep", "get",
-                            "buy", "give", "pay", "paying"}),
+                            "buy", "give", "pay", "paying", "see", "show", "mine", "yours"}),
+    ),
+    PatternRule(  # hiding from a child's parents, said to a child of a stated age: "your parents don't need to know. You're 13?"
+        "grooming_secret_minor_rule", (CS,),
+        rf"(?P<v>{_PARENT_SECRECY})",
+        0.85, _CLEARED, requires=(_YOUNG_ADDRESSEE,), reach=2,
+        keywords=frozenset({"tell", "know", "secret", "delete", "see", "find"}),
+    ),
+    PatternRule(  # an adult's partner who is a child: "I'm 30 and my girlfriend is 14"
+        "relationship_minor_rule", (CS,),
+        rf"\b(?:girlfriend|boyfriend|gf|bf|lover|partner|wife|husband)(?: [\w']+){{0,2}}? (?:is|'s) (?:only |just )?(?P<v>{_AGE}){_NOT_UNIT}\b",
+        0.85, _CLEARED, requires=(r"\bi'?m (?:[2-9]\d|a grown (?:man|woman)|an adult)\b|\bage is (?:just )?a number\b",), reach=1,
+        keywords=frozenset({"girlfriend", "boyfriend", "gf", "bf", "lover", "partner", "wife", "husband"}),
     ),
     PatternRule(  # access to a child, kept from the parents or hinted at: "a private sleepover, no parents needed"
         "grooming_access_rule", (CS,),
@@ -146,6 +168,8 @@ RULES = RuleSet("rules.cse", 4, (
         "promotion_child_abuse_rule", (CS,),
         r"\b(?:kids|children|minors|a child|a minor)(?: [\w']+)?? (?:can|could|are able to|are capable of|is capable of|should be allowed to)"
         r" (?P<v>consent(?:ing)?)\b"
+        rf"|\b{_AGE} (?:year olds? |yo |y/o )?(?:is|are) (?P<o>old enough|mature enough)(?: (?:if|when|once|for (?:sex|it|that|a relationship|"
+        r"dating)|to consent|to date (?:adults|older)))\b"
         r"|\bage of consent (?:is|should be) (?:oppression|abolished|lowered|a lie|meaningless|bullshit|a social construct|arbitrary)\b"
         r"|\b(?:pedophilia|paedophilia|pedophiles|paedophiles|minor[- ]attracted (?:people|persons)|maps)(?: [\w']+)?? (?:is|are|should be)"
         r"(?: (?:just|simply|only|really|totally|perfectly|completely|a|an|another|also))* (?:natural|normal|love|beautiful|okay|ok|"
@@ -153,6 +177,7 @@ RULES = RuleSet("rules.cse", 4, (
         r"sexuality|identity)\b"
         r"|\b(?:pedophiles|paedophiles|minor[- ]attracted (?:people|persons)|maps) (?:deserve|should be (?:allowed|free)|have (?:a|the) right)"
         r" to (?:act on|express|love|date|be with|touch|have)\b",
-        0.85, _CLEARED - {"protective"}, requires=(r"\b(?:consent|consenting|pedophilia|paedophilia|pedophiles|paedophiles|minor)\b",),
+        0.85, _CLEARED - {"protective"},
+        requires=(r"\b(?:consent|consenting|pedophilia|paedophilia|pedophiles|paedophiles|minor|enough)\b",),
     ),
 ))

@@ -164,6 +164,16 @@ CASES = [
     ("is your mom home? I need to return her casserole dish", set()),
     ("pedophilia is not an orientation, it is a crime", set()),
     ("year 7 pupils: tell a trusted adult if someone online asks what you're wearing", set()),
+    # parents kept out told to a child of a stated age, an adult's child partner, a body sexualised, an age "old enough"
+    ("you're only 12? your mum won't ever find out, I promise", {CS}),
+    ("me 34, my gf is 15, age is just a number", {CS}),
+    ("she's just 11 and already developed", {CS}),
+    ("14 year olds are mature enough for a relationship with an adult", {CS}),
+    ("wanna see mine? you're 13 so keep it between us", {CS}),
+    ("I'm 14 and my girlfriend is 14, we're going to prom", set()),
+    ("12 is old enough to walk to school alone", set()),
+    ("you're 12? happy birthday! our little secret: the party is at the zoo", set()),
+    ("my 13 year old is so developed in maths for her age", set()),
 ]
 
 
