@@ -104,7 +104,8 @@ _ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|
         r"be careful|(?:you|u)(?: all| guys| lot)? know what to do|y'?all know what to do|everyone knows what to do|"
         r"(?:might|may|would|will) (?:want|like|love) to know|(?:thought|figured) (?:his|her|their|you|y'?all|everyone) (?:\w+ )?"
         r"(?:might|would|should|may)|(?:knock|bang|pound) on (?:his|her|their) door|blow (?:it|him|her|them) up|"
-        r"give (?:him|her|them) hell|let (?:him|her|them) have it|have fun with (?:it|this|that|him|her|them)|"
+        r"give (?:him|her|them) hell|let (?:him|her|them) have it|(?:go )?make some noise|"
+        r"give (?:him|her|them) a (?:\w+ )?(?:welcome|visit|surprise|warm welcome)|have fun with (?:it|this|that|him|her|them)|"
         r"posting (?:this|it) (?:since|because|cause|cuz|so)|(?:since|because|cause|cuz) (?:she|he|they) blocked me|"
         r"(?:someone|somebody|anyone|anybody) (?:should|could|needs to|ought to) (?:wait for|visit|find|pay|teach|show|follow|"
         r"go|have a word|talk to|deal with|confront)|"
@@ -131,7 +132,7 @@ _BROADCAST = (r"\b(?:attach\w*|screenshots?|so (?:everyone|everybody|the world|y
               r"(?:everyone|everybody|people) (?:should|deserves? to|needs? to) know|for (?:everyone|all) to see|"
               r"(?:posting|sharing|leaking|spreading|sending) (?:it|them|this|these|that)|go(?:ing)? viral|spread (?:it|this|the word))\b")
 
-RULES = RuleSet("rules.pii", 3, (
+RULES = RuleSet("rules.pii", 4, (
     PatternRule(
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
@@ -145,6 +146,9 @@ RULES = RuleSet("rules.pii", 3, (
         rf"|\b(?:shame|pity) if (?:[\w']+ ){{0,4}}(?P<y>found out|knew|learned|got|saw|had) {_SUBJECT} (?:[\w']+ )?"
         r"(?:address|number|location|real name|identity)\b"
         rf"|\b(?:i'?ve got|i got|i have|i found|i know|we have|we know|we'?ve got) (?P<z>{_SUBJECT}) (?:home )?address,? (?:and )?{_SUBJECT}\b"
+        r"|\b(?:i'?ve got|i got|i have|got|i found|we have|we'?ve got) (?:his|her|their|this \w+'s|that \w+'s) (?:new |home |real |"
+        r"personal |private |work )?(?P<n>number|address|phone number|location|email|socials|info|details|ssn)"
+        r"(?: [\w',]+){0,3}?,? (?:anyone|anybody|who|whoever|dm me|dm if|if (?:you|u|anyone)) (?:wants?|needs?|else)\b"
         rf"|(?:(?:^|(?<=\n))|\b(?:i'?m|im|we'?re|now|currently) )(?P<p>posting|leaking|dropping|sharing|exposing|publishing)"
         r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s)(?: [\w']+){0,2}? (?:home |full |real )?"
         r"(?:address|number|phone number|real name|name|ssn|location|workplace|details|info)\b"
@@ -154,7 +158,7 @@ RULES = RuleSet("rules.pii", 3, (
         r"(?P<u>post|leak|share|publish|send|expose) (?:it|them|that)\b",
         0.8, _CLEARED,
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
-                  r"address|posting|leaking|dropping|sharing|exposing|publishing)\b",),
+                  r"address|posting|leaking|dropping|sharing|exposing|publishing|want|wants|need|needs|else)\b",),
     ),
     PatternRule(
         "threat_expose_location_rule", (PI,),
@@ -174,13 +178,17 @@ RULES = RuleSet("rules.pii", 3, (
         r"|the (?:home )?(?:address|number|real name|identity|location) of)\b"
         r"|(?:\$\d+|\b\d+ (?:dollars|bucks)|\ba reward|\breward|\bbounty)(?: [\w']+){0,3}? (?:to|for) (?:whoever|anyone|the first "
         r"(?:person|one)|someone|anybody)(?: [\w']+){0,2}? (?P<w>finds|gets|posts|has|sends|drops|tracks down|digs up|can find)\b"
-        rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out|post|drop|leak|spread|publish) "
+        rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out|post|drop|leak|spread|publish|screenshot|send me|grab) "
         r"(?:his|her|their|this \w+'?s|that \w+'?s) (?:home )?"
-        r"(?:address|number|phone|location|real name|workplace|family|kids|school|info)\b"
+        r"(?:address|number|phone|location|real name|workplace|family|kids|school|info|id|ids|passport|licen[cs]e|ssn|"
+        r"medical records|records)\b"
+        rf"|{_IMPERATIVE}(?P<q>find out|figure out|work out|dig up|get|look up) (?:where|which \w+|what \w+) "
+        r"(?:he|she|they|his \w+|her \w+|their \w+|this \w+|that \w+)(?: \w+)? (?:lives?|works?|go(?:es)? to|attends?|stays?|"
+        r"drives?|parks?|sleeps?)\b"
         rf"|{_IMPERATIVE}(?P<y>dox|doxx) {_TARGET}\b",
         0.8, _CLEARED,
         requires=(r"\b(?:know|knows|has|have|got|find|finds|found|get|gets|post|drop|dig|track|reward|bounty|sends|posts|"
-                  r"look|dox|doxx)\b",),
+                  r"look|dox|doxx|screenshot|send|grab|figure|work)\b",),
     ),
     PatternRule(
         "exposure_location_rule", (PI,),
@@ -191,7 +199,10 @@ RULES = RuleSet("rules.pii", 3, (
         rf"|\b{_PERSON3}(?: [\w']+){{0,2}}? (?P<r>works?|leaves?|gets? off|finishes|walks?|jogs?|runs?|parks?|drives?|lets? out|"
         rf"gets? out|comes? home|gets? home|arrives?|clocks? (?:in|out)|takes? the (?:bus|train|tube)|drinks|eats|shops|trains|"
         rf"lifts|studies)(?: [\w',-]+){{0,10}}? (?:{_WHEN}|(?:on|off) (?:[\w'.-]+ ){{0,3}}?{_DWELLING}\b)"
-        rf"|\b(?:his|her|their|the \w+'s|@\w+'s) (?:new |current |actual |real )?(?P<h>place|home|house|flat|apartment|apt|room|dorm)"
+        rf"|\b{_PERSON3}(?P<a>'s| is|'re| are| will be) (?:always |usually |normally )?at(?: [\w',-]+){{1,8}}? {_WHEN}"
+        rf"|\b(?:his|her|their) (?:[\w']+ )?(?P<s>shift|class|classes|lectures?|commute|workout|run|practice|lunch break|school run)"
+        rf" (?:ends|starts|begins|finishes|is|lets out)(?: [\w',-]+){{0,4}}? {_WHEN}"
+        rf"|\b(?:(?:his|her|their) (?:\w+'s )?|the \w+'s |@\w+'s )(?:new |current |actual |real )?(?P<h>place|home|house|flat|apartment|apt|room|dorm)"
         rf" (?:is|'s) (?:at |on |in |the |a |above |behind |next to |opposite |near |across from )(?:[\w'.-]+ ){{0,8}}?{_DWELLING}\b"
         r"|\b(?:your|his|her|their|the \w+'s) (?:\w+ )?(?:kids?|children|daughter|son|wife|husband|family)(?:'s?)?(?: [\w']+){0,3}? "
         r"(?P<x>go to|goes to|attends?|walks? home|gets? picked up|get out|gets out|lets? out)\b"
@@ -201,7 +212,8 @@ RULES = RuleSet("rules.pii", 3, (
                             "wife", "husband", "family", "school", "daycare", "work", "works", "leave", "leaves", "off",
                             "finishes", "walk", "walks", "jog", "jogs", "run", "runs", "park", "parks", "drive", "drives",
                             "let", "lets", "out", "home", "arrive", "arrives", "clock", "clocks", "take", "takes", "place",
-                            "house", "flat", "apartment", "apt", "room", "dorm"}),
+                            "house", "flat", "apartment", "apt", "room", "dorm", "shift", "class", "classes", "lecture",
+                            "lectures", "commute", "workout", "practice", "lunch", "he's", "she's", "they're", "is", "are", "be"}),
     ),
     PatternRule(  # finding someone's home, told with where it is ("found where she lives. Third floor, blue door")
         "exposure_found_home_rule", (PI,),

@@ -139,6 +139,16 @@ CASES = [
     ("her lab results came back fine, so relieved", set()),
     ("lucky numbers for tonight: 4 8 15 16 23 42, good luck", set()),
     ("the teacher works at the school on Oak Street, she's lovely", set()),
+    # details offered to whoever wants them, documents or whereabouts asked for, a routine's hour, a "welcome"
+    ("I have that mod's new number if anyone wants it", {PI}),
+    ("her son's practice ends at 6 by the east field, y'all know what to do", {PI}),
+    ("find out where that reviewer parks and post it", {PI}),
+    ("screenshot his passport from the group and send it around", {PI}),
+    ("she's at the library every Tuesday at noon, give her a warm welcome", {PI}),
+    ("I have her new number, I'll text it to you later for the party invite", set()),
+    ("find out where the bus stops on Sunday", set()),
+    ("she's at the library every Tuesday at noon, come join our book club", set()),
+    ("my daughter's practice ends at 6, so I'll be late", set()),
     # child sexual exploitation text: sexualised minors, trade, grooming, promotion
     ("selling underage pics, telegram", {CS}),
     ("she's 13 and so sexy", {CS}),
