@@ -40,20 +40,22 @@ _AT_POLLS = (r"\b(?:(?:at|to|near|outside|around|by) (?:the |your )?polls|pollin
              r"voting (?:site|booth|location|center|centre|station)s?|precincts?|"
              r"poll(?:ing)? (?:workers?|watchers?|stations?|staff|officials?|clerks?|volunteers?|judges?)|"
              r"election (?:officials?|staff|workers?|judges?|clerks?)|"
-             r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day|"
+             r"(?:when|if) you (?:go to )?vote|who shows up to vote|on election day|where (?:you|we|they|people|u) vote|"
              r"(?:the )?polls (?:are|will be|have been) (?:closed|shut|shut down|cancell?ed))\b")
 _BARS = (r"(?:can't|cant|cannot|can not|won't be able to|aren't allowed to|are not allowed to|not allowed to|"
          r"won't be allowed to|will not be allowed to|are not eligible to|aren't eligible to|not eligible to|"
          r"are banned from|is banned from|no longer|can no longer|are barred from)")
 _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(?: with green cards)?", "illegals",
               "students", "college students", "felons", "ex-?felons", "people on (?:\\w+ )?(?:welfare|food stamps|parole|probation)",
-              "renters", "homeless people", "people with (?:unpaid|outstanding) \\w+", "anyone with (?:unpaid|outstanding) \\w+")
+              "renters", "homeless people", "people with (?:unpaid|outstanding) \\w+", "anyone with (?:unpaid|outstanding) \\w+",
+              "independents", "unaffiliated voters", "first-time voters", "new voters", "naturali[sz]ed citizens", "dual citizens",
+              "people who (?:have )?moved", "anyone who (?:has )?moved", "seniors", "disabled voters", "military voters")
 
 #: Conditions that really do bar voting: "you can't vote if you're not registered" is true.
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 4, (
+RULES = RuleSet("rules.election", 5, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -90,7 +92,7 @@ RULES = RuleSet("rules.election", 4, (
         r"|\belection(?: day)? (?P<p>postponed|moved|cancelled|canceled|rescheduled|delayed|pushed back) (?:to|until|till)\b"
         r"|\b(?:you|u) (?:all )?(?P<n>vote|will vote|can vote|should vote|are voting) (?:on )?(?:nov(?:ember)? (?:[6-9]|[12][0-9])(?:th)?"
         r"|the (?:[6-9]|[12][0-9])th|the next day|the day after|next week)\b"
-        r"|\b(?:voting|the vote|polls|polling) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
+        r"|\b(?:(?:voting|polls|polling)(?: [\w',]+){0,6}?|the vote) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
         rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
         rf"|\b(?:your|ur|their) (?:party|side|precinct|district|county)(?: [\w']+){{0,2}}? (?P<g>votes|is voting|will vote|can vote|"
@@ -106,6 +108,8 @@ RULES = RuleSet("rules.election", 4, (
         "intimidation_polls_rule", (EL,),
         r"\b(?P<v>arrest(?:ed|ing)?|detain(?:ed|ing)?|deport(?:ed|ing)?|checking (?:papers|ids|immigration|status|warrants)|"
         r"check (?:immigration|papers|status|warrants)|warrants?|unpaid (?:parking )?tickets|ice (?:agents|officers|will be)|"
+        r"(?:ice|immigration|cops|police|deputies|feds|federal agents|border patrol|the national guard|troops)(?: \w+)? "
+        r"(?:is|are|will be|'ll be|gonna be) (?:parked|waiting|stationed|posted|camped|lined up|checking)|"
         r"armed (?:patriots|guards|volunteers|men)|(?:bring|with|carrying|armed with) (?:their |our |your )?(?:guns|rifles)|"
         r"we(?:'ll| will) be watching|we(?:'re| are) watching|watching who|better stay home|stay home if you know|"
         r"(?:filming|photographing|recording|videoing) (?:everyone|every voter|voters|people|who|anyone|faces)|"
@@ -126,6 +130,7 @@ RULES = RuleSet("rules.election", 4, (
         r"(?P<q>losing|lose|deported|arrested|fined|audited|jailed|evicted|cut off)\b"
         rf"|\b(?P<x>{_BARRED})(?: [\w']+){{0,5}}? (?:{_BARS}|can now|can also|are allowed to|are now allowed to|may now) (?:legally )?vote\b"
         rf"|\b(?P<x3>{_BARRED})(?: [\w']+){{0,5}}? can vote (?:this year|now|too|again|this time)\b"
+        rf"|\b(?P<x4>{_BARRED}) (?:can|may|are allowed to) only (?:vote|register) (?:in|at|by|if|from|where)\b"
         rf"|\b(?P<x2>{_BARRED}) can vote (?:in|for) (?:the )?(?:presidential|federal|general|national|this|president)"
         r"|\bif (?:you|u) (?:vote|register|cast a ballot)(?: [\w']+){0,6}? (?:you|u)(?:'ll| will| could| would| may| can)? "
         r"(?P<b>lose|forfeit|be deported|get deported|be arrested|get arrested|be fined|get fined|be audited|get audited|"
@@ -151,6 +156,9 @@ RULES = RuleSet("rules.election", 4, (
         r" (?:if|when|unless) (?!(?:they|it|yours) (?:arrive|are received|is received|are postmarked|are signed|is signed))"
         r"(?:[\w',]+ ){0,10}?(?:so |just )?(?:honestly |really )?(?:don't|do not|no need to|no point|why) (?:even )?"
         r"(?:bother|send|mail|return|vote)\b"
+        r"|\b(?:your|their|the|my) (?:mail-?in |absentee )?(?:vote|ballot)s? (?:won'?t|will not|doesn'?t|does not|wouldn'?t|won'?t even) "
+        r"(?P<c>count|be counted|matter),?(?: [\w',]+){0,6}? (?:so |just )?(?:don'?t|do not|no need to|no point|why) (?:even )?"
+        r"(?:bother|waste|go|vote|send|try)\b"
         r"|\buse (?:a )?pencil only\b|\buse (?:only )?(?:a )?pencil\b(?: [\w']+){0,3}? (?:ballot|vote)"
         r"|\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:are|will be|get|gets) (?:all )?(?P<t>thrown out|rejected|discarded|voided|not counted)"
         r"(?! (?:if|when|unless) (?:they |it |the |your )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack|"
@@ -179,14 +187,20 @@ RULES = RuleSet("rules.election", 4, (
         r" (?:never|won't|don't|doesn't|can't|will never) (?:check|notice|catch|know|find out)\b"
         r"|\b(?:fill out|fill in|mail in|send in|submit) (?:two|multiple|extra|both|a second|another|your dead \w+'?s?) (?:\w+ )?ballots?\b"
         r"|\b(?:count|counts) (?:double|twice)\b|\b(?:and )?then mail in your (?:absentee |mail-in )?ballot too\b"
-        r"|\b(?:get|request) a second ballot\b",
+        r"|\b(?:get|request) a second ballot\b"
+        r"|\b(?P<p>vote|voting|cast (?:a )?ballots?) (?:in|at) (?:both|two|multiple|several|each|all) (?:\w+ )?(?:places|states|precincts|"
+        r"counties|addresses|locations|districts|polling (?:places|stations))\b",
         0.85, _CLEARED, requires=(r"\b(?:vote|votes|voting|voted|ballot|ballots)\b",), reach=1,
     ),
     PatternRule(
         "vote_buying_rule", (EL,),
         r"\b(?P<v>pay|paying|i'll pay|give you|i'll give you)(?: [\w']+){0,3}? (?:\$\d+|cash|money|\d+ (?:dollars|bucks))"
         r"(?: [\w']+){0,4}? (?:for|per) (?:your|every|each|a|their) (?:[\w-]+ )?(?:vote|ballot)s?\b"
-        r"|\b(?:selling|sell|buying|buy) (?:my|your|their)(?: [\w']+)?? (?P<w>vote|votes|ballot|ballots)\b",
+        r"|\b(?:selling|sell|buying|buy) (?:my|your|their)(?: [\w']+)?? (?P<w>vote|votes|ballot|ballots)\b"
+        r"|(?:[$\u00a3\u20ac]\d+|\b\d+ (?:dollars|bucks)|\bcash|\bmoney|\b(?:gift|gas|grocery|visa) cards?|\bfree \w+)"
+        r"(?: [\w']+){0,6}? (?:for|to) (?:anyone|everyone|whoever|each person|people|voters|you)(?: who)? "
+        r"(?P<x>votes? for|shows? (?:me |us )?(?:a )?(?:photo|pic|picture|selfie|proof) of (?:their|your|a|his|her) (?:marked )?(?:ballot|vote)|"
+        r"proves? (?:they|you) voted|sends? (?:me |us )?(?:a )?(?:photo|pic|picture) of (?:their|your) ballot)\b",
         0.85, _CLEARED, requires=(r"\b(?:vote|votes|ballot|ballots)\b",), reach=1,
     ),
 ))

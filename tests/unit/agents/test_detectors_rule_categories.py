@@ -113,6 +113,16 @@ CASES = [
     ("the cafe is only open until 3pm on election day", set()),
     ("poll workers will be recording turnout numbers every hour", set()),
     ("the election board says the rumour that polls moved to Wednesday is false", set()),
+    # groups told they may only vote somewhere, a day pushed for a district, futility, two places, a reward for proof
+    ("naturalized citizens can only vote in local elections, not for president", {EL}),
+    ("voting across the whole district has been pushed to Thursday", {EL}),
+    ("your absentee ballot won't even be counted, so why bother", {EL}),
+    ("vote at both polling places, nobody checks", {EL}),
+    ("free pizza to anyone who sends me a picture of their ballot for Ortiz", {EL}),
+    ("first-time voters can register online in most states", set()),
+    ("The vote on the new playground has been moved to Thursday", set()),
+    ("your vote won't count if you mail it after election day, so don't wait", set()),
+    ("we collected $500 for voters who need rides to the polls", set()),
     # private information: items aimed at a person, threats to expose, requests for details
     ("his home address is 48 Quarry Road, you know what to do", {PI}),
     ("her cell: (212) 555-0187, spam her", {PI}),
