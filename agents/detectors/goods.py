@@ -33,7 +33,8 @@ _OFFER = (
     r"(?:half |50% )?upfront|rest after|deposit first|serious (?:only|inquiries|enquiries)|"
     r"stealth|tracking|worldwide|nationwide|meet ?up|pick ?up|ready to ship|who needs|who wants|anyone need|"
     r"who'?s selling|who has|anyone (?:selling|got|have|has)|looking for (?:a )?(?:plug|connect|supplier)|"
-    r"need (?:a )?(?:plug|connect)|where (?:can|do|could) (?:i|u|you|we|someone) (?:buy|get|cop|find|score|order))\b"
+    r"need (?:a )?(?:plug|connect)|where (?:can|do|could) (?:i|u|you|we|someone) (?:buy|get|cop|find|score|order)|"
+    r"who'?s holding|anyone holding|who'?s got|tryna cop|looking to cop)\b"
     r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b|\bescrow\b|\b\d+% valid\b"
     r"|\b(?:text|txt|call|msg|ring|hmu|hit me)(?: me)?(?: (?:at|on))? \(?\d{3}\b"
 )
@@ -49,13 +50,16 @@ _DRUGS = alt(*_DRUG_WORDS)
 #: Everyday words that name drugs only in trade talk.
 _SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "exotic", "crystal", "ice", "glass", "blues", "tabs", "caps", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
-                "rolls", "dope", "tina", "addies", "acid", "plug'?s back", "plug is back", "plug'?s open")
+                "rolls", "dope", "tina", "addies", "acid", "plug'?s back", "plug is back", "plug'?s open",
+                "plug (?:got|has|is) (?:[\\w']+ ){0,3}?back")
 _SLANG = alt(*_SLANG_WORDS)
 #: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
 _DRUG_TRADE = (
     r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"
     r"uncut|re-?up|a pop|real m(?:30|eo)s?|what (?:you|u) need|whatever (?:you|u) need|no id(?: needed| required)?|"
-    r"to your school|underage ok|new batch|fresh batch|just landed|\d+ ?(?:pounds|lbs?|oz|ounces|p's))\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
+    r"to your school|underage ok|new batch|fresh batch|just landed|\d+ ?(?:pounds|lbs?|oz|ounces|p's)|"
+    r"(?:got|have|holding|selling) (?:that|the|some) (?:gas|loud|za|zaza|pack|exotic|white|snow|blow|ice|tina|dope|fire|good stuff|good good)|"
+    r"half (?:o|oz|an o))\b|[\U0001F48A\U0001F344\u2744\U0001F343\U0001F33F\U0001F50C]"
 )
 #: Quantities only drug sales use, joined to a price ("zips 200", "eighths for 40"); sewing zips come in packs.
 _QUANTITY_PRICE = (r"\b(?P<v>zips?|qps?|half (?:a )?zips?|eighths?|8 ?balls?|half (?:an )?eighths?)(?: (?:for|@|at|are|go for|only))? "
@@ -95,7 +99,9 @@ _DOC_WORDS = ("ids?", "passports?", "licen[cs]es?", "driver'?s licen[cs]es?", "d
 _DOC = alt(*_DOC_WORDS)
 _FORGED = r"(?:fake|counterfeit|forged|novelty|replica|real[- ]looking|scannable|false|bogus|cloned)"
 #: A document offered as passing for real ("that scan", "look 100% real", "any country").
-_PASSING = r"(?:that scan|scannable|scan(?:s)? (?:fine|perfectly)|real[- ]looking|looks? (?:100% )?(?:real|legit)|any (?:state|country)|registered in the database)"
+_PASSING = (r"(?:that scan|scannable|scan(?:s)? (?:fine|perfectly)|real[- ]looking|looks? (?:100% )?(?:real|legit)|any (?:state|country)|"
+            r"registered in the database|pass(?:es)? (?:any |every |the )?(?:bouncers?|bars?|clubs?|scanners?|scans?|"
+            r"blacklights?|uv|id checks?|airport security))")
 _MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|euros?|dollars|pounds|twenties|fifties|hundreds|\\$?\\d+s?|\\$?\\d+ bills)", "fullz", "cvv", "cvvs",
              "cc dumps", "dumps with pin", "bank logs?", "cloned cards?", "cards? with (?:a |high )?balance",
              "carding", "cash ?outs?", "stolen (?:\\w+ ){0,3}(?:cards?|accounts?|logins?|identities|data)",
@@ -104,7 +110,9 @@ _MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|euros?|dollars|pound
              "catalytic converters?|jewelry|jewellery|tools|gift cards?)", "cracked (?:\\w+ ){0,3}(?:accounts?|logins?)",
              "prop money")
 _WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carvings?|tusks?|pieces|figurines?|statues?|jewelry|bangles|chopsticks)", "rhino horns?", "tiger (?:bones?|skins?|parts|teeth|claws|pelts?)", "pangolin(?: scales)?",
-                "bear bile", "shark fins?", "elephant tusks?", "turtle shells?")
+                "bear bile", "shark fins?", "elephant tusks?", "turtle shells?",
+                "(?:tiger|lion|cheetah|leopard|jaguar|bear|wolf) cubs?", "slow loris(?:es)?", "lorises",
+                "baby (?:monkeys?|chimps?|chimpanzees?|orangutans?|gorillas?|tigers?|lions?|cheetahs?|pangolins?|sloths?)")
 _ORGANS = alt("kidneys?", "human organs?", "corneas?")
 _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any(?:one'?s)?|your|their|someone'?s|people'?s|his|her) "
             r"(?:\w+ )?(?:accounts?|instagram|snapchat|facebook|phone|email|icloud|whatsapp)\b|\bhackers? for hire\b"
@@ -113,7 +121,7 @@ _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 3, (
+RULES = RuleSet("rules.goods", 4, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -135,9 +143,9 @@ RULES = RuleSet("rules.goods", 3, (
                                              "ar15", "ar15s", "ak", "ak47", "ak47s", "ammo", "strap", "straps",
                                              "burner"})),
     PatternRule("sale_documents_rule", (IG,),
-                rf"\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC})\b.{{0,60}}?{_PASSING}",
+                rf"\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC}|cards?|(?:new )?identit(?:y|ies))\b.{{0,60}}?{_PASSING}",
                 0.85, _CLEARED, requires=(_OFFER,), reach=1,
-                keywords=_FORGED_WORDS | {"scan", "looking", "look", "looks", "any", "registered"}),
+                keywords=_FORGED_WORDS | {"scan", "looking", "look", "looks", "any", "registered", "pass", "passes"}),
     PatternRule("sale_financial_fraud_rule", (IG,), rf"\b(?P<v>{_MONEY})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,),
                 reach=1, keywords=_FORGED_WORDS | {"fullz", "cvv", "cvvs", "dumps", "logs", "log", "card", "cards",
                                                    "carding", "cash", "cashout", "cashouts", "stolen", "hacked",
@@ -146,7 +154,7 @@ RULES = RuleSet("rules.goods", 3, (
                 rf"\b(?P<v>{_WILDLIFE}|{_ORGANS})\b", 0.8, _CLEARED,
                 requires=(r"\b(?:for sale|selling|sell|buying|buy|buyers|wholesale|prices?|shipping|ship|ships|"
                           r"dm|\$\d+|per (?:kg|gram|piece))\b",),
-                keywords=frozenset({"ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
+                keywords=frozenset({"cub", "cubs", "loris", "lorises", "baby", "ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
                                     "tusks", "turtle", "kidney", "kidneys", "liver", "livers", "organ", "organs",
                                     "cornea", "corneas"})),
     PatternRule("sale_drug_quantity_rule", (IG,), _QUANTITY_PRICE, 0.75, _CLEARED | {"medical"},  # the price is the offer

@@ -47,6 +47,15 @@ CASES = [
     ("I need him gone from the group chat lol, cash prize to whoever kicks him", set()),
     ("my pharmacy finally had percs back in stock after the shortage", set()),
     ("fresh batch of sourdough, $6 each, pick up Saturday", set()),
+    # "holding that loud", the plug back, IDs that pass a bouncer, live wild animals, a buyer asking who is holding
+    ("holding that loud tonight, $60 an eighth, pull up", {IG}),
+    ("the plug has the pink stuff back, snap me", {IG}),
+    ("licences that pass any scanner, dm for prices", {IG}),
+    ("baby chimps for sale, shipping nationwide", {IG}),
+    ("anyone holding molly? paying cash", {IG}),
+    ("gas prices hit 3.5 a gallon again", set()),
+    ("tiger cubs born at the zoo, come visit this weekend", set()),
+    ("these cards pass any inspection, premium stock for wedding invites, $20", set()),
     # terrorism: support, recruitment, funding, glorification of an extremist object
     ("we stand with the mujahideen of Islamic State, victory is near", {TE}),
     ("brothers, pledge bayah to the khilafah and join the ranks of the Islamic State", {TE}),
