@@ -36,11 +36,15 @@ _FIGURE = alt("bin laden", "osama bin laden", "osama", "al-baghdadi", "al baghda
               "awlaki", "al-awlaki", "zawahiri", "al-zawahiri", "tarrant", "brenton tarrant", "breivik", "dylann roof",
               "mcveigh", "timothy mcveigh", "the unabomber", "anders breivik", "payton gendron", "patrick crusius",
               "the 9/11 hijackers", "the hijackers", "the \\w+ bomber", "the \\w+ bombers", "the \\w+ attackers",
+              "sheikh anwar", "anwar al-awlaki", "abdullah azzam", "azzam", "al-adnani", "adnani", "nasrallah", "hassan nasrallah",
+              "sinwar", "yahya sinwar", "mohammed deif", "mullah omar", "mohamed atta", "tsarnaev", "the tsarnaev brothers",
+              "omar mateen", "nidal hasan", "robert bowers", "john earnest", "elliot rodger",
               "the (?:christchurch|el paso|buffalo|pittsburgh|charleston|utoya|halle|poway) (?:shooter|gunman|attacker|killer|terrorist)")
 _ORG_KEYWORDS = first_words(*_ORG_WORDS) | {"mujahid", "shuhada", "qaeda", "qaida", "shabaab", "shabab", "islamic", "nusra", "klan",
                                              "atomwaffen", "mujahideen", "mujahidin", "khilafah", "dawlah", "caliphate", "sayyaf",
                                              "jemaah", "ansar", "aqsa", "ira", "18", "nordic", "isis", "iskp"}
-_FIGURE_KEYWORDS = frozenset({"christchurch", "paso", "buffalo", "pittsburgh", "charleston", "utoya", "halle", "poway", "laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
+_FIGURE_KEYWORDS = frozenset({"anwar", "azzam", "adnani", "nasrallah", "sinwar", "deif", "omar", "atta", "tsarnaev",
+                              "mateen", "hasan", "bowers", "earnest", "rodger", "christchurch", "paso", "buffalo", "pittsburgh", "charleston", "utoya", "halle", "poway", "laden", "osama", "baghdadi", "zarqawi", "awlaki", "zawahiri", "tarrant", "breivik", "roof",
                               "mcveigh", "unabomber", "gendron", "crusius", "hijackers", "bomber", "bombers",
                               "attackers"})
 #: Praise said of an organisation, leader or attacker.
@@ -72,6 +76,8 @@ _GAP = (r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|fightin
         r"combating|war|troops|veterans)\b)[\w'-]+")
 _ENEMY = alt("kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
              "apostates", "taghut", "tawaghit", "mushrikeen", "zionist occupiers", "the occupiers")
+_ENEMY_KEYWORDS = frozenset({"kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
+                             "apostates", "taghut", "tawaghit", "mushrikeen", "occupiers"})
 _MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)",
                 "land of (?:the )?(?:khilafah|caliphate|black (?:flags?|banners?)|tawhid|jihad|mujahideen)",
                 "lions of (?:the )?(?:khilafah|caliphate|tawhid|islam)", "the black flags?", "the black banners?",
@@ -95,7 +101,7 @@ _ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationi
 _EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
               rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
 
-RULES = RuleSet("rules.terrorism", 4, (
+RULES = RuleSet("rules.terrorism", 5, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -133,7 +139,8 @@ RULES = RuleSet("rules.terrorism", 4, (
     PatternRule(
         "funding_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_FUND}) {_NOT_VICTIMS}(?:the )?(?:{_GAP} ){{0,3}}?(?:{_ORG}|mujahideen|mujahidin|mujahid|{_MOVEMENT})\b"
-        r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|brothers (?:fighting|on|in))"
+        r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|"
+        r"brothers (?:fighting|on|in|holding|defending|at|who fight))"
         rf"|\b(?P<s>send|sending|sent|donating|donated|giving|wiring)(?: [\w$']+){{0,2}}? to (?:the )?(?:{_ORG}|mujahideen|mujahidin)\b"
         rf"|\b(?:{_MOVEMENT}|{_ORG})(?: [\w']+){{0,2}}? (?:need|needs) (?:your |our )?(?:donations?|money|funds|zakat|supplies|weapons)\b",
         0.85, SPEECH | {"news", "history", "fiction"},
@@ -165,13 +172,19 @@ RULES = RuleSet("rules.terrorism", 4, (
         r"\b(?P<v>(?:the )?(?:brothers|soldiers|lions|men|heroes) who (?:carried out|did|executed|struck|attacked|martyred themselves))"
         rf"(?: [\w']+){{0,6}}? (?:are|were|is|was) (?:\w+ )?(?:{_PRAISE})\b"
         r"|\b(?:hail|praise|glory to|honou?r) (?:the |our )?saints\b|\bsaint (?:tarrant|breivik|roof|mcveigh|gendron)\b"
+        r"|\bthe (?:christchurch|el paso|buffalo|pittsburgh|charleston|utoya|halle|poway|oklahoma city|manchester|bataclan|"
+        r"san bernardino|orlando|isla vista) (?P<s>saints?|martyrs?|shaheeds?)\b"
+        r"|\b(?P<g>gave|given|giving|sacrificed|laid down) (?:his|her|their|my|your) (?:life|lives) for (?:the )?(?:khilafah|caliphate|"
+        r"islamic state|dawlah|jihad|mujahideen)\b"
         r"|\bthe saints (?:showed|have shown|lit|led)\b|\bread siege\b"
         rf"|\b(?:download|share|spread|read|get) (?:the )?(?:new |latest )?(?:issue of |copy of )?{_PROPAGANDA}\b"
         r"|\b(?:read|share|spread|download) (?:his|their) manifesto\b"
         r"|\b(?:their|his|the) (?:operation|attack|attacks|bombing|massacre|strike) (?:in|on|at) (?:the )?\w+(?: \w+)? (?:was|were|is) "
         r"(?:the most |so |truly |a |such a )?(?:beautiful|glorious|blessed|justified|heroic|a blessing|a victory|perfect)\b",
         0.8, SPEECH | {"news", "history", "fiction"},
-        keywords=frozenset({"brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
+        keywords=frozenset({"gave", "given", "giving", "sacrificed", "laid", "christchurch", "paso", "buffalo", "pittsburgh",
+                            "charleston", "utoya", "halle", "poway", "oklahoma", "manchester", "bataclan", "bernardino", "orlando",
+                            "isla", "brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
                             "saint", "saints", "siege", "download", "manifesto", "operation", "attack", "attacks", "bombing",
                             "massacre", "strike", "share", "spread", "read", "get"}),
     ),
@@ -224,9 +237,11 @@ RULES = RuleSet("rules.terrorism", 4, (
         r"(?: (?:a|an))?(?: (?:hundreds?|thousands?|dozens?|millions?|few|\d+|lot|lots|many|of|so))* more"
         r"(?: (?:men|brothers|lions|heroes|soldiers|saints|attacks?|operations?|days like (?:that|this)))? like (?:him|them|that|this|these|those|it)\b"
         r"|\bmay (?:more|many|others|thousands|we all) (?P<w>follow) (?:in )?(?:his|their|the|her) (?:path|example|lead|footsteps)\b"
-        r"|\b(?:more|many|others) (?:will|shall) (?P<x>follow) (?:in )?(?:his|their|her) (?:path|example|lead|footsteps)\b",
+        r"|\b(?:more|many|others) (?:will|shall) (?P<x>follow) (?:in )?(?:his|their|her) (?:path|example|lead|footsteps)\b"
+        r"|\b(?:we|you|us|everyone|others|muslims|brothers) (?:should|must|need to|have to|ought to) (?P<y>follow|copy|emulate) "
+        r"(?:in )?(?:their|his|her) (?:example|lead|path|footsteps)\b|\b(?:let'?s|lets) (?P<z>follow|copy) (?:their|his) (?:example|lead|path)\b",
         0.8, SPEECH | {"news", "history", "fiction", "joking"}, requires=(_PERPETRATION,), reach=1,
-        keywords=frozenset({"more", "follow"}),
+        keywords=frozenset({"more", "follow", "copy", "emulate"}),
     ),
     PatternRule(  # money tied to an attack: "every coin buys the next operation", with the movement named
         "funding_attack_rule", (TE,),
@@ -249,10 +264,11 @@ RULES = RuleSet("rules.terrorism", 4, (
     ),
     PatternRule(  # propaganda passed on before the platforms remove it, with an extremist subject beside it
         "propaganda_share_rule", (TE,),
-        r"\b(?P<v>share|spread|download|repost|mirror|save|copy)(?: [\w']+){0,3}? before (?:it'?s|it is|it gets|they|this gets|"
-        r"this is|its|the \w+) (?:deleted|taken down|removed|banned|censored|gone|take it down|delete it|remove it|ban it)\b",
+        r"\b(?P<v>share|spread|download|repost|mirror|save|copy|grab|archive|get)(?: [\w']+){0,3}? before (?:it'?s|it is|it gets|they|"
+        r"this gets|this is|its|they'?re|the \w+) (?:deleted|taken down|removed|banned|censored|gone|"
+        r"(?:take|delete|remove|ban|wipe) (?:it|them|this|these)(?: down)?)\b",
         0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
-        keywords=frozenset({"share", "spread", "download", "repost", "mirror", "save", "copy"}),
+        keywords=frozenset({"share", "spread", "download", "repost", "mirror", "save", "copy", "grab", "archive", "get"}),
     ),
     PatternRule(  # the enemy promised an attack, or the means announced ready: "the crusaders will learn what we are"
         "threat_enemy_attack_rule", (TE,),
@@ -261,9 +277,35 @@ RULES = RuleSet("rules.terrorism", 4, (
         r"|\b(?:the )?(?:trucks?|vests?|belts?|bombs?|explosives|weapons|rifles|cells?|brothers|lions) (?:are|is) (?:all )?"
         r"(?P<w>ready|in place|prepared|loaded|armed|in position)\b",
         0.8, SPEECH | {"news", "history", "fiction", "joking", "hyperbole"}, requires=(_EXTREMIST,), reach=1,
-        keywords=frozenset({"kuffar", "kuffaar", "kafir", "kafirs", "kuffr", "infidels", "crusaders", "murtadeen", "murtaddin",
-                            "apostates", "taghut", "tawaghit", "mushrikeen", "occupiers", "truck", "trucks", "vest", "vests",
-                            "belt", "belts", "bomb", "bombs", "explosives", "weapons", "rifles", "cell", "cells", "brothers",
-                            "lions"}),
+        keywords=_ENEMY_KEYWORDS | {"truck", "trucks", "vest", "vests", "belt", "belts", "bomb", "bombs", "explosives", "weapons",
+                                    "rifles", "cell", "cells", "brothers", "lions"},
+    ),
+    PatternRule(  # a blessing of martyrdom for an attacker: "may Allah accept him as a shaheed" beside the attack or attacker
+        "praise_martyr_rule", (TE,),
+        r"\bmay (?:allah|god) (?P<v>accept|grant|reward|elevate|raise|be pleased with) (?:him|them|her|the brothers?|our brothers?|"
+        r"the attackers?|the bombers?|the shooters?|the gunm[ae]n|the lions?|the mujahid\w*)(?: [\w']+){0,5}? "
+        r"(?:as )?(?:a |an )?(?:shaheed|shahid|martyrs?|shuhada|jannah|jannat|firdaus|paradise|the highest)\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        requires=(_PERPETRATION + r"|\b(?:attackers?|bombers?|shooters?|gunm[ae]n|mujahid\w*|operations?)\b",), reach=1,
+        keywords=frozenset({"allah", "god"}),
+    ),
+    PatternRule(  # those who cannot travel told to act where they are
+        "call_attack_home_rule", (TE,),
+        r"\b(?:those|anyone|whoever|brothers|if you|you|and) (?:who )?(?:can'?t|cannot|can not|are unable to|couldn'?t)"
+        r"(?: (?:travel|go|make hijrah|join|reach|get there|come))?,? (?:[\w']+ ){0,3}?"
+        r"(?P<v>act|strike|attack|fight|rise up|do (?:your|their) part|hit them|kill them|take up arms)"
+        r"(?: [\w']+){0,2}? (?:where (?:you|they|he) (?:are|is|live|lives|stand)|at home|in your (?:city|country|land|town))\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        requires=(_EXTREMIST + r"|\bhijrah\b|\bthe call (?:has been|is|was) (?:made|given|sounded)\b",), reach=2,
+        keywords=frozenset({"can't", "cant", "cannot", "can", "unable", "couldn't"}),
+    ),
+    PatternRule(  # enemies' deaths celebrated: "crusaders sent to hell, a blessed night"
+        "celebrate_enemy_deaths_rule", (TE,),
+        rf"\b{_ENEMY}(?: [\w']+){{0,2}}? (?P<v>sent to hell|killed|slaughtered|wiped out|burned|massacred|blown up|taken out|"
+        r"dead|dispatched)\b",
+        0.8, SPEECH | {"news", "history", "fiction", "joking", "hyperbole"},
+        requires=(r"\b(?:blessed|alhamdulillah|allahu akbar|glorious|victory|good riddance|more to come|takbir|celebrate|"
+                  r"what a (?:day|night)|beautiful)\b",), reach=1,
+        keywords=_ENEMY_KEYWORDS,
     ),
 ))
