@@ -29,7 +29,7 @@ _OFFER = (
     r"telegram|wickr|on signal|signal me|snap me|on snap|my snap|snapchat|whatsapp|kik|"
     r"cash ?app|venmo|zelle|paypal|btc|bitcoin|crypto|monero|xmr|cash only|pay in|paying|i'll pay|will pay|"
     r"ship|ships|shipping|shipped|deliver|delivery|delivered|delivering|delivers|deliveries|drop off|drop it off|"
-    r"same day|overnight|discreet|runners?|(?:can|will|'ll) come to (?:you|u)|pull(?:ing)? up to (?:you|u)|"
+    r"same day|overnight|discreet|runners?|(?:i|we|(?:my|our|a) (?:guy|boy|man|driver|runner))(?:'ll| can| will| could) come to (?:you|u)|pull(?:ing)? up to (?:you|u)|"
     r"(?:half |50% )?upfront|rest after|deposit first|serious (?:only|inquiries|enquiries)|"
     r"stealth|tracking|worldwide|nationwide|meet ?up|pick ?up|ready to ship|who needs|who wants|anyone need|"
     r"who'?s selling|who has|anyone (?:selling|got|have|has)|looking for (?:a )?(?:plug|connect|supplier)|"
