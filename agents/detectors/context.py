@@ -130,6 +130,7 @@ _MEDICAL = compile_skeleton(
 )
 #: What no pharmacy says: no prescription needed, a street price per pill, a fresh batch.
 _NO_SCRIPT = compile_skeleton(r"\b(?:no|without (?:a |any )?|don't need (?:a )?)(?:prescription|script|rx)\b"
+                              r"|\b(?:selling|sell|for sale|wts)(?: [\w']+){0,2}? (?:my|extra|leftover|spare) (?:prescription|script|meds|pills)\b"
                               r"|\b\d+ (?:each|a pop|apiece|a pill|a tab|a bar)\b|\b(?:fresh|new) batch\b")
 _HISTORY = compile_skeleton(
     r"\b(?:history|historical|historians?|in (?:1[0-9]|20)[0-9][0-9]|during (?:the )?(?:war|holocaust|genocide|occupation)|"

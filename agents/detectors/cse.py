@@ -46,8 +46,11 @@ _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porn
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
 #: "Hot" sexualises only a stated minor ("my kids are so hot after soccer" is the weather).
 _HOT = (r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot|"
-        r"built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves)")
-_SEXUAL_KEYWORDS = frozenset({"built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
+        r"built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves|"
+        r"(?:is|are|looks?) (?:so |really |very )?(?:tempting|fuckable|ripe|juicy)|"
+        r"(?:acts|looks|seems) (?:1[89]|2\d|older|grown|mature),?(?: [\w',]+){0,3}?,? (?:if (?:you|u) know what i mean|wink wink|"
+        r"if (?:you|u) catch my drift))")
+_SEXUAL_KEYWORDS = frozenset({"tempting", "ripe", "juicy", "acts", "looks", "seems", "built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
                               "porno", "hentai", "explicit", "fuckable", "hot", "thicc", "naked", "sex", "shirt", "clothes",
                               "top", "swimsuit", "underwear", "bra", "bikini", "panties"})
 _MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|links?|material|private group|"
@@ -84,19 +87,22 @@ _PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mothe
 #: Secrecy kept from a child's parents, or a hint that what is on offer is not what it says: what
 #: makes access to children (a sleepover, babysitting, private lessons) a grooming move.
 _HIDDEN = (r"\b(?:no parents (?:needed|allowed|required|invited|necessary)|"
-           r"without (?:your|their|ur|the) (?:parents|mom|mum|dad) (?:knowing|finding out)|"
+           r"without (?:your|their|ur|the) (?:parents|mom|mum|dad) (?:knowing|finding out)|no parents(?= ?(?:[,.!?]|$))|"
+           r"(?:your|their|his|her|ur) (?:parents|mom|mum|dad) (?:never|don'?t|doesn'?t|won'?t) (?:need to|have to|ever|will) "
+           r"(?:know|find out)|"
            r"(?:tell|telling) (?:them|him|her) (?:it'?s|its) (?:our|a) secret|don'?t tell (?:their|his|her) (?:parents|mom|mum|dad)|"
            r"(?:our|a) (?:little )?secret from (?:your|their|his|her|ur) (?:parents|mom|mum|dad)|"
            r"if (?:you|u) catch my drift|if (?:you|u) know what i mean|wink wink)\b")
 #: Time alone with a child or access to one: babysitting, a sleepover, private lessons, "at mine".
 _ACCESS = (r"\b(?:babysit\w*|sleepovers?|sleep over|stay (?:over|the night)|at (?:mine|my place|my house)|"
-           r"alone with|alone time|private (?:'?\w+'? )?(?:lessons?|sessions?|coaching|tutoring|time)|one on one)\b")
+           r"alone with|alone time|private (?:'?\w+'? )?(?:lessons?|sessions?|coaching|tutoring|time|shoots?|photoshoots?)|"
+           r"one on one|privately|(?:modell?ing|photo) ?shoots?)\b")
 #: Wanting a stated child alone ("can't wait to get her alone"); the child must be the one to be alone
 #: with: "until we're alone" is as often a couple whose child is at camp.
 _ALONE = (r"(?:get|getting|have|having) (?:her|him) (?:all )?(?:alone|to myself)|(?:be|being|time) alone with (?:her|him)"
           r"|(?:her|him) all to myself")
 
-RULES = RuleSet("rules.cse", 5, (
+RULES = RuleSet("rules.cse", 6, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|c p(?= (?:links?|vids|videos|pics|folders?|content|trade|4 trade))|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|"
@@ -153,13 +159,15 @@ RULES = RuleSet("rules.cse", 5, (
         rf"(?P<v>{_MINOR})",
         0.85, _CLEARED, requires=(_ACCESS, _HIDDEN), reach=1,
         keywords=frozenset({"babysit", "babysits", "babysat", "babysitting", "babysitter", "sleepover", "sleepovers", "sleep",
-                            "stay", "mine", "place", "house", "alone", "private", "one"}),
+                            "stay", "mine", "place", "house", "alone", "private", "one", "privately", "shoot", "shoots",
+                            "photoshoot", "modeling", "modelling"}),
     ),
     PatternRule(
         "solicit_minor_rule", (CS,),
         r"\b(?P<v>looking for|seeking|searching for|want|wanna|need|any)(?: [\w']+)?? (?:underage|preteens?|pre-teens?|minors?|jailbait|"
         rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|{_AGE} ?(?:yo|y/o|year olds?)|young (?:teens?|girls?|boys?))\b",
         0.85, _CLEARED, requires=(r"\b(?:chat|chats|chatting|meet up|meet privately|private|privately|discreet|alone|fun|sext\w*|"
+                                  r"preferred|my little (?:princess|girl|angel|pet|boy)|"
                                   r"video call|snap|kik|telegram|no parents|girlfriend|boyfriend|gf|bf|date|dating|"
                                   r"relationship|hook up|hookup|secrets?|sugar daddy)\b",), reach=1,
         keywords=frozenset({"looking", "seeking", "searching", "want", "wanna", "need", "any"}),

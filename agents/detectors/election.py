@@ -55,7 +55,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 5, (
+RULES = RuleSet("rules.election", 6, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -64,6 +64,8 @@ RULES = RuleSet("rules.election", 5, (
         r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
         r"|\btext (?:[\w']+ ){0,6}to \d{4,6}\b"
         r"|\bvote online at\b|\bno need to go to the polls\b"
+        r"|\b(?:it|that|this|the (?:post|photo|picture|pic|tweet|like|share|reply)) (?:counts|will count|is counted|gets counted) as "
+        r"(?:your|a|an official) (?:vote|ballot)\b"
         r"|\b(?:the )?(?:ballot box|voting|the vote|ballots?) (?:is|are) (?:now )?(?:online|on (?:twitter|instagram|facebook))\b"
         rf"|\b(?:ballots?|votes?) (?:must|can|should|will|may|have to|need to) (?:now |only )?be (?:submitted|cast|sent|returned|counted|accepted)"
         rf" (?:by|via|through|over|using) {_METHOD}\b",
@@ -95,7 +97,7 @@ RULES = RuleSet("rules.election", 5, (
         r"|\b(?:(?:voting|polls|polling)(?: [\w',]+){0,6}?|the vote) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
         rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
-        rf"|\b(?:your|ur|their) (?:party|side|precinct|district|county)(?: [\w']+){{0,2}}? (?P<g>votes|is voting|will vote|can vote|"
+        rf"|\b(?:your|ur|their|our) (?:party|side|precinct|district|county)(?: [\w']+){{0,2}}? (?P<g>votes|is voting|will vote|can vote|"
         rf"goes to the polls|casts (?:its|their) ballots)(?: [\w']+){{0,2}}? (?:on )?{_WRONG_DAY}\b"
         rf"|\b(?P<m>moved|switched|assigned|rescheduled) (?:you|your vote|your voting day|your election day|voters)(?: [\w']+){{0,2}}? to {_WRONG_DAY}\b"
         r"|\b(?:voting|polls?|polling (?:places|stations)) (?P<c>ends?|close[sd]?|closing|will close|shut) (?:early |today )?(?:at|by) "
@@ -163,9 +165,10 @@ RULES = RuleSet("rules.election", 5, (
         r"|\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:are|will be|get|gets) (?:all )?(?P<t>thrown out|rejected|discarded|voided|not counted)"
         r"(?! (?:if|when|unless) (?:they |it |the |your )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack|"
         r"signatures?|unsigned|postmarked|damaged|torn))\b"
-        r"|\b(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up|"
+        r"|\b(?:(?:don't|do not) bother (?:going out|voting|to vote|going to the polls|registering|to register|showing up|"
         r"(?:sending|mailing|returning|posting|turning in) (?:it|yours|them|your (?:mail-?in |absentee )?ballot)|"
         r"filling (?:it|them|your ballot|in your ballot) (?:in|out))"
+        r"|(?:don't|do not) waste (?:your )?(?:time|breath|energy|gas) (?:voting|on voting|going to the polls|registering)),?"
         r"(?: [\w',]+){0,12}? (?:already|decided|called|certified|won't count|won't be counted|cancelled|canceled|over|rigged|can't vote)\b"
         r"|\bpolling (?:places?|stations?|locations?|sites?)(?: [\w']+){0,4}? (?:are|is|have been|has been|has|have|were|was) "
         r"(?:\w+ )?(?P<w>closed|moved|changed|relocated|cancelled|canceled)\b",

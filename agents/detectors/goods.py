@@ -82,7 +82,9 @@ _NO_SCRIPT = (r"\b(?:without (?:a |any )?(?:prescription|script|rx|doctor)|no (?
               r"prescription not (?:needed|required)|no questions asked)\b")
 _WEAPON_WORDS = ("ghost guns?", "ghost (?:gun )?kits?", "auto sears?", "80% (?:kits?|frames?|receivers?)",
                  "(?:unserialized|unserialised|serial-?less|no-serial) (?:guns?|pistols?|rifles?|frames?|receivers?|lowers?|kits?)",
-                 "(?:polymer ?80|p80) (?:kits?|frames?|lowers?)", "glock switch(?:es)?", "switches for glocks",
+                 "(?:polymer ?80|p80) (?:kits?|frames?|lowers?)",
+                 "(?:glocks?|pistols?|guns?|handguns?|rifles?|ars?|ar-?15s?) with (?:an? |the )?(?:switch|auto sear|sear|bump stock|"
+                 "suppressor|silencer)(?:es)?", "glock switch(?:es)?", "switches for glocks",
                  "full auto conversions?(?: kits?)?", "conversion kits?", "bump stocks?", "80% lowers?",
                  "unregistered (?:guns|firearms|pistols|rifles)", "untraceable (?:guns?|firearms?|pistols?|rifles?)",
                  "pipe bombs?", "grenades?", "explosives", "c4", "silencers?", "suppressors?", "solvent trap kits?")
@@ -114,14 +116,16 @@ _WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carving
                 "(?:tiger|lion|cheetah|leopard|jaguar|bear|wolf) cubs?", "slow loris(?:es)?", "lorises",
                 "baby (?:monkeys?|chimps?|chimpanzees?|orangutans?|gorillas?|tigers?|lions?|cheetahs?|pangolins?|sloths?)")
 _ORGANS = alt("kidneys?", "human organs?", "corneas?")
-_HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any(?:one'?s)?|your|their|someone'?s|people'?s|his|her) "
+_HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any(?:one'?s)?|your|their|someone'?s|people'?s|his|her|"
+            r"(?:my|your|his|her|their) \w+'s) "
             r"(?:\w+ )?(?:accounts?|instagram|snapchat|facebook|phone|email|icloud|whatsapp)\b|\bhackers? for hire\b"
+            r"|\b(?:need|want|looking for|hire) (?:a )?hacker\b"
             r"|\bhitm[ae]n (?:available|for hire|services?)\b|\bmurder for hire\b|\bcontract killings?\b")
 
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 4, (
+RULES = RuleSet("rules.goods", 5, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -131,7 +135,7 @@ RULES = RuleSet("rules.goods", 4, (
     PatternRule("sale_counterfeit_goods_rule", (IG,), rf"\b(?P<v>{_KNOCKOFF})(?!\w)", 0.75, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"fake", "replica", "replicas", "counterfeit", "knockoff", "knockoffs", "reps", "1", "aaa"})),
     PatternRule("sale_weapons_rule", (IG,), rf"\b(?P<v>{_WEAPONS})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,), reach=1,
-                keywords=frozenset({"ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
+                keywords=frozenset({"with", "ghost", "sear", "sears", "switch", "switches", "conversion", "conversions", "kit",
                                     "unserialized", "unserialised", "serialless", "serial", "polymer", "polymer80", "p80",
                                     "frame", "frames", "receiver", "receivers",
                                     "kits", "bump", "lower", "lowers", "unregistered", "untraceable", "pipe", "grenade",
@@ -164,6 +168,6 @@ RULES = RuleSet("rules.goods", 4, (
                           r"service|services|price|rates?|btc|bitcoin|crypto|cash)\b",), reach=1,
                 keywords=frozenset({"need", "want", "got"})),
     PatternRule("sale_hacking_service_rule", (IG,), _HACKING, 0.75, _CLEARED, requires=(_OFFER,), reach=1,
-                keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hitman",
+                keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hire", "hitman",
                                     "hitmen", "murder", "contract"})),
 ))

@@ -102,7 +102,9 @@ _ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|
         r"show up|go visit|visit (?:him|her|them)|real name|the snitch|that's where|with (?:her|his|their) (?:\w+ )?kids|"
         r"how we feel|deserves? a visit|pull up|everyone knows|keep (?:that|this) in mind|think about (?:that|it)|"
         r"be careful|(?:you|u)(?: all| guys| lot)? know what to do|y'?all know what to do|everyone knows what to do|"
-        r"(?:might|may|would|will) (?:want|like|love) to know|(?:thought|figured) (?:his|her|their|you|y'?all|everyone) (?:\w+ )?"
+        r"(?:might|may|would|will) (?:want|like|love) to know|have at it|"
+        r"go (?:ask|tell|confront|find|see|visit|remind) (?:him|her|them)|"
+        r"(?:thought|figured) (?:his|her|their|you|y'?all|everyone|people|folks|the world|everybody) (?:\w+ )?"
         r"(?:might|would|should|may)|(?:knock|bang|pound) on (?:his|her|their) door|blow (?:it|him|her|them) up|"
         r"give (?:him|her|them) hell|let (?:him|her|them) have it|(?:go )?make some noise|"
         r"give (?:him|her|them) a (?:\w+ )?(?:welcome|visit|surprise|warm welcome)|have fun with (?:it|this|that|him|her|them)|"
@@ -132,7 +134,7 @@ _BROADCAST = (r"\b(?:attach\w*|screenshots?|so (?:everyone|everybody|the world|y
               r"(?:everyone|everybody|people) (?:should|deserves? to|needs? to) know|for (?:everyone|all) to see|"
               r"(?:posting|sharing|leaking|spreading|sending) (?:it|them|this|these|that)|go(?:ing)? viral|spread (?:it|this|the word))\b")
 
-RULES = RuleSet("rules.pii", 4, (
+RULES = RuleSet("rules.pii", 5, (
     PatternRule(
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
@@ -152,13 +154,18 @@ RULES = RuleSet("rules.pii", 4, (
         rf"|(?:(?:^|(?<=\n))|\b(?:i'?m|im|we'?re|now|currently) )(?P<p>posting|leaking|dropping|sharing|exposing|publishing)"
         r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s)(?: [\w']+){0,2}? (?:home |full |real )?"
         r"(?:address|number|phone number|real name|name|ssn|location|workplace|details|info)\b"
+        r"|\b(?P<l>leaked|leaking|here'?s|here is|posting|found|dropping)[:,]? (?:the |their |his |her )?(?:full |real |legal )?"
+        r"(?:name|identity|address|number|workplace|school|home ?town)(?: and (?:the |her |his |their )?(?:\w+ )?(?:name|identity|address|"
+        r"number|workplace|school|home ?town))? of (?:the|this|that) (?:girl|guy|woman|man|kid|lady|dude|person|teen|streamer|nurse|"
+        r"teacher|driver|cop|mod|reviewer)\b"
         rf"|\b{_SUBJECT} {_DETAIL}(?: and (?:{_SUBJECT} )?{_DETAIL})? (?P<o>go|goes|will go|get|gets|will get|are going|is going) "
         r"(?:out|public|posted|leaked|sent|shared|online|to everyone|viral)\b"
         rf"|\b{_SUBJECT} (?:[\w']+ ){{0,2}}{_DETAIL}(?: [\w',]+){{0,6}}? (?:i'?ll|i will|gonna|i'?m going to) "
         r"(?P<u>post|leak|share|publish|send|expose) (?:it|them|that)\b",
         0.8, _CLEARED,
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
-                  r"address|posting|leaking|dropping|sharing|exposing|publishing|want|wants|need|needs|else)\b",),
+                  r"address|posting|leaking|dropping|sharing|exposing|publishing|want|wants|need|needs|else|leaked|here's|heres|"
+                  r"here|found)\b",),
     ),
     PatternRule(
         "threat_expose_location_rule", (PI,),
@@ -185,14 +192,18 @@ RULES = RuleSet("rules.pii", 4, (
         rf"|{_IMPERATIVE}(?P<q>find out|figure out|work out|dig up|get|look up) (?:where|which \w+|what \w+) "
         r"(?:he|she|they|his \w+|her \w+|their \w+|this \w+|that \w+)(?: \w+)? (?:lives?|works?|go(?:es)? to|attends?|stays?|"
         r"drives?|parks?|sleeps?)\b"
-        rf"|{_IMPERATIVE}(?P<y>dox|doxx) {_TARGET}\b",
+        rf"|{_IMPERATIVE}(?P<y>dox|doxx) {_TARGET}\b"
+        r"|\b(?:whoever|anyone who|the first (?:person|one) (?:who|to)) (?P<b>finds|gets|posts|drops|digs up|tracks down|sends|find|get|post)"
+        r"(?: me| us)? (?:his|her|their|this \w+'?s|that \w+'?s|the \w+'s)(?: [\w']+)?? (?:home )?(?:address|number|phone|location|"
+        r"real name|workplace|school|info|details|identity)(?: [\w']+){0,3}? (?:gets|wins|earns|receives|will get)\b",
         0.8, _CLEARED,
         requires=(r"\b(?:know|knows|has|have|got|find|finds|found|get|gets|post|drop|dig|track|reward|bounty|sends|posts|"
                   r"look|dox|doxx|screenshot|send|grab|figure|work)\b",),
     ),
     PatternRule(
         "exposure_location_rule", (PI,),
-        r"\b(?:that'?s|thats|this is|here'?s|heres) where (?:he|she|they|the \w+|this \w+|that \w+|@\w+) (?P<v>lives?|sleeps?|stays?)\b"
+        r"\b(?:that'?s|thats|this is|here'?s|heres) where (?:he|she|they|the \w+|this \w+|that \w+|@\w+) "
+        r"(?P<v>lives?|sleeps?|stays?|works?|parks?|drinks|eats|trains|hangs out|goes to school)\b"
         r"|(?<!\bmy )(?<!\bour )(?:\b[a-z']+|(?<=,)) (?P<w>lives|stays|sleeps|living) "
         r"(?:at|on|in|with|near|behind|above|below|by|across from|opposite|next to) (?:the )?(?:[\w'.-]+ ){0,7}?"
         rf"{_DWELLING}\b"

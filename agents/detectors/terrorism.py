@@ -54,7 +54,9 @@ _PRAISE = alt("heroes", "hero", "a hero", "martyrs", "a martyr", "martyr", "shah
               "an inspiration", "inspiring", "in paradise", "champions",
               "freedom fighters", "true muslims", "the true muslims", "defenders of islam", "did nothing wrong",
               "doing god's work", "doing allah's work", "justified",
-              "the only ones (?:actually |really |still )?(?:fighting|standing up|resisting|doing something)")
+              "the only ones (?:actually |really |still )?(?:fighting|standing up|resisting|doing something)",
+              "righteous (?:warriors|fighters|men|soldiers|brothers)", "holy warriors", "soldiers of (?:allah|god)",
+              "the only true (?:state|muslims|believers|islam|path|way|defenders)")
 _SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support", "i stand with", "we stand with",
                "stand with", "god bless", "allah bless", "may allah bless", "may allah accept", "may allah protect",
                "may allah grant victory to", "i love", "we love", "salute to", "salute", "hail", "hail to", "proud of",
@@ -70,6 +72,9 @@ _PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our all
 _FUND = alt("donate to", "donate for", "send money to", "send funds to", "send zakat to", "send your zakat to",
             "send sadaqah to", "fund", "funding", "finance", "support", "send btc to", "send crypto to",
             "send bitcoin to", "give your wealth to", "give your money to")
+#: The organisation is not the object of an action against it ("bombing ISIS was justified").
+_NOT_ACTED_ON = "".join(f"(?<!{w} )" for w in ("bombing", "fighting", "against", "defeating", "attacking", "killing", "on", "vs",
+                                               "destroying", "countering", "combating", "stopping", "banning", "crushing"))
 _NOT_VICTIMS = r"(?!(?:the )?(?:victims|survivors|families|refugees|orphans|people fleeing|fight against)\b)"
 #: A gap word that is not a turn away from the organisation ("the war on ISIS", "ISIS and ...").
 _GAP = (r"(?!(?:and|but|not|victims|survivors|against|on|vs|versus|fight|fighting|battling|defeating|defeat|countering|"
@@ -82,7 +87,9 @@ _MOVEMENT = alt("soldiers? of the (?:khilafah|caliphate|islamic state|dawlah)",
                 "land of (?:the )?(?:khilafah|caliphate|black (?:flags?|banners?)|tawhid|jihad|mujahideen)",
                 "lions of (?:the )?(?:khilafah|caliphate|tawhid|islam)", "the black flags?", "the black banners?",
                 "(?:the )?brothers (?:in|on) the (?:frontlines?|battlefield)", "the frontlines? of jihad",
-                "our brothers in (?:sham|raqqa|idlib|mosul|somalia|the sahel)")
+                "our brothers in (?:sham|raqqa|idlib|mosul|somalia|the sahel)",
+                "(?:the |our )?(?:lions|mujahideen|mujahidin|fighters|soldiers|brothers) (?:in|of) (?:sham|raqqa|idlib|mosul|somalia|"
+                "the sahel|khorasan|waziristan|the mountains)")
 _PROPAGANDA = alt("dabiq", "rumiyah", "rumiya", "al-naba", "al naba", "inspire magazine", "amaq", "siege by james mason", "the christchurch manifesto", "the great replacement manifesto",
                   "the turner diaries")
 
@@ -101,14 +108,18 @@ _ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationi
 _EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
               rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
 
-RULES = RuleSet("rules.terrorism", 5, (
+RULES = RuleSet("rules.terrorism", 6, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
-        rf"|\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
+        rf"|{_NOT_ACTED_ON}\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
         rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*?(?: {_GAP})?? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
         rf"|\b(?:{_ORG}|{_FIGURE}) (?:did nothing wrong|did what (?:had|needed) to be done)\b"
+        rf"|\bwhat (?:{_ORG}|{_FIGURE}) did (?:in \w+ |on \w+ (?:\d+ )?)?(?:was|is|were) (?:so |truly |totally |absolutely )?(?P<d>{_PRAISE}|necessary|needed|righteous)\b"
+        rf"|\b{_ORG}(?:'s)? (?:fighters|soldiers|members|brothers|men|militants|operatives|lions|mujahideen)(?: [\w'/-]+){{0,5}}? "
+        r"(?:are|were|is|was) (?:(?:the|our|true|real|truly|so|all) )*(?P<f>" + _PRAISE + r")\b"
+        rf"|\b{_ORG}\b(?: [\w',]+){{0,8}}? may (?:allah (?:grant|give|make|let) )?(?:they|them|he|him) (?P<m>conquer|prevail|win|be victorious|rule)\b"
         rf"|\b(?:{_ORG}|{_FIGURE})(?: (?:really|honestly|actually|always|clearly))? (?P<r>had|has|have|got) (?:the )?right "
         r"(?:idea|cause|plan|answer)\b"
         rf"|\b(?:{_ORG}|{_FIGURE})(?: (?:really|honestly|actually|always|clearly))? (?P<g>got it right|were right|was right|had a point)\b"
@@ -124,6 +135,7 @@ RULES = RuleSet("rules.terrorism", 5, (
         "recruitment_extremist_org_rule", (TE,),
         rf"{_CALL}(?P<v>{_JOIN}) (?:the )?(?:ranks of |brothers of |fighters of )?{_ORG}\b"
         rf"|\b(?P<p>{_PLEDGE})(?: [\w'-]+){{0,6}}? {_ORG}\b"
+        r"|\b(?P<e>pledge|give bay'?ah|swear allegiance)(?: \w+)? to (?:its|their|the|our) (?:emir|amir|caliph|khalifah|khalifa)\b"
         rf"|\b{_ORG}(?: {_GAP}){{0,4}}? (?:needs|need|wants|is recruiting|are recruiting|recruiting|is looking for|"
         rf"are looking for|seeks|calls on|is calling|calls) (?:more |new |young |you |the )?(?:fighters|brothers|recruits|"
         rf"members|men|soldiers|mujahideen|blood|you|volunteers|lions|martyrs)\b"
@@ -141,10 +153,12 @@ RULES = RuleSet("rules.terrorism", 5, (
         rf"\b(?P<v>{_FUND}) {_NOT_VICTIMS}(?:the )?(?:{_GAP} ){{0,3}}?(?:{_ORG}|mujahideen|mujahidin|mujahid|{_MOVEMENT})\b"
         r"|\b(?:zakat|sadaqah|donations?|btc|bitcoin|crypto|funds) (?:for|to) (?:the )?(?:mujahideen|mujahidin|"
         r"brothers (?:fighting|on|in|holding|defending|at|who fight))"
-        rf"|\b(?P<s>send|sending|sent|donating|donated|giving|wiring)(?: [\w$']+){{0,2}}? to (?:the )?(?:{_ORG}|mujahideen|mujahidin)\b"
-        rf"|\b(?:{_MOVEMENT}|{_ORG})(?: [\w']+){{0,2}}? (?:need|needs) (?:your |our )?(?:donations?|money|funds|zakat|supplies|weapons)\b",
+        rf"|\b(?P<s>send|sending|sent|donating|donated|giving|wiring)(?: [\w$']+){{0,3}}? to (?:the )?(?:{_ORG}|mujahideen|mujahidin|{_MOVEMENT})\b"
+        rf"|\b(?:{_MOVEMENT}|{_ORG})(?: [\w']+){{0,2}}? (?:need|needs) (?:your |our )?(?:donations?|money|funds|zakat|supplies|weapons|"
+        r"ammunition|ammo|guns|rifles|bullets|arms)\b",
         0.85, SPEECH | {"news", "history", "fiction"},
-        keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds", "qassam"},
+        keywords=_ORG_KEYWORDS | {"zakat", "sadaqah", "donation", "donations", "btc", "bitcoin", "crypto", "funds", "qassam",
+                                  "lions", "fighters", "soldiers", "brothers"},
     ),
     PatternRule(
         "call_jihad_rule", (TE,),
@@ -155,7 +169,12 @@ RULES = RuleSet("rules.terrorism", 5, (
         rf"|\bjihad (?:against|on) (?:the )?{_ENEMY}\b"
         rf"|\b(?:fight|kill|attack|strike|slaughter|terrori[sz]e|wage war on|wage war against) (?:on |against )?(?:the |all |those )?(?:[\w']+ )?{_ENEMY}\b"
         r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
-        r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b|\blone (?:lions?|mujahid\w*)\b"
+        r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b"
+        r"|\blone (?:lions?|mujahid\w*|operations?|attacks?|jihad|wol(?:f|ves) (?:operations?|attacks?))\b"
+        r"|\b(?:training )?(?:manuals?|guides?|handbooks?|instructions) (?:for|on) (?:lone|martyrdom|jihad\w*|making bombs|"
+        r"bomb[- ]making|vehicle attacks|attacks on)\b"
+        rf"|\b(?:the coming|the next|an?|our|the) (?:operations?|attacks?|strikes?|raids?) (?:against|on) (?:the |all )?{_ENEMY}"
+
         r"|\b(?:rise up|strike|attack|hit them)(?: [\w',]+){0,3}? lone wol(?:f|ves)\b"
         r"|\b(?:blessed|glorious|heroic) (?:martyrdom )?(?:operations?|attacks?|raids?|strikes?|bombings?)\b"
         r"|\bmartyrdom operations?\b"
@@ -164,7 +183,9 @@ RULES = RuleSet("rules.terrorism", 5, (
         r"(?:cities|city|streets|homes|doorsteps?|countries|country|lands?|capitals?)\b"
         r"|\b(?:the )?(?:jihad|holy war) (?:is|will be) (?:coming|brought) to (?:your|their|every) \w+\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
-        keywords=frozenset({"jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
+        keywords=frozenset({"operation", "operations", "attacks", "raid", "raids", "strikes", "manual", "manuals", "guide", "guides",
+                            "handbook", "handbooks", "instructions",
+                            "jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
                             "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer", "arms"}),
     ),
     PatternRule(

@@ -56,6 +56,10 @@ CASES = [
     ("gas prices hit 3.5 a gallon again", set()),
     ("tiger cubs born at the zoo, come visit this weekend", set()),
     ("these cards pass any inspection, premium stock for wedding invites, $20", set()),
+    ("pistols with a switch, cash only", {IG}),
+    ("need a hacker? I'll get into your partner's whatsapp, btc", {IG}),
+    ("selling my prescription adderall, hmu", {IG}),
+    ("my pharmacist said I can't share my prescription adderall with my brother", set()),
     # terrorism: support, recruitment, funding, glorification of an extremist object
     ("we stand with the mujahideen of Islamic State, victory is near", {TE}),
     ("brothers, pledge bayah to the khilafah and join the ranks of the Islamic State", {TE}),
@@ -106,6 +110,17 @@ CASES = [
     ("the Manchester martyrs of 1867 are remembered in Irish history", set()),
     ("Crusaders killed thousands in Jerusalem in 1099, a glorious victory in their chronicles", set()),
     ("Apple users should follow their example and switch to open source", set()),
+    # what an attacker did called needed, an organisation's fighters praised, victory wished, funds to fighters in a
+    # war zone, lone attacks; fighting an organisation, documentaries and aid to civilians are not
+    ("What Tarrant did was needed", {TE}),
+    ("Taliban fighters in the mountains were true heroes", {TE}),
+    ("Hezbollah will keep fighting, may they prevail", {TE}),
+    ("send your sadaqah to the fighters in Idlib", {TE}),
+    ("lone wolf attacks are the answer, read the guide", {TE}),
+    ("Fighting ISIS was necessary and justified", set()),
+    ("the documentary explains how lone wolf attacks are planned, experts said", set()),
+    ("Firefighters: are you ready to answer the call?", set()),
+    ("send donations to our brothers in Gaza for food and medicine", set()),
     # election integrity: wrong day / method / eligibility / voiding / intimidation / double voting
     ("Republicans vote on Thursday this year, pass it on", {EL}),
     ("no lines! just text your vote for president to 73737", {EL}),
@@ -145,6 +160,9 @@ CASES = [
     ("The vote on the new playground has been moved to Thursday", set()),
     ("your vote won't count if you mail it after election day, so don't wait", set()),
     ("we collected $500 for voters who need rides to the polls", set()),
+    ("the like counts as your vote in this year's election", {EL}),
+    ("don't waste your breath voting, the winner is already decided", {EL}),
+    ("don't waste your time voting for a third party if you want your voice heard", set()),
     # private information: items aimed at a person, threats to expose, requests for details
     ("his home address is 48 Quarry Road, you know what to do", {PI}),
     ("her cell: (212) 555-0187, spam her", {PI}),
@@ -181,6 +199,9 @@ CASES = [
     ("find out where the bus stops on Sunday", set()),
     ("she's at the library every Tuesday at noon, come join our book club", set()),
     ("my daughter's practice ends at 6, so I'll be late", set()),
+    ("that's where the mod trains: the boxing gym on Hill Road, go remind him", {PI}),
+    ("whoever finds her home address first wins a prize", {PI}),
+    ("that's where the magic happens: the kitchen on the second floor", set()),
     # child sexual exploitation text: sexualised minors, trade, grooming, promotion
     ("selling underage pics, telegram", {CS}),
     ("she's 13 and so sexy", {CS}),
@@ -216,6 +237,9 @@ CASES = [
     ("12 is old enough to walk to school alone", set()),
     ("you're 12? happy birthday! our little secret: the party is at the zoo", set()),
     ("my 13 year old is so developed in maths for her age", set()),
+    ("he's 12 but looks 18, if you catch my drift", {CS}),
+    ("paid photo shoot for girls 11-13, no parents", {CS}),
+    ("photo shoot for the under-12s team, parents welcome", set()),
 ]
 
 
