@@ -34,7 +34,7 @@ _MINOR = (
     r"(?:middle|primary|elementary|junior high) school(?:ers| girls| boys| kids)|schoolgirls|schoolboys|"
     r"school-? ?age (?:girls?|boys?|kids|children)|kindergartners|kindergarteners|"
     rf"(?:girls?|boys?|kids) (?:in )?(?:year|grade) {_GRADE}|(?:girls?|boys?|kids) {_AGE} ?(?:-|to) ?{_AGE}|"
-    rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|under {_AGE}|(?:aged?|age) {_AGE}|"
+    rf"(?:girls?|boys?|kids) (?:under|aged|around|about|below) {_AGE}|under {_AGE}|(?:aged?|age) {_AGE}|"
     rf"{_AGE} ?(?:yo|y/o|y\.o|yrs? old|years? olds?|year-olds?|years-old)|{_AGE} ?- ?{_AGE}(?= ?(?:yo|y/o|years|year|,|$))|"
     rf"(?:she'?s|he'?s|she is|he is|you'?re|you are|ur|u r|they'?re|only|just) (?:only |just )?{_AGE}{_NOT_UNIT}|"
     r"the younger the better)\b"
@@ -46,14 +46,14 @@ _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porn
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
 #: "Hot" sexualises only a stated minor ("my kids are so hot after soccer" is the weather).
 _HOT = (r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot|"
-        r"built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves|"
+        r"(?:the )?perfect age(?! (?:to|for))|built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves|"
         r"(?:is|are|looks?) (?:so |really |very )?(?:tempting|fuckable|ripe|juicy)|"
         r"(?:acts|looks|seems) (?:1[89]|2\d|older|grown|mature),?(?: [\w',]+){0,3}?,? (?:if (?:you|u) know what i mean|wink wink|"
         r"if (?:you|u) catch my drift))")
-_SEXUAL_KEYWORDS = frozenset({"tempting", "ripe", "juicy", "acts", "looks", "seems", "built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
+_SEXUAL_KEYWORDS = frozenset({"perfect", "tempting", "ripe", "juicy", "acts", "looks", "seems", "built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
                               "porno", "hentai", "explicit", "fuckable", "hot", "thicc", "naked", "sex", "shirt", "clothes",
                               "top", "swimsuit", "underwear", "bra", "bikini", "panties"})
-_MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|links?|material|private group|"
+_MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|links?|material|private group|stuff|"
              r"private channel|album)")
 _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:mature|grown up) for|mature for your age|"
               r"send (?:me )?(?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|videos?|vids)|turn (?:your|ur) camera on|"
@@ -61,25 +61,29 @@ _GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:
               r"message me|dm me|text me|(?:earn|make) (?:some )?money|"
               r"what (?:are )?(?:you|u)(?:'re| are| r)? wearing|are (?:you|u) (?:home )?alone|"
               r"(?:want|wanna) (?:to )?see mine|(?:i'?ll|let me|i can) show (?:you|u) mine|show me yours|"
+              r"let'?s meet(?: up)?|meet me|come (?:over|meet me) alone|"
               r"(?:is|are) (?:your|ur) (?:mom|mum|dad|parents?) (?:home|around|out|asleep)|"
               r"(?:i|we)(?:'ll| will| can)? (?:get|buy|give|send|pay) (?:you|u) (?:\w+ )?(?:skins|robux|v-?bucks|gems|"
               r"coins|gift ?cards?|a gift|presents?|money|cash)|"
               r"(?:pay|paying|i pay|i'll pay)(?: (?:you|u))?(?: in)?(?: [\w-]+){0,2}? for (?:pics|photos|pictures|videos|vids|selfies))\b")
 #: The person asked is a child: a stated age of "you", or a call to children of an age.
 _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_NOT_UNIT}|for your age|grown up for|mature for|"
+                    rf"(?:so )?(?:grown|big|developed) for (?:{_AGE}\b|your age)|"
                     rf"(?:you'?re|you are|ur|u r) (?:only |just |still )?in (?:year {_GRADE}|grade {_GRADE}|{_GRADE}(?:st|nd|rd|th) grade|"
                     r"(?:middle|primary|elementary|junior high) school)|"
                     rf"(?:which|who|any|anyone|anybody) (?:of (?:you|u) |here )?(?:is|are|'s) (?:under|below|younger than) {_AGE}\b|"
                     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|(?:must be|are|if you'?re) under {_AGE}|"
                     rf"{_AGE} ?(?:yo|y/o|years? old)\?|how old is (?:she|he)|(?<![\d.,:$])\b{_AGE}\?)")
 _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|anyone|anybody|teacher)|"
-            r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|"
+            r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|just (?:us|the two of us|you and me)|"
+            r"(?:come|be) alone|don'?t bring (?:anyone|anybody|your (?:parents|friends|mom|mum|dad))|"
             r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)|"
             r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
             r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
             r"secret (?:boyfriend|girlfriend|bf|gf|relationship|friend))\b")
 #: Secrecy from a child's parents, or a chat to delete: grooming when said to a child of a stated age.
-_PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father)|"
+_PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|mommy|mummy|daddy)|"
+                   r"so (?:your |ur )?(?:mommy|mummy|daddy|mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
                    r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
                    r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
                    r"secret (?:boyfriend|girlfriend|bf|gf|relationship)|"
@@ -102,7 +106,7 @@ _ACCESS = (r"\b(?:babysit\w*|sleepovers?|sleep over|stay (?:over|the night)|at (
 _ALONE = (r"(?:get|getting|have|having) (?:her|him) (?:all )?(?:alone|to myself)|(?:be|being|time) alone with (?:her|him)"
           r"|(?:her|him) all to myself")
 
-RULES = RuleSet("rules.cse", 6, (
+RULES = RuleSet("rules.cse", 7, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|c p(?= (?:links?|vids|videos|pics|folders?|content|trade|4 trade))|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|"
@@ -123,7 +127,7 @@ RULES = RuleSet("rules.cse", 6, (
         rf"\b(?P<v>{_MATERIAL}),?(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,7}}? (?P<w>{_MATERIAL})\b",
         0.85, _CLEARED, requires=(_TRADE, _MINOR), reach=1,
         keywords=frozenset({"pics", "pictures", "photos", "images", "vids", "videos", "content", "clips", "collection",
-                            "folder", "link", "links", "material", "group", "channel", "album"}),
+                            "folder", "link", "links", "material", "group", "channel", "album", "stuff"}),
     ),
     PatternRule(
         "trade_child_images_rule", (CS,),
@@ -140,7 +144,7 @@ RULES = RuleSet("rules.cse", 6, (
         0.85, _CLEARED, requires=(_GROOM_ASK, _SECRECY + "|" + _YOUNG_ADDRESSEE), reach=2,
         keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
                             "dm", "text", "earn", "make", "wearing", "alone", "home", "around", "out", "asleep", "get",
-                            "buy", "give", "pay", "paying", "see", "show", "mine", "yours"}),
+                            "buy", "give", "pay", "paying", "see", "show", "mine", "yours", "let's", "lets", "meet", "come"}),
     ),
     PatternRule(  # hiding from a child's parents, said to a child of a stated age: "your parents don't need to know. You're 13?"
         "grooming_secret_minor_rule", (CS,),

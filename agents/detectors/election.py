@@ -55,7 +55,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 6, (
+RULES = RuleSet("rules.election", 7, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -63,6 +63,7 @@ RULES = RuleSet("rules.election", 6, (
         rf"|\b(?:you|u) (?:can|may|could) (?:now |also |just )?(?P<w>vote) (?:online|from home)\b"
         r"|\b(?:dm|text|tweet|email|e-mail|reply with|message) (?:us |me )?your (?:vote|ballot|pick)\b"
         r"|\btext (?:[\w']+ ){0,6}to \d{4,6}\b"
+        r"|\b(?:reply|text|send|dm|message)(?: [\w']+){0,6}? to (?:this|that|our|the) (?:number|account|shortcode|post|thread)\b"
         r"|\bvote online at\b|\bno need to go to the polls\b"
         r"|\b(?:it|that|this|the (?:post|photo|picture|pic|tweet|like|share|reply)) (?:counts|will count|is counted|gets counted) as "
         r"(?:your|a|an official) (?:vote|ballot)\b"
@@ -94,7 +95,8 @@ RULES = RuleSet("rules.election", 6, (
         r"|\belection(?: day)? (?P<p>postponed|moved|cancelled|canceled|rescheduled|delayed|pushed back) (?:to|until|till)\b"
         r"|\b(?:you|u) (?:all )?(?P<n>vote|will vote|can vote|should vote|are voting) (?:on )?(?:nov(?:ember)? (?:[6-9]|[12][0-9])(?:th)?"
         r"|the (?:[6-9]|[12][0-9])th|the next day|the day after|next week)\b"
-        r"|\b(?:(?:voting|polls|polling)(?: [\w',]+){0,6}?|the vote) (?:has been|have been|is|are|will be) (?P<y>extended|moved|postponed|pushed)"
+        r"|\b(?:(?:voting|polls|polling)(?: [\w',]+){0,6}?|the vote) (?:(?:has been|have been|is|are|will be|were|was) )?"
+        r"(?P<y>extended|moved|postponed|pushed)"
         rf" (?:to|until|till) {_WRONG_DAY}\b"
         rf"|\b(?:your|their) (?:voting|election) day (?P<z>is|has been moved to|is now|moved to) (?:on )?{_WRONG_DAY}\b"
         rf"|\b(?:your|ur|their|our) (?:party|side|precinct|district|county)(?: [\w']+){{0,2}}? (?P<g>votes|is voting|will vote|can vote|"
@@ -197,7 +199,9 @@ RULES = RuleSet("rules.election", 6, (
     ),
     PatternRule(
         "vote_buying_rule", (EL,),
-        r"\b(?P<v>pay|paying|i'll pay|give you|i'll give you)(?: [\w']+){0,3}? (?:\$\d+|cash|money|\d+ (?:dollars|bucks))"
+        r"\b(?:pay|paying|i'll pay|give you|i'll give you|get) (?:you )?(?:[$\u00a3\u20ac]\d+|\d+ (?:dollars|bucks|quid)|cash|money)"
+        r"(?: [\w']+){0,3}? if (?:you|u) (?P<i>vote|register)\b"
+        r"|\b(?P<v>pay|paying|i'll pay|give you|i'll give you)(?: [\w']+){0,3}? (?:\$\d+|cash|money|\d+ (?:dollars|bucks))"
         r"(?: [\w']+){0,4}? (?:for|per) (?:your|every|each|a|their) (?:[\w-]+ )?(?:vote|ballot)s?\b"
         r"|\b(?:selling|sell|buying|buy) (?:my|your|their)(?: [\w']+)?? (?P<w>vote|votes|ballot|ballots)\b"
         r"|(?:[$\u00a3\u20ac]\d+|\b\d+ (?:dollars|bucks)|\bcash|\bmoney|\b(?:gift|gas|grocery|visa) cards?|\bfree \w+)"

@@ -111,7 +111,8 @@ _MONEY = alt(f"{_FORGED} (?:money|bills|notes|cash|currency|euros?|dollars|pound
              "stolen (?:\\w+ ){0,2}(?:phones?|iphones?|laptops?|electronics|goods|bikes?|cars?|merch(?:andise)?|"
              "catalytic converters?|jewelry|jewellery|tools|gift cards?)", "cracked (?:\\w+ ){0,3}(?:accounts?|logins?)",
              "prop money")
-_WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carvings?|tusks?|pieces|figurines?|statues?|jewelry|bangles|chopsticks)", "rhino horns?", "tiger (?:bones?|skins?|parts|teeth|claws|pelts?)", "pangolin(?: scales)?",
+_WILDLIFE = alt("(?:real|raw|elephant|genuine|antique) ivory", "ivory (?:carvings?|tusks?|pieces|figurines?|statues?|jewelry|bangles|chopsticks)", "rhino horns?", "tiger (?:bones?|skins?|parts|teeth|claws|pelts?)", "pangolins?(?: scales)?",
+                "bear (?:paws?|gall ?bladders?|claws)",
                 "bear bile", "shark fins?", "elephant tusks?", "turtle shells?",
                 "(?:tiger|lion|cheetah|leopard|jaguar|bear|wolf) cubs?", "slow loris(?:es)?", "lorises",
                 "baby (?:monkeys?|chimps?|chimpanzees?|orangutans?|gorillas?|tigers?|lions?|cheetahs?|pangolins?|sloths?)")
@@ -125,7 +126,7 @@ _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 5, (
+RULES = RuleSet("rules.goods", 6, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -147,9 +148,11 @@ RULES = RuleSet("rules.goods", 5, (
                                              "ar15", "ar15s", "ak", "ak47", "ak47s", "ammo", "strap", "straps",
                                              "burner"})),
     PatternRule("sale_documents_rule", (IG,),
-                rf"\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC}|cards?|(?:new )?identit(?:y|ies))\b.{{0,60}}?{_PASSING}",
+                rf"\b(?P<n>(?:new|full|complete|fresh) identit(?:y|ies) (?:packages?|kits?|sets?|combos?)|identity (?:packages?|kits?|combos?))\b"
+                rf"|\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC}|cards?|(?:new )?identit(?:y|ies))\b.{{0,60}}?{_PASSING}",
                 0.85, _CLEARED, requires=(_OFFER,), reach=1,
-                keywords=_FORGED_WORDS | {"scan", "looking", "look", "looks", "any", "registered", "pass", "passes"}),
+                keywords=_FORGED_WORDS | {"scan", "looking", "look", "looks", "any", "registered", "pass", "passes", "identity",
+                                          "identities"}),
     PatternRule("sale_financial_fraud_rule", (IG,), rf"\b(?P<v>{_MONEY})(?!\w)", 0.85, _CLEARED, requires=(_OFFER,),
                 reach=1, keywords=_FORGED_WORDS | {"fullz", "cvv", "cvvs", "dumps", "logs", "log", "card", "cards",
                                                    "carding", "cash", "cashout", "cashouts", "stolen", "hacked",
@@ -158,7 +161,7 @@ RULES = RuleSet("rules.goods", 5, (
                 rf"\b(?P<v>{_WILDLIFE}|{_ORGANS})\b", 0.8, _CLEARED,
                 requires=(r"\b(?:for sale|selling|sell|buying|buy|buyers|wholesale|prices?|shipping|ship|ships|"
                           r"dm|\$\d+|per (?:kg|gram|piece))\b",),
-                keywords=frozenset({"cub", "cubs", "loris", "lorises", "baby", "ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
+                keywords=frozenset({"pangolins", "paw", "paws", "gall", "gallbladder", "gallbladders", "bear", "cub", "cubs", "loris", "lorises", "baby", "ivory", "rhino", "horn", "horns", "tiger", "pangolin", "bile", "shark", "tusk",
                                     "tusks", "turtle", "kidney", "kidneys", "liver", "livers", "organ", "organs",
                                     "cornea", "corneas"})),
     PatternRule("sale_drug_quantity_rule", (IG,), _QUANTITY_PRICE, 0.75, _CLEARED | {"medical"},  # the price is the offer

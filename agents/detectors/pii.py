@@ -102,7 +102,7 @@ _ACT = (r"\b(?:let (?:him|her|them) know|pay (?:him|her|them) a visit|go say hi|
         r"show up|go visit|visit (?:him|her|them)|real name|the snitch|that's where|with (?:her|his|their) (?:\w+ )?kids|"
         r"how we feel|deserves? a visit|pull up|everyone knows|keep (?:that|this) in mind|think about (?:that|it)|"
         r"be careful|(?:you|u)(?: all| guys| lot)? know what to do|y'?all know what to do|everyone knows what to do|"
-        r"(?:might|may|would|will) (?:want|like|love) to know|have at it|"
+        r"(?:might|may|would|will) (?:want|like|love) to know|have at it|do (?:your|ur|yer) (?:thing|worst)|"
         r"go (?:ask|tell|confront|find|see|visit|remind) (?:him|her|them)|"
         r"(?:thought|figured) (?:his|her|their|you|y'?all|everyone|people|folks|the world|everybody) (?:\w+ )?"
         r"(?:might|would|should|may)|(?:knock|bang|pound) on (?:his|her|their) door|blow (?:it|him|her|them) up|"
@@ -134,7 +134,7 @@ _BROADCAST = (r"\b(?:attach\w*|screenshots?|so (?:everyone|everybody|the world|y
               r"(?:everyone|everybody|people) (?:should|deserves? to|needs? to) know|for (?:everyone|all) to see|"
               r"(?:posting|sharing|leaking|spreading|sending) (?:it|them|this|these|that)|go(?:ing)? viral|spread (?:it|this|the word))\b")
 
-RULES = RuleSet("rules.pii", 5, (
+RULES = RuleSet("rules.pii", 6, (
     PatternRule(
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
@@ -154,6 +154,8 @@ RULES = RuleSet("rules.pii", 5, (
         rf"|(?:(?:^|(?<=\n))|\b(?:i'?m|im|we'?re|now|currently) )(?P<p>posting|leaking|dropping|sharing|exposing|publishing)"
         r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s)(?: [\w']+){0,2}? (?:home |full |real )?"
         r"(?:address|number|phone number|real name|name|ssn|location|workplace|details|info)\b"
+        r"|\b(?:found|got|have|i have|i found)(?: (?:the|this|that) \w+'s| (?:his|her|their)) (?:real |full )?(?:name|address|number|identity|"
+        r"workplace)(?: and [\w' ]{0,30}?)?,? (?P<d>dropping|posting|leaking|sharing) (?:it|them|both|everything|all)\b"
         r"|\b(?P<l>leaked|leaking|here'?s|here is|posting|found|dropping)[:,]? (?:the |their |his |her )?(?:full |real |legal )?"
         r"(?:name|identity|address|number|workplace|school|home ?town)(?: and (?:the |her |his |their )?(?:\w+ )?(?:name|identity|address|"
         r"number|workplace|school|home ?town))? of (?:the|this|that) (?:girl|guy|woman|man|kid|lady|dude|person|teen|streamer|nurse|"
@@ -187,7 +189,7 @@ RULES = RuleSet("rules.pii", 5, (
         r"(?:person|one)|someone|anybody)(?: [\w']+){0,2}? (?P<w>finds|gets|posts|has|sends|drops|tracks down|digs up|can find)\b"
         rf"|{_IMPERATIVE}(?P<x>find|get|dig up|track down|look up|find out|post|drop|leak|spread|publish|screenshot|send me|grab) "
         r"(?:his|her|their|this \w+'?s|that \w+'?s) (?:home )?"
-        r"(?:address|number|phone|location|real name|workplace|family|kids|school|info|id|ids|passport|licen[cs]e|ssn|"
+        r"(?:[\w]+'s )?(?:address|number|phone|location|real name|workplace|family|kids|school|info|id|ids|passport|licen[cs]e|ssn|"
         r"medical records|records)\b"
         rf"|{_IMPERATIVE}(?P<q>find out|figure out|work out|dig up|get|look up) (?:where|which \w+|what \w+) "
         r"(?:he|she|they|his \w+|her \w+|their \w+|this \w+|that \w+)(?: \w+)? (?:lives?|works?|go(?:es)? to|attends?|stays?|"
@@ -209,7 +211,8 @@ RULES = RuleSet("rules.pii", 5, (
         rf"{_DWELLING}\b"
         rf"|\b{_PERSON3}(?: [\w']+){{0,2}}? (?P<r>works?|leaves?|gets? off|finishes|walks?|jogs?|runs?|parks?|drives?|lets? out|"
         rf"gets? out|comes? home|gets? home|arrives?|clocks? (?:in|out)|takes? the (?:bus|train|tube)|drinks|eats|shops|trains|"
-        rf"lifts|studies)(?: [\w',-]+){{0,10}}? (?:{_WHEN}|(?:on|off) (?:[\w'.-]+ ){{0,3}}?{_DWELLING}\b)"
+        rf"lifts|studies)(?: [\w',-]+){{0,10}}? (?:{_WHEN}|(?:on|off) (?:[\w'.-]+ ){{0,3}}?(?:{_DWELLING}|\d+(?:st|nd|rd|th))\b)"
+        rf"|(?<=, )(?P<c>works|worked) (?:at|for|in) (?:[\w'&.-]+ ){{1,4}}?(?:on|off) (?:[\w'.-]+ ){{0,3}}?(?:{_DWELLING}|\d+(?:st|nd|rd|th))\b"
         rf"|\b{_PERSON3}(?P<a>'s| is|'re| are| will be) (?:always |usually |normally )?at(?: [\w',-]+){{1,8}}? {_WHEN}"
         rf"|\b(?:his|her|their) (?:[\w']+ )?(?P<s>shift|class|classes|lectures?|commute|workout|run|practice|lunch break|school run)"
         rf" (?:ends|starts|begins|finishes|is|lets out)(?: [\w',-]+){{0,4}}? {_WHEN}"

@@ -56,7 +56,9 @@ _PRAISE = alt("heroes", "hero", "a hero", "martyrs", "a martyr", "martyr", "shah
               "doing god's work", "doing allah's work", "justified",
               "the only ones (?:actually |really |still )?(?:fighting|standing up|resisting|doing something)",
               "righteous (?:warriors|fighters|men|soldiers|brothers)", "holy warriors", "soldiers of (?:allah|god)",
-              "the only true (?:state|muslims|believers|islam|path|way|defenders)")
+              "the only true (?:state|muslims|believers|islam|path|way|defenders)",
+              "the (?:pride|best|hope|honou?r|lions|shield|sword) of (?:this|the|our) (?:ummah|muslims|nation|faith|islam)",
+              "our pride")
 _SUPPORT = alt("long live", "glory to", "victory to", "i support", "we support", "i stand with", "we stand with",
                "stand with", "god bless", "allah bless", "may allah bless", "may allah accept", "may allah protect",
                "may allah grant victory to", "i love", "we love", "salute to", "salute", "hail", "hail to", "proud of",
@@ -108,7 +110,7 @@ _ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationi
 _EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
               rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
 
-RULES = RuleSet("rules.terrorism", 6, (
+RULES = RuleSet("rules.terrorism", 7, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -171,6 +173,8 @@ RULES = RuleSet("rules.terrorism", 6, (
         r"|\b(?:strike|attack|hit them|kill them) (?:them )?where(?:ever)? (?:you|they) are\b"
         r"|\b(?:be|become) the next (?:lion|martyr|shaheed|saint|mujahid)\b"
         r"|\blone (?:lions?|mujahid\w*|operations?|attacks?|jihad|wol(?:f|ves) (?:operations?|attacks?))\b"
+        r"|\b(?:should|must|need to|have to) (?:be )?(?:training|train|preparing|prepare|arming|arm)(?: [\w']+){0,2}? (?:for|until) "
+        r"(?:the )?(?:day (?:the )?(?:caliphate|khilafah) (?:returns|rises)|jihad|the jihad|the (?:caliphate|khilafah))\b"
         r"|\b(?:training )?(?:manuals?|guides?|handbooks?|instructions) (?:for|on) (?:lone|martyrdom|jihad\w*|making bombs|"
         r"bomb[- ]making|vehicle attacks|attacks on)\b"
         rf"|\b(?:the coming|the next|an?|our|the) (?:operations?|attacks?|strikes?|raids?) (?:against|on) (?:the |all )?{_ENEMY}"
@@ -184,7 +188,7 @@ RULES = RuleSet("rules.terrorism", 6, (
         r"|\b(?:the )?(?:jihad|holy war) (?:is|will be) (?:coming|brought) to (?:your|their|every) \w+\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"operation", "operations", "attacks", "raid", "raids", "strikes", "manual", "manuals", "guide", "guides",
-                            "handbook", "handbooks", "instructions",
+                            "handbook", "handbooks", "instructions", "should", "must", "need", "have",
                             "jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
                             "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer", "arms"}),
     ),
@@ -208,6 +212,19 @@ RULES = RuleSet("rules.terrorism", 6, (
                             "isla", "brothers", "soldiers", "lions", "men", "heroes", "hail", "praise", "glory", "honor", "honour",
                             "saint", "saints", "siege", "download", "manifesto", "operation", "attack", "attacks", "bombing",
                             "massacre", "strike", "share", "spread", "read", "get"}),
+    ),
+    PatternRule(  # an attack's perpetrators praised: "whoever carried out the ... attack deserves a medal"
+        "praise_perpetrators_rule", (TE,),
+        r"\b(?:whoever|those who|the (?:men|brothers|guys|man|guy|ones|lions) who) (?:carried out|did|committed|executed|pulled off) "
+        r"(?:the|that|this|these|yesterday'?s|today'?s) (?:[\w'-]+ ){0,3}?(?:attacks?|bombings?|shootings?|massacres?|operations?|stabbings?)"
+        r"(?: [\w']+){0,3}? (?P<v>deserves?|earned|are|is|were|was) (?:a |an |the |our )?(?:medals?|praise|respect|heaven|paradise|"
+        r"awards?|statues?|heroe?s?|legends?|martyrs?|saints?|lions?|brave|glory)\b"
+        r"|\b(?:our|the) (?:brothers|lions|soldiers|mujahideen|heroes) (?P<s>struck|attacked|hit|bombed|blew up|stormed)\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        requires=(r"\b(?:deserves?|earned|are|is|were|was|allahu akbar|alhamdulillah|blessed|glorious|may (?:allah|god)|"
+                  r"may their|victory|proud)\b",), reach=1,
+        keywords=frozenset({"whoever", "those", "men", "brothers", "guys", "man", "guy", "ones", "lions", "soldiers", "mujahideen",
+                            "heroes"}),
     ),
     PatternRule(
         "slogan_extremist_rule", (TE,),

@@ -60,6 +60,9 @@ CASES = [
     ("need a hacker? I'll get into your partner's whatsapp, btc", {IG}),
     ("selling my prescription adderall, hmu", {IG}),
     ("my pharmacist said I can't share my prescription adderall with my brother", set()),
+    ("complete identity kits, passport and licence, dm for pricing", {IG}),
+    ("bear paws and dried pangolins for sale, wholesale", {IG}),
+    ("my new identity as a dad is exhausting, for sale: sleep, any price", set()),
     # terrorism: support, recruitment, funding, glorification of an extremist object
     ("we stand with the mujahideen of Islamic State, victory is near", {TE}),
     ("brothers, pledge bayah to the khilafah and join the ranks of the Islamic State", {TE}),
@@ -121,6 +124,13 @@ CASES = [
     ("the documentary explains how lone wolf attacks are planned, experts said", set()),
     ("Firefighters: are you ready to answer the call?", set()),
     ("send donations to our brothers in Gaza for food and medicine", set()),
+    ("the Taliban are the pride of this ummah", {TE}),
+    ("the men who carried out the stadium bombing deserve paradise", {TE}),
+    ("our lions stormed the embassy today, alhamdulillah", {TE}),
+    ("every brother must be training for the day the khilafah returns", {TE}),
+    ("the men who carried out the bank robbery deserve prison", set()),
+    ("our lions stormed the pitch after the final whistle, what a night", set()),
+    ("athletes must be training for the day of the final", set()),
     # election integrity: wrong day / method / eligibility / voiding / intimidation / double voting
     ("Republicans vote on Thursday this year, pass it on", {EL}),
     ("no lines! just text your vote for president to 73737", {EL}),
@@ -163,6 +173,11 @@ CASES = [
     ("the like counts as your vote in this year's election", {EL}),
     ("don't waste your breath voting, the winner is already decided", {EL}),
     ("don't waste your time voting for a third party if you want your voice heard", set()),
+    ("polls on the west side moved to Saturday, pass it on", {EL}),
+    ("just DM your ballot choice to this account and it's done", {EL}),
+    ("I'll pay you $40 if you vote for my guy", {EL}),
+    ("polls show the race moved to a dead heat", set()),
+    ("reply to this thread with your polling place questions", set()),
     # private information: items aimed at a person, threats to expose, requests for details
     ("his home address is 48 Quarry Road, you know what to do", {PI}),
     ("her cell: (212) 555-0187, spam her", {PI}),
@@ -202,6 +217,10 @@ CASES = [
     ("that's where the mod trains: the boxing gym on Hill Road, go remind him", {PI}),
     ("whoever finds her home address first wins a prize", {PI}),
     ("that's where the magic happens: the kitchen on the second floor", set()),
+    ("post his sister's address, she hides him", {PI}),
+    ("found that streamer's real name and her brother's Twitter, posting both", {PI}),
+    ("her name is Ana Ruiz, works at the deli on 9th, do your worst", {PI}),
+    ("found her real name on the credits, she's a great actress", set()),
     # child sexual exploitation text: sexualised minors, trade, grooming, promotion
     ("selling underage pics, telegram", {CS}),
     ("she's 13 and so sexy", {CS}),
@@ -240,6 +259,11 @@ CASES = [
     ("he's 12 but looks 18, if you catch my drift", {CS}),
     ("paid photo shoot for girls 11-13, no parents", {CS}),
     ("photo shoot for the under-12s team, parents welcome", set()),
+    ("you're 13? the perfect age. meet me behind the gym, come alone", {CS}),
+    ("who has stuff of boys about 10? trading", {CS}),
+    ("so grown for 12, delete these texts so daddy doesn't see", {CS}),
+    ("you're 13? the perfect age to start guitar lessons", set()),
+    ("let's meet at the park after school, bring your mom too", set()),
 ]
 
 
