@@ -227,7 +227,7 @@ RULES = RuleSet("rules.pii", 6, (
                             "finishes", "walk", "walks", "jog", "jogs", "run", "runs", "park", "parks", "drive", "drives",
                             "let", "lets", "out", "home", "arrive", "arrives", "clock", "clocks", "take", "takes", "place",
                             "house", "flat", "apartment", "apt", "room", "dorm", "shift", "class", "classes", "lecture",
-                            "lectures", "commute", "workout", "practice", "lunch", "he's", "she's", "they're", "is", "are", "be"}),
+                            "lectures", "commute", "workout", "practice", "lunch", "he's", "she's", "they're"}),
     ),
     PatternRule(  # finding someone's home, told with where it is ("found where she lives. Third floor, blue door")
         "exposure_found_home_rule", (PI,),

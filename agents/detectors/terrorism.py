@@ -188,7 +188,7 @@ RULES = RuleSet("rules.terrorism", 7, (
         r"|\b(?:the )?(?:jihad|holy war) (?:is|will be) (?:coming|brought) to (?:your|their|every) \w+\b",
         0.85, SPEECH | {"news", "history", "joking", "fiction"},
         keywords=frozenset({"operation", "operations", "attacks", "raid", "raids", "strikes", "manual", "manuals", "guide", "guides",
-                            "handbook", "handbooks", "instructions", "should", "must", "need", "have",
+                            "handbook", "handbooks", "instructions", "training", "train", "preparing", "prepare", "arming",
                             "jihad", "wage", "fight", "kill", "attack", "strike", "slaughter", "terrorise", "terrorize",
                             "war", "hit", "next", "blessed", "glorious", "heroic", "martyrdom", "lone", "calling", "answer", "arms"}),
     ),
@@ -287,7 +287,9 @@ RULES = RuleSet("rules.terrorism", 7, (
         r"(?P<v>buys|funds|pays for|goes to|arms|equips|becomes|is) (?:the next|an?|more|another|one more) "
         r"(?:operation|attack|strike|bullets?|rifles?|weapons?|explosives|bombs?|martyrs?|fighters?|mujahid\w*|vests?)\b",
         0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
-        keywords=frozenset({"every", "each", "your", "one", "single"}),
+        keywords=frozenset({"coin", "coins", "dollar", "dollars", "penny", "pennies", "pound", "pounds", "cent", "cents", "euro",
+                            "euros", "donation", "donations", "riyal", "riyals", "dinar", "dinars", "satoshi", "satoshis",
+                            "rupee", "rupees"}),
     ),
     PatternRule(  # people said to be targets: "their civilians are legitimate targets"; "never legitimate targets" is negated
         "justify_targets_rule", (TE,),
@@ -335,7 +337,7 @@ RULES = RuleSet("rules.terrorism", 7, (
         r"(?: [\w']+){0,2}? (?:where (?:you|they|he) (?:are|is|live|lives|stand)|at home|in your (?:city|country|land|town))\b",
         0.8, SPEECH | {"news", "history", "fiction"},
         requires=(_EXTREMIST + r"|\bhijrah\b|\bthe call (?:has been|is|was) (?:made|given|sounded)\b",), reach=2,
-        keywords=frozenset({"can't", "cant", "cannot", "can", "unable", "couldn't"}),
+        keywords=frozenset({"can't", "cant", "cannot", "unable", "couldn't"}),
     ),
     PatternRule(  # enemies' deaths celebrated: "crusaders sent to hell, a blessed night"
         "celebrate_enemy_deaths_rule", (TE,),
