@@ -168,6 +168,10 @@ RULES = RuleSet("rules.pii", 6, (
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
                   r"address|posting|leaking|dropping|sharing|exposing|publishing|want|wants|need|needs|else|leaked|here's|heres|"
                   r"here|found)\b",),
+        keywords=frozenset({"address", "addresses", "number", "numbers", "phone", "info", "information", "details",
+                            "location", "ssn", "name", "workplace", "job", "employer", "nudes", "pics", "photos",
+                            "identity", "family", "kids", "school", "socials", "face", "id", "ids", "screenshots",
+                            "dox", "doxx", "expose", "where", "town", "hometown"}),
     ),
     PatternRule(
         "threat_expose_location_rule", (PI,),
@@ -201,6 +205,11 @@ RULES = RuleSet("rules.pii", 6, (
         0.8, _CLEARED,
         requires=(r"\b(?:know|knows|has|have|got|find|finds|found|get|gets|post|drop|dig|track|reward|bounty|sends|posts|"
                   r"look|dox|doxx|screenshot|send|grab|figure|work)\b",),
+        keywords=frozenset({"address", "number", "phone", "location", "name", "workplace", "ssn", "info", "details",
+                            "socials", "identity", "family", "kids", "school", "id", "ids", "passport", "licence",
+                            "license", "records", "live", "lives", "work", "works", "sleep", "sleeps", "stay", "stays",
+                            "go", "goes", "attend", "attends", "drive", "drives", "park", "parks", "whoever", "anyone",
+                            "someone", "anybody", "first", "dox", "doxx"}),
     ),
     PatternRule(
         "exposure_location_rule", (PI,),

@@ -114,7 +114,7 @@ RULES = RuleSet("rules.terrorism", 7, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
-        rf"|{_NOT_ACTED_ON}\b(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
+        rf"|\b{_NOT_ACTED_ON}(?:{_ORG}|{_FIGURE})(?: {_GAP}){{0,8}}? (?:are|is|were|was|=|will always be|remain)"
         rf"(?: (?:the|our|my|true|real|truly|so|such|all|just|a|an|the true|the real))*?(?: {_GAP})?? (?P<w>{_PRAISE})\b"
         rf"|\b(?:{_ORG}) (?:will|shall) (?:rise again|return|win|prevail|conquer|remain|be victorious|never die)\b"
         rf"|\b(?:{_ORG}|{_FIGURE}) (?:did nothing wrong|did what (?:had|needed) to be done)\b"
