@@ -9,7 +9,8 @@ rewrites, against a closed set of target words from `lexicon`:
 - a word one edit (deletion, insertion, substitution, adjacent transposition) from a target of
   5+ skeleton letters; shorter targets meet everyday words at one edit ("fags"/"flags");
 - a run of letters that splits into target and glue words ("killall" -> "kil al", "allmuslims",
-  "killallmuslims"), or into a group name or slur of 5+ letters and one known word ("banmuslims");
+  "killallmuslims", "killyourself" and spaced "k i l l y o u r s e l f" -> "kil yourself"), or into
+  a group name or slur of 5+ letters and one known word ("banmuslims");
   not a verb beside any word ("punchline", "chokehold"), nor a phrase's word ("blackboard",
   "transport"); glue words alone too ("allthe": "kill allthe jews");
 - two words that join into a target ("mus lims"), one of them unknown: two known words stay apart
@@ -50,7 +51,7 @@ CACHE = 1 << 14  #: words remembered (hostile input repeats or varies words: bou
 GLUE: frozenset[str] = frozenset(skeleton_pattern(w) for w in (
     "all", "the", "them", "they", "those", "these", "every", "each", "of", "to", "you", "u", "ur", "your", "yall",
     "him", "her", "we", "will", "and", "are", "is", "an", "em", "dem", "da", "should", "must", "be", "die", "hate",
-    "some", "more", "fucking",
+    "some", "more", "fucking", "yourself", "urself", "yourselves", "yourselfs", "himself", "herself", "themselves",
 ))
 
 #: a run of letters, not in a handle, a path or a domain ("@blacksins", "site.com/mulsims"): names, not words
