@@ -13,7 +13,7 @@ warnings about scams, negations and reported speech do not count.
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import alt, first_words
+from agents.detectors.lexicon import DRUG_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 IG = "illegal_goods"
@@ -38,15 +38,7 @@ _OFFER = (
     r"|[$\u00a3\u20ac]\d+|\b\d+ ?(?:\$|usd|dollars|bucks|quid)|\bfor \d+\b|\bescrow\b|\b\d+% valid\b"
     r"|\b(?:text|txt|call|msg|ring|hmu|hit me)(?: me)?(?: (?:at|on))? \(?\d{3}\b"
 )
-_DRUG_WORDS = (
-    "cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "fetty", "mdma", "molly", "ecstasy",
-    "xanax", "xans", "xanny", "xannies", "percs", "perc", "percocet", "percocets", "oxy", "oxys", "oxycodone",
-    "oxycontin", "hydrocodone", "vicodin", "tramadol", "codeine", "lean", "promethazine", "adderall", "addy",
-    "addys", "lsd", "shrooms", "ketamine", "dmt", "ghb", "crack", "yayo", "smack", "opioids", "opiates",
-    "valium", "klonopin", "roxies", "roxys", "dilaudid", "suboxone", "steroids", "tren", "sarms", "mephedrone",
-    "zaza", "kush", "acid tabs", "pressed pills", "pressies", "m(?:30|eo)s?",
-)
-_DRUGS = alt(*_DRUG_WORDS)
+_DRUGS = alt(*DRUG_WORDS)
 #: Everyday words that name drugs only in trade talk.
 _SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "exotic", "crystal", "ice", "glass", "blues", "tabs", "caps", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
@@ -128,7 +120,7 @@ _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica"
 
 RULES = RuleSet("rules.goods", 6, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
-                reach=1, keywords=first_words(*_DRUG_WORDS) | {"meos", "meo"}),
+                reach=1, keywords=first_words(*DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
                 requires=(_OFFER, _DRUG_TRADE), reach=1, keywords=first_words(*_SLANG_WORDS)),
     PatternRule("sale_prescription_drugs_rule", (IG,), rf"\b(?P<v>{_RX})\b", 0.8, _CLEARED, requires=(_OFFER, _NO_SCRIPT),

@@ -20,6 +20,17 @@ def alt(*words: str) -> str:
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
+#: Drugs by name, street name and pill press (goods' sale rules; the spelling pass splits run-ons at them).
+DRUG_WORDS = (
+    "cocaine", "heroin", "meth", "methamphetamine", "fentanyl", "fent", "fetty", "mdma", "molly", "ecstasy",
+    "xanax", "xans", "xanny", "xannies", "percs", "perc", "percocet", "percocets", "oxy", "oxys", "oxycodone",
+    "oxycontin", "hydrocodone", "vicodin", "tramadol", "codeine", "lean", "promethazine", "adderall", "addy",
+    "addys", "lsd", "shrooms", "ketamine", "dmt", "ghb", "crack", "yayo", "smack", "opioids", "opiates",
+    "valium", "klonopin", "roxies", "roxys", "dilaudid", "suboxone", "steroids", "tren", "sarms", "mephedrone",
+    "zaza", "kush", "acid tabs", "pressed pills", "pressies", "m(?:30|eo)s?",
+)
+
+
 #: Protected groups, by key (the key links slurs to the self-identification that reclaims them).
 GROUPS: dict[str, tuple[str, ...]] = {
     "religion": ("muslims", "muslim", "moslems", "islamists", "jews", "jew", "jewish people", "christians",

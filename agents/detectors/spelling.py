@@ -10,7 +10,7 @@ rewrites, against a closed set of target words from `lexicon`:
   5+ skeleton letters; shorter targets meet everyday words at one edit ("fags"/"flags");
 - a run of letters that splits into target and glue words ("killall" -> "kil al", "allmuslims",
   "killallmuslims", "killyourself" and spaced "k i l l y o u r s e l f" -> "kil yourself"), or into
-  a group name or slur of 5+ letters and one known word ("banmuslims");
+  a group name, slur or drug name of 5+ letters and one known word ("banmuslims", "sellingxanax");
   not a verb beside any word ("punchline", "chokehold"), nor a phrase's word ("blackboard",
   "transport"); glue words alone too ("allthe": "kill allthe jews");
 - two words that join into a target ("mus lims"), one of them unknown: two known words stay apart
@@ -80,10 +80,10 @@ def _load_known(path: Path = KNOWN_WORDS) -> dict[str, int]:
 
 ROWS = _load_known()
 KNOWN = frozenset(ROWS)
-#: group names and slurs (nouns: "blackgirls", "banmuslims" are split beside any known word) and violent
+#: group names, slurs and drug names (nouns: "blackgirls", "buyxanax" are split beside any known word) and violent
 #: verbs (split beside glue words only: "killthem", not "punchline", "chokehold")
 _NAMES = (*(p for ws in lexicon.GROUPS.values() for p in ws), *(p for ws in lexicon.SLURS.values() for p in ws),
-          *lexicon.SLUR_ADJECTIVES)
+          *lexicon.SLUR_ADJECTIVES, *(w for w in lexicon.DRUG_WORDS if w.isalpha()))
 NAME_TARGETS = _target_words(_NAMES)
 #: names split beside any known word: whole entries of MIN_EDIT+ letters ("muslims"; not "black", "trans" or
 #: "people" of "black people", everyday compounds' first halves: "blackboard", "transport")

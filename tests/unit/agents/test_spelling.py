@@ -50,6 +50,8 @@ def test_one_edit(a: str, b: str, near: bool) -> None:
     ("i w1ll p0isen u", "i wil poison u"),  # l33t folded first, then respelled
     ("k i l l y o u r s e l f", "kil yourself"),  # spaced letters joined, then split at a reflexive
     ("go hangyourself", "go hang yourself"),
+    ("s e l l i n g x a n a x", "seling xanax"),  # a drug name beside a known word
+    ("got fentanil", "got fentanyl"),  # a drug name of 5+ letters at one edit
 ])
 def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     assert _skeleton(raw) == skeleton
@@ -63,7 +65,7 @@ def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     "muslin curtains", "a whole bunch of lunch", "i will pinch you", "the choir chose a hymn", "a drawn out fight",
     "changed my mind", "therapist appointment", "a stable hangar", "bikes and likes",
     "she wore slacks", "thanks @blacksins and @mulsims", "see mulsims.com/allmuslims", "my grannies", "the goods were transported", "a blackboard", "the punchline", "a chokehold",
-    "enjoy yourself", "he did it himself", "behave yourselves",
+    "enjoy yourself", "he did it himself", "behave yourselves", "the crackdown on dealers", "smackdown tonight",
 ])
 def test_everyday_words_stay_themselves(text: str) -> None:
     assert _skeleton(text) == normalize(text).text
@@ -94,6 +96,7 @@ def test_over_long_words_are_left_alone() -> None:
     ("shut up, f4gg0tz", "slur_lgbt_rule", "f4gg0tz"),
     ("just k i l l y o u r s e l f already", "encouragement_suicide_rule", "just k i l l y o u r s e l f"),
     ("nobody likes you, killurself", "encouragement_suicide_rule", "killurself"),
+    ("buyxanax cheap, dm me", "sale_drugs_rule", "buyxanax"),
 ])
 def test_rules_fire_and_spans_map_back(detectors: TextDetectors, text: str, rule: str, excerpt: str) -> None:
     hit = next(h for h in detectors.detect(text) if h.rule == rule)
