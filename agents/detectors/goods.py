@@ -39,12 +39,15 @@ _OFFER = (
     r"|\b(?:text|txt|call|msg|ring|hmu|hit me)(?: me)?(?: (?:at|on))? \(?\d{3}\b"
 )
 _DRUGS = alt(*DRUG_WORDS)
+#: A plug that is a thing ("the bath plug is back in stock"), not the dealer.
+_THING_PLUG = "".join(f"(?<!{w} )" for w in ("bath", "sink", "tub", "basin", "drain", "spark", "glow", "wall", "power",
+                                             "ear", "butt", "usb", "charger"))
+_PLUG_BACK = ("plug'?s back", "plug is back", "plug'?s open", "plug (?:got|has|is) (?:[\\w']+ ){0,3}?back")
 #: Everyday words that name drugs only in trade talk.
 _SLANG_WORDS = ("coke", "snow", "blow", "white", "green", "exotic", "crystal", "ice", "glass", "blues", "tabs", "caps", "bars",
                 "pills", "carts", "dabs", "wax", "loud", "gas", "bud", "weed", "pot", "edibles", "mushrooms", "beans",
-                "rolls", "dope", "tina", "addies", "acid", "plug'?s back", "plug is back", "plug'?s open",
-                "plug (?:got|has|is) (?:[\\w']+ ){0,3}?back")
-_SLANG = alt(*_SLANG_WORDS)
+                "rolls", "dope", "tina", "addies", "acid", *_PLUG_BACK)
+_SLANG = alt(*(_THING_PLUG + w if w in _PLUG_BACK else w for w in _SLANG_WORDS))
 #: What makes a slang word a drug: quantities, trade roles, pill/snow/leaf/plug emoji.
 _DRUG_TRADE = (
     r"\b(?:grams?|\d+ ?g|a g|eighths?|an eighth|qp|zips?|8 ?balls?|half (?:a )?zip|baggies|plug|connect|menu|pressed|"

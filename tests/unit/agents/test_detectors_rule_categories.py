@@ -50,6 +50,8 @@ CASES = [
     # "holding that loud", the plug back, IDs that pass a bouncer, live wild animals, a buyer asking who is holding
     ("holding that loud tonight, $60 an eighth, pull up", {IG}),
     ("the plug has the pink stuff back, snap me", {IG}),
+    ("the bath plug is back in stock, $4 at the hardware store", set()),  # a plug that is a thing
+    ("spark plugs back in stock, 5 bucks each, dm", set()),
     ("licences that pass any scanner, dm for prices", {IG}),
     ("baby chimps for sale, shipping nationwide", {IG}),
     ("anyone holding molly? paying cash", {IG}),
