@@ -129,11 +129,22 @@ def browser():
 
 def _submit(driver, button) -> None:
     """Click a form's button and wait for the next page (the old one goes stale)."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def gone(_driver) -> bool:
+        try:
+            button.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:  # Chrome mid-navigation: the node's document is already gone
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+
     button.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 30).until(gone)
 
 
 def _sign_in(driver, url: str, rid: str) -> None:
