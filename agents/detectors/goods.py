@@ -121,7 +121,7 @@ _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 6, (
+RULES = RuleSet("rules.goods", 7, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
