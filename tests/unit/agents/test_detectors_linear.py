@@ -8,6 +8,7 @@ lives in `modstream bench`, not here.
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Callable
 
@@ -21,6 +22,10 @@ from agents.detectors.rules import HITS_PER_RULE
 N = 6_000  #: characters in the shorter text; the longer is 4N
 #: one letter changed in spelling targets: each a distinct word the spelling pass weighs (`spelling._near`)
 _NEAR_TARGET = [t[:i] + c + t[i + 1:] for t in sorted(spelling.EDIT_TARGETS) for i in range(len(t)) for c in "aeiou"]
+#: a fixed shuffle of every 7th: the short and the long text hold the same mix of targets (in sorted order the
+#: long one's later words respell into targets other rules read, extra work that is not superlinear: ~6x, up to 8.7)
+_NEAR_MIXED = _NEAR_TARGET[::7]
+random.Random(13).shuffle(_NEAR_MIXED)
 
 ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many threats": lambda n: "I will kill you " * (n // 16),
@@ -52,7 +57,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many misspelt group words": lambda n: "i hate all mulsims " * (n // 19),
     "many glued threats": lambda n: "i will killallmuslims " * (n // 22),
     "many spaced-out group words": lambda n: "kill all mus lims " * (n // 18),
-    "many distinct near-target words": lambda n: " ".join(f"the cat sat on {w}" for w in (_NEAR_TARGET[::7] * 4)[:n // 25]),
+    "many distinct near-target words": lambda n: " ".join(f"the cat sat on {w}" for w in (_NEAR_MIXED * 4)[:n // 25]),
 }
 
 
