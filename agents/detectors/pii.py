@@ -91,8 +91,10 @@ _BUSINESS = compile_skeleton(
 
 _CLEARED = SPEECH | {"news", "fiction"}
 _SUBJECT = r"(?:your|ur|his|her|their)"
-_DETAIL = (r"(?:address|addresses|number|numbers|phone|info|information|details|location|ssn|real name|name|workplace|"
-           r"job|employer|nudes|pics|photos|identity|family|kids|school|socials|face|id|ids|screenshots)")
+_DETAIL_WORDS = ("address", "addresses", "number", "numbers", "phone", "info", "information", "details", "location", "ssn",
+                 "real name", "name", "workplace", "job", "employer", "nudes", "pics", "photos", "identity", "family", "kids",
+                 "school", "socials", "face", "id", "ids", "screenshots")
+_DETAIL = "(?:" + "|".join(_DETAIL_WORDS) + ")"  # in the order above (not `alt`'s longest first): matches stay as they were
 _TARGET = r"(?:him|her|them|this \w+|that \w+|@\w+)"
 #: An imperative: sentence start, after a clause break, or after a call word ("everyone", "go").
 _IMPERATIVE = r"(?:(?:^|(?<=\n))|(?<=[,:;!.] )|\b(?:everyone|guys|y'all|yall|let's|lets|go|someone|somebody|please|so) )"
@@ -168,10 +170,7 @@ RULES = RuleSet("rules.pii", 6, (
         requires=(r"\b(?:dox|doxx|post|leak|publish|share|expose|release|drop|spread|send|put|tweet|broadcast|shame|pity|"
                   r"address|posting|leaking|dropping|sharing|exposing|publishing|want|wants|need|needs|else|leaked|here's|heres|"
                   r"here|found)\b",),
-        keywords=frozenset({"address", "addresses", "number", "numbers", "phone", "info", "information", "details",
-                            "location", "ssn", "name", "workplace", "job", "employer", "nudes", "pics", "photos",
-                            "identity", "family", "kids", "school", "socials", "face", "id", "ids", "screenshots",
-                            "dox", "doxx", "expose", "where", "town", "hometown"}),
+        keywords=frozenset(d.split()[-1] for d in _DETAIL_WORDS) | {"dox", "doxx", "expose", "where", "town", "hometown"},
     ),
     PatternRule(
         "threat_expose_location_rule", (PI,),
