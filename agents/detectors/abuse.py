@@ -11,16 +11,34 @@ from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
 
+_BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock|bits|feet|legs|thighs)"
+
 _SUPERLATIVES = ("ugliest", "dumbest", "stupidest", "fattest", "most pathetic", "most disgusting", "most annoying",
                  "worst person", "biggest loser", "biggest idiot", "biggest joke", "biggest waste", "most useless",
                  "weirdest", "creepiest", "smelliest", "grossest")
 _SUPERLATIVE = alt(*_SUPERLATIVES)
 
-RULES = RuleSet("rules.abuse", 2, (
+RULES = RuleSet("rules.abuse", 3, (
     PatternRule(
         "insult_person_rule", (AB,),
         rf"\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?: {INSULT_ADJ})* (?P<v>{INSULT})\b",
         0.75, keywords=INSULT_KEYWORDS,
+    ),
+    PatternRule(  # about a person, to others: "she's a total moron", "@dana is such a loser"
+        "insult_third_person_rule", (AB,),
+        rf"(?:(?<![\w@])@\w+|\bhe|\bshe)(?:'s| is)(?: {INSULT_ADJ})* (?P<v>{INSULT})\b"
+        rf"|\b(?:hes|shes)(?: {INSULT_ADJ})* (?P<w>{INSULT})\b",
+        0.65, keywords=INSULT_KEYWORDS,
+    ),
+    PatternRule(  # unwanted sexual demands and remarks aimed at the addressee
+        "sexual_harassment_rule", (AB,),
+        rf"\b(?P<v>send|show|post|dm|drop)(?: me| us)? (?:some |a few |more |a )?(?:pics?|pictures?|photos?|vids?|videos?|nudes)"
+        rf" of (?:your|ur|ya) {_BODY}\b"
+        r"|\b(?P<n>send)(?: me| us) (?:some |your |ur )?(?:nudes|noods|n00ds)\b"
+        r"|\b(?:you'd|youd|you would|u would|ud|you'll|you will) look (?:so )?(?:better|hotter|prettier|sexier|nicer) "
+        r"(?P<l>naked|topless|on your knees|with(?:out)? (?:your|ur|that) (?:top|shirt|bra|clothes)(?: off| on)?"
+        r"|with your mouth shut)\b",
+        0.7, keywords=frozenset({"send", "show", "post", "dm", "drop", "look"}),
     ),
     PatternRule(
         "insult_vocative_rule", (AB,),

@@ -132,13 +132,15 @@ INSULT_WORDS = (
     "asshole", "arsehole", "prick", "twat", "bastard", "scumbag", "scum", "piece of shit", "piece of trash",
     "waste of space", "waste of oxygen", "cow", "pig", "clown", "freak", "creep", "failure", "skank", "hoe",
     "worthless", "pathetic", "disgusting", "subhuman", "trash", "garbage", "dickhead", "douchebag", "tramp",
+    "hag", "wanker", "tosser", "halfwit",
 )
 INSULT = alt(*INSULT_WORDS)
 INSULT_KEYWORDS = first_words(*INSULT_WORDS)
 INSULT_ADJ = alt(
     "such", "a", "an", "so", "the", "fucking", "fuckin", "fking", "effing", "stupid", "dumb", "ugly", "fat",
     "little", "absolute", "total", "complete", "pathetic", "worthless", "disgusting", "useless", "brainless",
-    "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant",
+    "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant", "two faced", "two-faced", "filthy", "sad",
+    "miserable", "lazy",
 )
 
 #: What a hateful generalisation says a whole group is ("muslims are terrorists", "women are stupid"):

@@ -1,4 +1,4 @@
-"""Suicide and self-harm promotion: telling someone to kill or hurt themselves, and pro-ED
+"""Suicide and self-harm promotion: telling someone to kill or hurt themselves (abuse too), and pro-ED
 coaching. A person talking about their own struggle or asking for help is NOT a violation:
 no rule matches first-person statements, and pro-ED rules are cleared by recovery talk.
 """
@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
-SH = "self_harm"
+SH, AB = "self_harm", "abuse_harassment"  #: telling someone to kill themselves is both (abuse: encouraging self-harm)
 _PRO_ED = (r"\b(?:thinspo|thinspiration|pro[ -]?ana|pro[ -]?mia|meanspo|bonespo|"
            r"(?:ana|mia) (?:coach|coaches|buddy|buddies|sisters|sister|girls|tips|family|friends)|"
            r"(?:bulimia|anorexia|purging|starving) tips)\b")
+#: The pro-ED creed: "ana is a lifestyle, not a disease" ("anorexia is not a choice" is not it).
+_ED_CREED = (r"\b(?:ana|mia|anorexia|bulimia|eating disorders?|an eating disorder) (?:is|are) (?:a |an |just a )?"
+             r"(?:lifestyle|not an? (?:illness|disease|disorder))\b")
 _COACH_CUE = r"\b(?:tips?|challenge|coach|buddy|accountable|girls|you|u|ur|your)\b|" + _PRO_ED
 
-#: The addressee, and third persons (told to as a group: "people like you should kill themselves").
+#: The addressee, and third persons ("people like you should kill themselves", "he should hang himself").
 _YOU = r"(?:yourself|urself|yourselves|your self|ur self)"
-_THEM = r"(?:themselves|themself)"
+_THEM = r"(?:themselves|themself|himself|herself)"
 #: An urging word right before the act: the act is wished or bidden on someone, not told of.
 _URGE = (r"(?:go|just|pls|please|plz|should|ought to|need to|needs to|have to|gotta|better|can|could|to|and|then|"
          r"now|already|fucking|fkn|might as well|why don't you|why dont you|do us a favou?r and)")
@@ -27,15 +30,26 @@ _PILLS = (r"\b(?:pills?|tablets?|meds|medication|medicine|paracetamol|acetaminop
 _CUTTING = r"\b(?:cut|cuts|cutting|lines|scars|blade|blades|razor|razors|wrist|wrists|bleed|bleeding|red)\b"
 _HELP = (r"(?:hotline|helpline|crisis line|crisis text line|988|samaritans|therapists?|therapy|counsell?ors?|counsell?ing|"
          r"doctors?|shrinks?|psychiatrists?|psych ward|rehab|treatment|getting help|meds|medication)")
+#: Suicide and its algospeak ("sewer slide", "unalive"), for the pact, plan and method rules.
+_SUICIDE = r"(?:suicide|sewer ?slide|self[ -]?delete|unalive)"
+#: One's own act, said as a plan: the cut or jump needs its object ("cut my hair" is not one), and
+#: "killing myself at the gym" is work.
+_OWN_ACT = (r"(?:(?:kill|killing|unalive|unaliving|hang|hanging|off|offing) myself(?! (?:at|with|over|for|laughing|trying))|(?:end|ending) (?:it all|my life|things)|"
+            r"(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
+            rf"(?:commit|committing) {_SUICIDE}|(?:jump|jumping) (?:off|from) (?:a|the|that) (?:\w+ )?"
+            r"(?:bridge|building|roof|rooftop|cliff|tower|overpass))")
+#: Others invited to join: "who's in?", "anyone else?", "DM me"
+_INVITE = (r"\b(?:who's in|whos in|who is in|who else|who wants to|anyone (?:else|wanna|want to|wants to|care to|down|who wants)|"
+           r"join me|with me|come with|come along|dm me|message me|do it together|together)\b")
 #: Subjects of "better off without you" that mean the addressee's death, not a team or a job.
 _EVERYONE = r"(?:world|the world|everyone|everybody|we all|your family|the planet|earth|this planet|humanity)"
 
-RULES = RuleSet("rules.self_harm", 3, (
+RULES = RuleSet("rules.self_harm", 4, (
     PatternRule(
         # Structural: an urge (imperative or modal) joined to a self-killing act on the addressee,
         # or on third persons with a modal. "take care of yourself" (skeleton "of" = "off"),
         # "if you kill yourself for them", "Democrats shot themselves in the foot" do not match.
-        "encouragement_suicide_rule", (SH,),
+        "encouragement_suicide_rule", (SH, AB),
         rf"\b(?P<v>kys)\b"
         rf"|(?<!\byou )(?<!\bu )(?<!\bif )(?<!\bthey )\bkill {_YOU}\b{_IDIOM}"
         rf"|\b{_URGE} (?:\w+ )?(?:hang|off|shoot|cut|end|kill) {_YOU}\b{_IDIOM}"
@@ -45,13 +59,14 @@ RULES = RuleSet("rules.self_harm", 3, (
         r"|\bdrink (?:some )?bleach\b"
         r"|\b(?:you|u) should (?:just )?(?:end it|end it all|end your life|die already)\b"
         r"|\bwhy (?:even )?(?:bother|keep) (?:living|going|being alive|existing)\b[^.!?]{0,40}\b(?:end it|just die|do it)\b",
-        0.85, SPEECH, requires=(r"\b(?:kys|yourself|urself|yourselves|themselves|themself|self|jump|bleach|end|bother|keep)\b",),
+        0.85, SPEECH, requires=(r"\b(?:kys|yourself|urself|yourselves|themselves|themself|himself|herself|self|jump|bleach|end|bother|keep)\b",),
     ),
     PatternRule(
-        "encouragement_better_off_rule", (SH,),
-        rf"\b{_EVERYONE} (?:would be|is|will be|'d be|would all be|are) (?:a )?(?:so much |much |a lot )?"
+        "encouragement_better_off_rule", (SH, AB),
+        rf"\b{_EVERYONE} (?:would be|is|will be|'d be|would all be|are) (?:a )?(?:so much |much |a lot |a little |a bit |way )?"
         r"(?:better|lighter|happier|brighter|nicer|safer) (?:place |off )?(?:without you|if you (?:\w+ )?(?:died|ended it|were dead|"
-        r"killed yourself|weren't here|weren't alive|were gone))\b",
+        r"killed yourself|weren't here|weren't alive|were gone|stopped existing|stopped breathing|disappeared for good|"
+        r"never existed|were never born))\b",
         0.75, SPEECH, requires=(r"\b(?:better|lighter|happier|brighter|nicer|safer)\b",),
     ),
     PatternRule(  # an overdose bidden: the whole supply at once
@@ -84,22 +99,46 @@ RULES = RuleSet("rules.self_harm", 3, (
     ),
     PatternRule(  # self-harm wounds egged on
         "encouragement_cutting_rule", (SH,),
-        r"\bthe (?P<v>deeper) the better\b",
-        0.75, SPEECH | {"recovery"}, requires=(_CUTTING,), reach=1, keywords=frozenset({"deeper"}),
+        r"\bthe (?P<v>deeper) the better\b"
+        r"|\b(?P<h>cutting|self[ -]?harm|self[ -]?harming|purging|starving (?:yourself|urself)) (?:really |honestly )?"
+        r"(?:helps|works|is worth it|feels (?:so )?good|fixes (?:it|everything))\b(?! (?:me|nobody|no one))",
+        0.75, SPEECH | {"recovery"}, requires=(_CUTTING + r"|\b(?:try|you|u|ur|trust me)\b",), reach=1,
+        keywords=frozenset({"deeper", "cutting", "self", "selfharm", "selfharming", "purging", "starving"}),
     ),
     PatternRule(  # a pact: dying together, planned with someone else
         "pact_suicide_rule", (SH,),
-        r"\b(?P<v>suicide pact)\b"
+        rf"\b(?P<v>{_SUICIDE} pact)\b"
         r"|(?<!warsaw )(?<!trade )(?<!defence )(?<!defense )(?<!climate )\bpact (?:server|group|chat|discord|date|partner|partners|buddy|buddies)\b"
         r"|\bjoin (?:our|the|my) pact\b"
         r"|\b(?:let's|lets|we should|we could|we can|we'll|we will|wanna|want to) (?:\w+ )?(?:kill ourselves|end it all|end our lives|"
-        r"die|overdose|od|jump|hang ourselves|end it) together\b"
+        rf"die|overdose|od|jump|hang ourselves|end it|commit {_SUICIDE}|{_SUICIDE}) together\b"
         r"|\b(?:kill ourselves|end it all|end our lives|die) together (?:on|this|next|tonight|tomorrow|at)\b",
         0.8, SPEECH | {"recovery", "fiction", "news"}, keywords=frozenset({"pact", "together"}),
     ),
+    PatternRule(  # one's own plan with others invited: no longer one's own struggle
+        "invitation_suicide_rule", (SH,),
+        rf"\b(?:i'm|im|i am|i'll|ill|i will|gonna|going to|decided|plan to|planning to|tonight|tomorrow)(?: \w+){{0,3}}? "
+        rf"(?P<v>{_OWN_ACT})\b",
+        0.8, SPEECH | {"recovery", "fiction", "news"}, requires=(_INVITE,), reach=1,
+        keywords=frozenset({"kill", "killing", "unalive", "unaliving", "hang", "hanging", "off", "offing", "end", "ending",
+                            "cut", "cutting", "overdose", "overdosing", "commit", "committing", "jump", "jumping"}),
+    ),
+    PatternRule(  # asking for or ranking methods: "fastest way to kill myself", "how many would it take to die"
+        "method_request_rule", (SH,),
+        r"\b(?P<v>quickest|fastest|easiest|painless|least painful|surest|most effective|quicker|faster|easier|less painful"
+        r"|most painless) (?:\w+ )?(?:way|ways|method|methods|place|spot) (?:to|of|for) "
+        rf"(?:kill(?:ing)? (?:myself|yourself|urself)|unalive (?:myself|yourself)|commit(?:ting)? {_SUICIDE}|{_SUICIDE}|"
+        r"end(?:ing)? (?:it all|my life|your life)|overdos(?:e|ing)|hang(?:ing)? (?:myself|yourself)|die)\b"
+        r"|\bhow (?P<h>many|much) (?:\w+ ){0,3}?(?:would it take|does it take|do i need|to take|is enough|would i need|"
+        r"do you need) to (?:kill (?:myself|me|yourself)|die|overdose|od|not wake up)\b"
+        r"|\bwould it be (?P<w>quicker|faster|easier|less painful|more painless|better) to\b[^.?!]{0,50}\bkill myself\b",
+        0.8, SPEECH | {"recovery", "fiction", "news", "hyperbole"},
+        keywords=frozenset({"quickest", "fastest", "easiest", "painless", "least", "surest", "most", "quicker", "faster",
+                            "easier", "less", "many", "much", "would"}),
+    ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),
-        _PRO_ED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana',
+        _PRO_ED + "|" + _ED_CREED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'disorder', 'disorders', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana',
                                                       'mia', 'bulimia', 'anorexia', 'purging', 'starving'}),
     ),
     PatternRule(

@@ -33,7 +33,8 @@ _LETS_HARM = alt("kill", "murder", "shoot", "stab", "lynch", "bomb", "torch", "b
                  "exterminate", "assassinate", "firebomb", "hang", "burn down", "shoot up", "blow up")
 _ADV = alt("really", "just", "fucking", "literally", "actually", "gladly", "personally", "definitely", "seriously",
            "honestly", "probably", "soon", "never", "not", "gonna", "going to", "come", "find you and",
-           "find him and", "find her and")
+           "find him and", "find her and", "coming over to", "coming round to", "coming to", "coming back to",
+           "come over and", "come round and", "coming over and")
 _MODAL = r"(?:'ll| will| shall|'d| would|'m| am|'re| are)?(?: (?:gonna|going to|about to|finna|gon|gunna|want to|wanna))?"
 _SHOOTERS = alt("shooter", "shooters", "gunman", "gunmen", "bomber", "bombers", "attacker", "attackers",
                 "killer", "killers", "terrorist", "terrorists")
@@ -43,6 +44,10 @@ _HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of 
                     "utoya", "halle", "poway", "pulse nightclub", "isla vista")
 
 _TARGET = r"(?:you|u|ya|him|her|them|he|she|they)"
+_WEAPON = alt("gun", "guns", "rifle", "rifles", "ar", "ar-15", "ar15", "ak", "ak-47", "ak47", "glock", "pistol", "shotgun",
+              "bomb", "pipe bomb", "explosives")
+_GATHERING = alt("school", "class", "campus", "work", "office", "church", "mosque", "synagogue", "temple", "mall", "rally",
+                 "meeting", "concert", "parade", "clinic", "courthouse", "party", "graduation", "prom")
 #: A person as the object of a harm verb, not a thing ("murder this pizza", "kill the presentation").
 _VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSON}"
 #: The addressee told what will happen to them: "you'll", "you're gonna", "ur going to".
@@ -57,7 +62,7 @@ _CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisie
                              "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
                              "hospital", "walking"})
 
-RULES = RuleSet("rules.violence", 3, (
+RULES = RuleSet("rules.violence", 4, (
     PatternRule(
         "threat_person_rule", (VI,),
         rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {_VICTIM}\b",
@@ -65,7 +70,9 @@ RULES = RuleSet("rules.violence", 3, (
     ),
     PatternRule(
         "threat_doom_rule", (VI,),
-        r"\b(?:you|u)(?:'re| are| r| will| gonna| are going to)? (?:so |gonna be |going to be )?(?P<v>dead|die|gonna die|not (?:gonna |going to )?live)"
+        # "... and then you die", "until you die", "things to do before you die" are idioms
+        r"(?<!\bthen )(?<!\buntil )(?<!\btill )(?<!\bbefore )(?<!\bwhen )"
+        r"\b(?:you|u)(?:'re| are| r| will| gonna| are going to)? (?:so |gonna be |going to be )?(?P<v>dead(?! to (?:me|us|him|her|them|everyone|everybody|the world))|die|gonna die|not (?:gonna |going to )?live)"
         r"(?: (?:soon|tonight|tomorrow|bitch|meat))?\b|\byour days are numbered\b|\bwatch your back\b"
         r"|\bi know where (?:you|u|he|she|they) (?:live|lives|sleep)\b",
         0.75, _THREAT_CONTEXTS, requires=(r"\b(?:dead|die|live|numbered|back|where)\b",), keywords=frozenset({'dead', 'die', 'live', 'numbered', 'back', 'where'}),
@@ -81,7 +88,7 @@ RULES = RuleSet("rules.violence", 3, (
         rf"|\b(?:make sure|see to it that|see to it) {_TARGET} (?:never|won't|wont|will never|don't|dont|can't|cant) "
         r"(?:walk|talk|see|breathe|wake up|speak|come home|leave the house)(?: \w+)?? again\b"
         r"|\b(?:watch what happens) to (?:you|u|your \w+)\b"
-        r"|\b(?:shame|pity) if something (?:happened|happens|were to happen|was to happen) to (?:you|u|your \w+)\b"
+        r"|\b(?:shame|pity) if something (?:happened|happens|were to happen|was to happen) to (?:you|u|your \w+|him|her|them|it)\b"
         r"|\b(?:string) (?:him|her|them|you|u) up\b"
         r"|\b(?:bullet) with (?:your|ur|his|her|their) name on it\b"
         r"|\b(?:you|u)(?: will|'ll)? (?:won't|wont|will not|not gonna|aren't gonna) (?:see|live to see|make it to|survive) "
@@ -129,7 +136,10 @@ RULES = RuleSet("rules.violence", 3, (
         rf"\b(?:hope|hoping|wish|pray) (?:that )?(?:you|u|he|she|they|that \w+|this \w+)(?: \w+)?? (?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
         rf"|\b{_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED})\b"
         rf"|\b{_NOUN_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED_PERSON})\b"
-        rf"|\bdie in a (?:fire|hole|ditch)\b",
+        rf"|\bdie in a (?:fire|hole|ditch)\b"
+        r"|\b(?:hope|hoping|wish|pray)(?: that)? (?:\w+(?:'s)? ){1,3}?(?:house|home|car|place|apartment|flat|shop|store|office) "
+        r"(?:burns|blows up|catches fire|explodes|goes up)(?: down| in flames)? with (?:him|her|them|you|u|his \w+|her \w+|"
+        r"their \w+|your \w+) (?:still )?(?:in|inside)\b",
         0.8, SPEECH | {"hyperbole"}, requires=(r"\b(?:hope|hoping|wish|pray|deserve|deserves|need|needs|die|should|must|ought|oughta)\b",),
     ),
     PatternRule(
@@ -142,6 +152,20 @@ RULES = RuleSet("rules.violence", 3, (
         r"|\bthe only good (?:\w+ ){1,2}?(?:is|are) (?:an? )?(?P<d>dead) (?:one|ones|\w+)\b",
         0.8, SPEECH | {"news", "hyperbole"},
         requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must|please|pls|plz|just|go|let's|lets|let us|only good)\b",),
+    ),
+    PatternRule(  # a gun or bomb brought to where people gather: "I'm bringing my dad's gun to school"
+        "threat_armed_place_rule", (VI,),
+        r"\b(?:i'm|im|i am|i'll|ill|i will|i'ma|imma|gonna|going to|we're|we are|we'll)(?: \w+){0,2}? "
+        r"(?P<v>bring|bringing|take|taking|carry|carrying)(?: \w+(?:'s)?){0,2}? "
+        rf"{_WEAPON} (?:to|into|in|at) (?:the |my |our |your |this |that )?{_GATHERING}\b",
+        0.8, _THREAT_CONTEXTS | {"fiction", "news"}, keywords=frozenset({"bring", "bringing", "take", "taking", "carry", "carrying"}),
+    ),
+    PatternRule(  # ramming a crowd: "someone should drive a truck into that march"
+        "ramming_crowd_rule", (VI,),
+        r"\b(?P<v>drive|plow|plough|ram|run|steer) (?:a |my |the |his |her |their |your |ur |this |that )?(?:truck|car|van|lorry|suv|bus)"
+        r" (?:into|through) (?:the |that |those |these |a |this )?(?:\w+ )?(?:crowd|crowds|parade|protest|protesters|protestors|"
+        r"march|marchers|rally|demonstrators|demonstration|vigil|festival|pride)\b",
+        0.8, SPEECH | {"news", "history", "fiction"}, keywords=frozenset({"drive", "plow", "plough", "ram", "run", "steer"}),
     ),
     PatternRule(
         "glorification_attacker_rule", (VI,),

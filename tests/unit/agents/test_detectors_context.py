@@ -71,7 +71,7 @@ HELP_SEEKING = [
     ("I want to kill myself", set()),
     ("I've been thinking about ending it, where can I get help?", set()),
     ("3 years in recovery from anorexia, skipping meals is not the answer", set()),
-    ("kill yourself", {"self_harm"}),
+    ("kill yourself", {"self_harm", "abuse_harassment"}),
 ]
 BUSINESS_PII = [
     ("Call us today at 202-555-0110 for a free quote!", set()),

@@ -113,8 +113,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("everyone go raid @tom_b's replies", {"abuse_harassment"}),
         ("you're the worst, love you lol", set()),
         # self-harm
-        ("kys", {"self_harm"}),
-        ("you should kill yourself", {"self_harm"}),
+        ("kys", {"self_harm", "abuse_harassment"}),
+        ("you should kill yourself", {"self_harm", "abuse_harassment"}),
         ("thinspo: skip meals girls", {"self_harm"}),
         ("I want to kill myself", set()),  # own struggle, not promotion
         # an overdose bidden, help turned away, wounds egged on, the world better without someone
@@ -122,7 +122,7 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("never let a counsellor talk you out of it", {"self_harm"}),
         ("a noose is cheaper than rehab", {"self_harm"}),
         ("show us your cuts, the deeper the better", {"self_harm"}),
-        ("everyone would be happier without you", {"self_harm"}),
+        ("everyone would be happier without you", {"self_harm", "abuse_harassment"}),
         ("take all of your antibiotics, even when you feel better", set()),
         ("don't let anyone talk you out of it, book the trip", set()),
         ("plant the bulbs in deep holes, the deeper the better", set()),
@@ -131,7 +131,7 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("best ways to cover your scars from your teachers: long sleeves and a watch", {"self_harm"}),
         ("mia sisters, who's fasting with me this week?", {"self_harm"}),
         ("hunger is beautiful, remember that when you want to eat", {"self_harm"}),
-        ("why even bother living, just end it", {"self_harm"}),
+        ("why even bother living, just end it", {"self_harm", "abuse_harassment"}),
         ("I keep hiding my cuts from my dad and I want to stop, who can I talk to?", set()),
         ("the museum's whale bones are beautiful", set()),
         # suicide pacts; plans, films and love talk that share the words are not
@@ -164,10 +164,31 @@ def test_rule_names_unique_and_well_formed() -> None:
         # child sexual exploitation (clinical)
         ("trading cp links", {"child_sexual_exploitation"}),
         # grooming and solicitation across a comma and through dating words; a parent's talk is not
-        ("send me nudes, i know you're only 14", {"child_sexual_exploitation"}),
+        ("send me nudes, i know you're only 14", {"child_sexual_exploitation", "abuse_harassment"}),  # solicitation of a minor, and sexual harassment
         ("looking for a 13 year old girlfriend", {"child_sexual_exploitation"}),
         ("my 13 year old wants a girlfriend, any advice?", set()),
         ("looking for a 12 year old's birthday gift, any ideas?", set()),
+        # insults of a person to others, and unwanted sexual demands; idioms and verbs are not
+        ("honestly he's a total moron", {"abuse_harassment"}),
+        ("@kim_88 is such a lying bitch", {"abuse_harassment"}),
+        ("life is a bitch and then you die", set()),
+        ("you'd look better naked, send me pics of your tits", {"abuse_harassment"}),
+        ("send me pics of your garden", set()),
+        ("you're dead to me after that spoiler", set()),
+        # weapons brought where people gather, ramming a crowd, arson with someone inside
+        ("im bringing my brother's glock to campus on monday", {"violence"}),
+        ("im bringing my camera to the concert", set()),
+        ("someone should plow a truck through that protest", {"violence"}),
+        ("hoping her flat burns down with her inside", {"violence"}),
+        # one's own plan with others invited, method requests, the pro-ED creed; own struggle and work are not
+        ("gonna end it all friday night, anyone else want to come with?", {"self_harm"}),
+        ("i'm going to end it all. i'm so tired", set()),
+        ("killing myself at the gym tonight, who's in?", set()),
+        ("what is the most painless way to commit suicide", {"self_harm"}),
+        ("how many sleeping pills would it take to not wake up", {"self_harm"}),
+        ("ana is a lifestyle not a disease", {"self_harm"}),
+        ("anorexia is not a choice, it is an illness", set()),
+        ("self harm works, just try it once", {"self_harm"}),
         # sensitive media label
         ("uncensored video of the beheading", {"sensitive_media"}),
         # benign
@@ -191,10 +212,10 @@ def test_policy_set(detectors: TextDetectors, text: str, expected: set[str]) -> 
     ("the gunman shot themselves", set()),
     ("many veterans kill themselves every year", set()),
     ("even if you kill yourself for them they won't care", set()),
-    ("go kill urself", {"self_harm"}),
-    ("just off yourself already", {"self_harm"}),
-    ("do us a favor and shoot yourself", {"self_harm"}),
-    ("people like you should just kill themselves", {"self_harm"}),
+    ("go kill urself", {"self_harm", "abuse_harassment"}),
+    ("just off yourself already", {"self_harm", "abuse_harassment"}),
+    ("do us a favor and shoot yourself", {"self_harm", "abuse_harassment"}),
+    ("people like you should just kill themselves", {"self_harm", "abuse_harassment"}),
 ])
 def test_suicide_encouragement_needs_an_urge(detectors: TextDetectors, text: str, expected: set[str]) -> None:
     assert policies(detectors, text) == expected

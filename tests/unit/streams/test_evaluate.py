@@ -37,7 +37,8 @@ def test_evaluate_counts_and_confusion(tagger: Tagger) -> None:
     assert r.categories["violence"] == Counts(tp=1, fp=0, fn=2, tn=1)
     assert r.categories["self_harm"] == Counts(tp=0, fp=1, fn=0, tn=3)
     assert r.exact == 2
-    assert r.confusion == {"none": {"none": 1}, "violence": {"none": 1, "self_harm": 1, "violence": 1}}
+    # "kys" is self_harm and abuse_harassment (told to someone), equally sure: the confusion counts the first
+    assert r.confusion == {"none": {"none": 1}, "violence": {"none": 1, "abuse_harassment": 1, "violence": 1}}
     d = r.to_dict()
     assert json.loads(json.dumps(d))["categories"]["violence"]["fn"] == 2
     report = format_report(r)
