@@ -158,6 +158,11 @@ _FICTION = compile_skeleton(
     r"fictional|fiction|protagonist|villain|heroine|storyline|screenplay|sitcom|anime|manga|in the game|video game|"
     r"breaking bad|the wire|narcos|sherlock|game of thrones)\b"
 )
+#: A story named as one, for the learned heads: a rule's "fiction" cue words ("film", "book") are verbs too.
+_STORY = compile_skeleton(
+    r"\b(?:villain|villains|character|characters|protagonist|antagonist|heroine|plot|storyline|chapter|novel|fictional|"
+    r"in (?:the|this|that) (?:movie|film|book|show|game|series|episode|novel|comic|manga|anime))\b"
+)
 _LAUGHTER = compile_skeleton(_LAUGH)
 #: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
 _ATTRIBUTED = compile_skeleton(
@@ -226,8 +231,14 @@ _THING_SUBJECT = compile_skeleton(
 #: An insult denied of the addressee ("you're not an idiot", "I'm not calling you stupid"); "don't be stupid" is none.
 _DENIED_INSULT = compile_skeleton(
     r"\b(?:(?:you're|youre|you are|ur|u r|you)(?: (?:really|just|honestly))? (?:not|never|aren't|arent|ain't)|"
-    r"(?:not|never) (?:calling|saying|said|called) (?:you|u)(?:'re| are)?)"
+    r"(?:not|never|n't|wont|won't) (?:be )?(?:calling|call|saying|say|said|called) (?:you|u|him|her|them|my \w+|your \w+|"
+    r"anyone|anybody|someone|people)(?:'re| are)?)"
     r"(?: (?:a|an|so|that|such a|being|at all|even|remotely))* " + _SLIGHTED + r"\b"
+)
+#: Affection beside a mild slight: "my best friend is a total idiot and I love her" is banter, not abuse.
+_AFFECTION = compile_skeleton(
+    r"\b(?:i love (?:you|u|ya|her|him|them|this \w+|that \w+|my \w+)|love (?:you|u|ya)|luv (?:you|u|ya)|ily|ilysm|"
+    r"love (?:her|him|them|you) to bits|bestie|besties)\b|[\u2764\u2665\U0001F970\U0001F618\U0001F495\U0001F496\U0001F60D]"
 )
 #: Said for a group, not against it: support, sympathy with how it is treated, asking why it is hated.
 _SYMPATHETIC = compile_skeleton(
@@ -547,6 +558,9 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "attributed": _sentence_cue(_ATTRIBUTED, "attributed reporting", 0),
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
+    "affection": _sentence_cue(_AFFECTION, "affection", 0),
+    # a story's character or plot, with nobody here addressed ("the villain is a cowardly rat")
+    "fiction": _alone(_STORY, "fiction", _SECOND_PERSON),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
     "own_struggle": _sentence_own_struggle,
     # "I'm such an idiot": the speaker's insult is of themself, and nobody else is addressed
@@ -581,9 +595,10 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                          "mention", "sympathetic"),
                         ("negation", "no_group", "news")),
     "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing",
-                          "denied_insult", "mention"),
+                          "denied_insult", "mention", "affection", "fiction"),
                          ("negation", "hyperbole", "news")),
-    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object"), ("negation", "news")),
+    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "fiction"),
+                 ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),
                   ("negation", "news")),
 }
