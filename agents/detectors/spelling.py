@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from agents.detectors import lexicon
@@ -92,6 +93,44 @@ VERB_TARGETS = _target_words((*lexicon.KILL_VERBS, *lexicon.KILLED_WORDS, *lexic
 #: every target, met when joined or split whole ("kill" is "kil"); those of MIN_EDIT+ letters also at one edit
 WHOLE_TARGETS = NAME_TARGETS | VERB_TARGETS
 EDIT_TARGETS = frozenset(t for t in WHOLE_TARGETS if len(t) >= MIN_EDIT)
+
+
+#: Masked letters ("m*rder", "k*ll", "f*ck"): each star stands for one hidden letter. A masked word reads as the
+#: profanity masks usually hide when one fits ("f*ck"), else as the one target its letters fit; "sh*t" (shit, shot)
+#: and other ties stay as they are.
+MAX_MASKED = 8  #: masked words read per text (the first ones)
+_MASKED = re.compile(r"(?<![A-Za-z*])([A-Za-z]+)(\*+)([A-Za-z]*)(?![A-Za-z*])")
+_MASKED_PROFANITY = ("fuck", "fucking", "fucked", "fucker", "shit", "shitty", "cunt", "dick", "bitch", "bitches", "ass",
+                     "asshole", "damn", "hell", "piss", "pissed", "cock", "porn", "sex", "crap", "twat", "whore", "slut")
+_RAW_TARGETS = tuple(sorted({w for w in (*_NAMES, *lexicon.KILL_VERBS, *lexicon.KILLED_WORDS, *lexicon.HARM_VERBS)
+                             if w.isalpha() and len(w) >= 4 and w not in GLUE}))
+
+
+def _unmask(prefix: str, stars: int, suffix: str) -> str | None:
+    """The profanity or target a masked word spells, in skeleton spelling, if exactly one fits."""
+    n, visible = len(prefix) + stars + len(suffix), len(prefix) + len(suffix)
+    if visible < 2 or visible < stars:
+        return None
+
+    def fits(w: str) -> bool:
+        return len(w) == n and w.startswith(prefix) and w.endswith(suffix)
+
+    found = {skeleton_pattern(w) for w in _MASKED_PROFANITY if fits(w)}
+    if not found:
+        found = {skeleton_pattern(w) for w in _RAW_TARGETS if fits(w)}
+    return found.pop() if len(found) == 1 else None
+
+
+def unmasked(original: str) -> dict[str, str]:
+    """Skeleton spelling of each masked word in `original` (the stars dropped, as `normalize` drops them) -> the
+    target it reads as."""
+    out: dict[str, str] = {}
+    for m in islice(_MASKED.finditer(original), MAX_MASKED):
+        prefix, stars, suffix = m[1].lower(), len(m[2]), m[3].lower()
+        target = _unmask(prefix, stars, suffix)
+        if target:
+            out[skeleton_pattern(prefix + suffix)] = target
+    return out
 
 
 def _deletions(word: str) -> set[str]:
@@ -253,17 +292,19 @@ def _joined(a: str, b: str) -> str | None:
     return word if word in WHOLE_TARGETS else None
 
 
-def fixes(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, replacement) of each respelled word or pair of words in skeleton `text`."""
-    if _SKIP.issuperset(text.encode().translate(_LETTER_BYTES).split()):
+def fixes(text: str, masked: dict[str, str] | None = None) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, replacement) of each respelled word or pair of words in skeleton `text`; `masked` are the
+    masked words' readings (`unmasked`)."""
+    if not masked and _SKIP.issuperset(text.encode().translate(_LETTER_BYTES).split()):
         return ()  # every word known, a letter alone or seen to read as nothing (~2 µs): most posts stop here
     matches = list(_LETTERS.finditer(text))
     words = [m.group() for m in matches]
     unknown = set(words) - KNOWN - _SINGLE
     join = not unknown.isdisjoint(_PIECES)  #: a word that may start or end a join
-    if not unknown or not (unknown - _INERT or join):
+    if not masked and (not unknown or not (unknown - _INERT or join)):
         return ()
     fixed = _fixed([w for w in dict.fromkeys(words) if w in unknown and w not in _INERT])
+    fixed.update(masked or {})
     if not fixed and not join:
         return ()
     out: list[tuple[int, int, str]] = []
@@ -287,7 +328,7 @@ def fixes(text: str) -> tuple[tuple[int, int, str], ...]:
 
 def respell(norm: Normalized) -> Normalized:
     """`norm` with its evasive spellings of target words read as the words; offsets still map back."""
-    found = fixes(norm.text)
+    found = fixes(norm.text, unmasked(norm.original) if "*" in norm.original else None)
     if not found:
         return norm
     text, pos, pieces = norm.text, 0, []

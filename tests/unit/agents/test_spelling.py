@@ -52,6 +52,10 @@ def test_one_edit(a: str, b: str, near: bool) -> None:
     ("go hangyourself", "go hang yourself"),
     ("s e l l i n g x a n a x", "seling xanax"),  # a drug name beside a known word
     ("got fentanil", "got fentanyl"),  # a drug name of 5+ letters at one edit
+    ("ur gonna get m*rdered", "ur gona get murdered"),  # a star is one hidden letter
+    ("k*ll all j*ws", "kil al jews"),
+    ("f**k off", "fuck of"),  # masks hide profanity first
+    ("all of them are sh*t", "al of them are shit"),  # shit before shot
 ])
 def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     assert _skeleton(raw) == skeleton
@@ -111,6 +115,21 @@ def test_rules_fire_and_spans_map_back(detectors: TextDetectors, text: str, rule
 def test_context_still_clears_an_evasion(detectors: TextDetectors, text: str, reason: str) -> None:
     hits = [h for h in detectors.detect(text) if h.policy in ("hateful_conduct", "violence")]
     assert hits and all(h.suppressed for h in hits), hits
+
+
+@pytest.mark.parametrize("text", [
+    "they are all m*ts",  # mats, mots, muts...: no single word
+    "5*5 is 25",  # no letters
+    "a*b",  # too few letters to read
+    "k***",  # more stars than letters
+])
+def test_masked_words_that_fit_no_single_word_stay_as_they_are(text: str) -> None:
+    assert _skeleton(text) == normalize(text).text
+
+
+def test_masked_words_read_per_text_are_bounded() -> None:
+    assert len(spelling.unmasked(" ".join(["m*rder", "k*ll", "j*ws", "sl*ughter"] * 10 + [f"m*rder{i}" for i in range(5)]))) <= spelling.MAX_MASKED
+    assert spelling.unmasked("ab*ab " * 8 + "k*ll") == {}  # only the first MAX_MASKED are read
 
 
 def test_offsets_cover_the_respelled_text() -> None:
