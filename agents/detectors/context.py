@@ -71,6 +71,7 @@ _CONDEMN = compile_skeleton(
     r"misogynistic|misogyny|sexist|hate speech|horrible|sick|evil|dangerous|dehumanizing|dehumanising|ashamed|"
     r"the worst|awful|terrible|no place for|condemn|denounce|propaganda|liars|lie about|lying about|murderers|"
     r"racists|bigots|pathetic|cowardly|tired of|sick of|fed up with|unfollow me|block me|knock it off|cut it out|"
+    r"log off|touch grass|go outside|grow up|do better|get a grip|"
     r"reported|report (?:them|those|these|him|her|this|it|"
     r"the accounts?)|stand against|call (?:it|this|them) out)\b"
 )
@@ -221,12 +222,29 @@ _THING = alt(*THING_WORDS)
 #: Animals slighted as people are ("my dog is such an idiot"): subjects only, never a threat's object.
 _PET = r"(?:dog|dogs|cat|cats|puppy|kitten|parrot|hamster|pet|pets|goat|horse)"
 _SLIGHTED = alt(*SLIGHT_WORDS, "shit", "crap", "bullshit", "rubbish")
+#: Nouns naming people (or insulting them), so a noun phrase holding one is a person, not a thing.
+_PERSONISH = alt(
+    "guy", "guys", "man", "men", "woman", "women", "girl", "girls", "boy", "boys", "kid", "kids", "dude", "bro", "lady",
+    "people", "person", "folks", "mom", "mum", "mother", "dad", "father", "wife", "husband", "boyfriend", "girlfriend",
+    "bf", "gf", "ex", "boss", "sister", "brother", "son", "daughter", "friend", "friends", "teacher", "coworker",
+    "neighbour", "neighbor", "ref", "refs", "referee", "coach", "mayor", "president", "senator", "governor", "minister",
+    "judge", "cop", "cops", "officer", "player", "players", "captain", "manager", "keeper", "goalie", "driver", "owner",
+    "host", "author", "writer", "singer", "actor", "actress", "rapper", "child", "children", "baby", "family", "parents",
+    "cousin", "uncle", "aunt", "grandma", "grandpa", "roommate", "classmate", "colleague", "landlord", "tenant",
+    "customer", "client", "student", "students", "nurse", "doctor", "priest", "pastor", "imam", "rabbi", "user",
+    *INSULT_WORDS, *IDENTITY_WORDS,
+)
 _THING_SUBJECT = compile_skeleton(
     r"\b(?:this|that|the|my|our)(?: (?:new|old|whole|entire|damn|fucking|stupid|little))* (?:" + _THING + "|" + _PET
     + r") (?:is|was|are|were|looks|sounds|seems|feels)(?: (?:so|such|a|an|total|complete|absolute|utter|fucking|"
     r"fking|pure|just|literally|really|piece of|little|big))* " + _SLIGHTED
     + r"\b|\bwhat an? (?:\w+ )?" + _THING + r"\b"
     + r"|\b(?:stupid|dumb|silly|idiotic|ridiculous|pathetic|trash|garbage|crappy|shitty|useless) " + _THING + r"\b"
+    # any noun phrase that names no person as the subject: "the new tax proposal is stupid", "our defence tonight was
+    # pathetic" (the sentence must name or address nobody either: `_PERSON_NAMED`)
+    + r"|(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?:the|this|that|these|those|our|my|their|his|her|your) (?:(?!" + _PERSONISH + r"\b)[a-z]+ ){1,3}"
+    r"(?:is|was|are|were)(?: (?:so|such|a|an|total|complete|absolute|utter|just|literally|really|honestly|pretty|"
+    r"beyond))* " + _SLIGHTED + r"\b"
 )
 #: An insult denied of the addressee ("you're not an idiot", "I'm not calling you stupid"); "don't be stupid" is none.
 _DENIED_INSULT = compile_skeleton(

@@ -317,6 +317,17 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("sympathetic", "Why do people hate gypsies, they are thieves anyway.", False),  # a slight of its own
     ("thing", "Dumb question, but is the library open on Sunday?", True),
     ("thing", "My cat is such an asshole.", True),
+    ("thing", "The new parking policy is lazy and stupid.", True),  # any noun phrase that names no person
+    ("thing", "Our midfield tonight was pathetic.", True),
+    ("thing", "The new guy at work is a moron.", False),  # a person noun in the subject
+    ("thing", "The whole plan is garbage, and he is too.", False),  # someone named beside it
+    ("affection", "My brother is a total idiot and I love him.", True),
+    ("affection", "You're a clown.", False),
+    ("fiction", "The villain in this book is a cowardly rat.", True),
+    ("fiction", "You are the villain here, you rat.", False),  # someone addressed
+    ("fiction", "Film the whole thing when we jump him.", False),  # "film" the verb is no story
+    ("denied_insult", "I'd never call my sister a loser.", True),
+    ("counter_speech", "If you're telling people to kys over a game, grow up.", True),
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "Every one of those landlords can rot in hell.", True),  # damnation, not a physical harm
     ("hyperbole", "I'm going to crush you at Scrabble tonight.", True),  # a contest
