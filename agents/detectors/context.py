@@ -242,7 +242,8 @@ _THING_SUBJECT = compile_skeleton(
     + r"|\b(?:stupid|dumb|silly|idiotic|ridiculous|pathetic|trash|garbage|crappy|shitty|useless) " + _THING + r"\b"
     # any noun phrase that names no person as the subject: "the new tax proposal is stupid", "our defence tonight was
     # pathetic" (the sentence must name or address nobody either: `_PERSON_NAMED`)
-    + r"|(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?:the|this|that|these|those|our|my|their|his|her|your) (?:(?!" + _PERSONISH + r"\b)[a-z]+ ){1,3}"
+    + r"|(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?:the|this|that|these|those|our|my|their|his|her|your) "
+    r"(?:(?!" + _PERSONISH + r"\b)[a-z]+ ){1,3}"
     r"(?:is|was|are|were)(?: (?:so|such|a|an|total|complete|absolute|utter|just|literally|really|honestly|pretty|"
     r"beyond))* " + _SLIGHTED + r"\b"
 )

@@ -34,8 +34,8 @@ _HELP = (r"(?:hotline|helpline|crisis line|crisis text line|988|samaritans|thera
 _SUICIDE = r"(?:suicide|sewer ?slide|self[ -]?delete|unalive)"
 #: One's own act, said as a plan: the cut or jump needs its object ("cut my hair" is not one), and
 #: "killing myself at the gym" is work.
-_OWN_ACT = (r"(?:(?:kill|killing|unalive|unaliving|hang|hanging|off|offing) myself(?! (?:at|with|over|for|laughing|trying))|(?:end|ending) (?:it all|my life|things)|"
-            r"(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
+_OWN_ACT = (r"(?:(?:kill|killing|unalive|unaliving|hang|hanging|off|offing) myself(?! (?:at|with|over|for|laughing|trying))|"
+            r"(?:end|ending) (?:it all|my life|things)|(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
             rf"(?:commit|committing) {_SUICIDE}|(?:jump|jumping) (?:off|from) (?:a|the|that) (?:\w+ )?"
             r"(?:bridge|building|roof|rooftop|cliff|tower|overpass))")
 #: Others invited to join: "who's in?", "anyone else?", "DM me"
