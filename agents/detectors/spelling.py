@@ -258,10 +258,17 @@ _INERT: set[str] = set()  #: unknown words seen to read as nothing (no target ne
 _SKIP: set[bytes] = {w.encode() for w in (*KNOWN, *_SINGLE)}
 
 
+#: One-letter words a spaced-out word swallows ("a d u m b" is joined to "adumb"): split off again before a word
+#: of 4+ letters that is known or a target ("a dumb", "u mad"); "asap", "iphone" are known words and never split.
+_ONE_LETTER_WORDS = frozenset("aiu")
+
+
 @lru_cache(maxsize=CACHE)
 def split(word: str) -> str | None:
     """An unknown word as target and glue words joined by spaces, or None."""
     parts = _split(word) if len(word) <= MAX_SPLIT else None
+    if not parts and word[0] in _ONE_LETTER_WORDS and len(word) >= 5 and (word[1:] in KNOWN or word[1:] in WHOLE_TARGETS):
+        parts = (word[0], word[1:])
     return " ".join(parts) if parts else None
 
 

@@ -56,6 +56,7 @@ def test_one_edit(a: str, b: str, near: bool) -> None:
     ("k*ll all j*ws", "kil al jews"),
     ("f**k off", "fuck of"),  # masks hide profanity first
     ("all of them are sh*t", "al of them are shit"),  # shit before shot
+    ("ur such a d u m b  b i t c h", "ur such a dumb bitch"),  # a one-letter word swallowed by spaced letters
 ])
 def test_evasions_read_as_the_word(raw: str, skeleton: str) -> None:
     assert _skeleton(raw) == skeleton
