@@ -254,6 +254,12 @@ _DENIED_INSULT = compile_skeleton(
     r"anyone|anybody|someone|people)(?:'re| are)?)"
     r"(?: (?:a|an|so|that|such a|being|at all|even|remotely))* " + _SLIGHTED + r"\b"
 )
+#: Someone told to kill themselves: self-harm encouragement (and abuse), not violence against others, unless
+#: the speaker also says what they will do ("kill yourself or I'll do it for you").
+_SELF_KILL_TOLD = compile_skeleton(
+    r"\b(?:kys|(?:kill|hang|shoot|off|unalive) (?:yourself|urself|yourselves|your self|themselves|himself|herself))\b"
+)
+_SPEAKER_WILL = compile_skeleton(r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to)\b|\bor else\b")
 #: Affection beside a mild slight: "my best friend is a total idiot and I love her" is banter, not abuse.
 _AFFECTION = compile_skeleton(
     r"\b(?:i love (?:you|u|ya|her|him|them|this \w+|that \w+|my \w+)|love (?:you|u|ya)|luv (?:you|u|ya)|ily|ilysm|"
@@ -578,6 +584,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "reclaimed": _sentence_cue(_ANY_SELF_ID, "reclaimed in-group usage", 1),
     "hyperbole": _sentence_cue(_HYPERBOLE, "hyperbole", 0),
     "affection": _sentence_cue(_AFFECTION, "affection", 0),
+    # "go kill yourself": the harm told is to oneself (self_harm's), nobody else threatened
+    "self_harm_told": _alone(_SELF_KILL_TOLD, "self-harm told, no one else threatened", _SPEAKER_WILL),
     # a story's character or plot, with nobody here addressed ("the villain is a cowardly rat")
     "fiction": _alone(_STORY, "fiction", _SECOND_PERSON),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
@@ -616,7 +624,7 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing",
                           "denied_insult", "mention", "affection", "fiction"),
                          ("negation", "hyperbole", "news")),
-    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "fiction"),
+    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "fiction", "self_harm_told"),
                  ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),
                   ("negation", "news")),

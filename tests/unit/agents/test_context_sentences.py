@@ -321,6 +321,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("thing", "Our midfield tonight was pathetic.", True),
     ("thing", "The new guy at work is a moron.", False),  # a person noun in the subject
     ("thing", "The whole plan is garbage, and he is too.", False),  # someone named beside it
+    ("self_harm_told", "Just go kill yourself already.", True),  # a harm told to oneself, not a threat
+    ("self_harm_told", "Kill yourself or I'll do it for you.", False),  # the speaker says what they will do
     ("affection", "My brother is a total idiot and I love him.", True),
     ("affection", "You're a clown.", False),
     ("fiction", "The villain in this book is a cowardly rat.", True),
