@@ -74,6 +74,18 @@ RULES = RuleSet("rules.abuse", 3, (
         r"day|week|night|time here) (?:a )?(?:living )?hell\b",
         0.75, requires=(r"\b(?:report|spam|flood|harass|brigade|dogpile|hell|raid|swarm|bombard|pile|ratio)\b",),
     ),
+    PatternRule(  # a pile-on kept up until the person leaves: "let's keep reminding her daily until she deletes"
+        "campaign_until_gone_rule", (AB,),
+        # the leaving ends the clause, or names the platform ("until she quits smoking" is not it)
+        r"\b(?:until|till|til|untill) (?:she|he|they|@\w+) (?P<v>deletes?|quits?|leaves?|logs? off|goes private|deactivates?)"
+        r"(?: (?:her|his|their) (?:account|page|profile)| (?:twitter|x|the app|this app|the internet|social media|this site|here))?"
+        r"(?= ?(?:[.!?,;)]|$|\x00))",
+        0.7, requires=(r"\b(?:let's|lets|keep|everyone|everybody|all of you|y'all|yall|don't stop|dont stop|every day|daily)\b",
+                       r"\b(?:tag|tagging|remind|reminding|message|messaging|dm|dming|reply|replying|post|posting|spam|"
+                       r"spamming|call|calling|harass|harassing|mention|mentioning|quote|quoting|report|reporting|flood|"
+                       r"flooding|text|texting|roast|roasting)\b"),
+        keywords=frozenset({"until", "till", "til", "untill"}),
+    ),
     PatternRule(
         "denial_atrocity_rule", (AB,),
         rf"\b{_EVENTS} (?:was|is) (?:a |an )?(?:total |complete )?(?P<v>hoax|fake|staged|false flag|lie|myth|inside job)\b"

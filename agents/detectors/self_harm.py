@@ -37,7 +37,9 @@ _SUICIDE = r"(?:suicide|sewer ?slide|self[ -]?delete|unalive)"
 _OWN_ACT = (r"(?:(?:kill|killing|unalive|unaliving|hang|hanging|off|offing) myself(?! (?:at|with|over|for|laughing|trying))|"
             r"(?:end|ending) (?:it all|my life|things)|(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
             rf"(?:commit|committing) {_SUICIDE}|(?:jump|jumping) (?:off|from) (?:a|the|that) (?:\w+ )?"
-            r"(?:bridge|building|roof|rooftop|cliff|tower|overpass))")
+            r"(?:bridge|building|roof|rooftop|cliff|tower|overpass)|(?:step|stepping|jump|jumping|walk|walking) in front of "
+            r"(?:a|the|the next) (?:\w+ )?(?:train|bus|truck|lorry|car|one)|"
+            r"(?:clock|clocking|check|checking|log|logging|tap|tapping) out (?:permanently|for good|for real|forever))")
 #: Others invited to join: "who's in?", "anyone else?", "DM me"
 _INVITE = (r"\b(?:who's in|whos in|who is in|who else|who wants to|anyone (?:else|wanna|want to|wants to|care to|down|who wants)|"
            r"join me|with me|come with|come along|dm me|message me|do it together|together)\b")
@@ -121,7 +123,9 @@ RULES = RuleSet("rules.self_harm", 4, (
         rf"(?P<v>{_OWN_ACT})\b",
         0.8, SPEECH | {"recovery", "fiction", "news"}, requires=(_INVITE,), reach=1,
         keywords=frozenset({"kill", "killing", "unalive", "unaliving", "hang", "hanging", "off", "offing", "end", "ending",
-                            "cut", "cutting", "overdose", "overdosing", "commit", "committing", "jump", "jumping"}),
+                            "cut", "cutting", "overdose", "overdosing", "commit", "committing", "jump", "jumping", "step",
+                            "stepping", "walk", "walking", "clock", "clocking", "check", "checking", "log", "logging",
+                            "tap", "tapping"}),
     ),
     PatternRule(  # asking for or ranking methods: "fastest way to kill myself", "how many would it take to die"
         "method_request_rule", (SH,),

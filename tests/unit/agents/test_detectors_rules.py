@@ -174,6 +174,9 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("life is a bitch and then you die", set()),
         ("you'd look better naked, send me pics of your tits", {"abuse_harassment"}),
         ("send me pics of your garden", set()),
+        ("everyone keep replying to her posts until she deletes her account", {"abuse_harassment"}),
+        ("we'll wait until she leaves.", set()),
+        ("keep texting him until he quits smoking", set()),
         ("you're dead to me after that spoiler", set()),
         # weapons brought where people gather, ramming a crowd, arson with someone inside
         ("im bringing my brother's glock to campus on monday", {"violence"}),
@@ -184,6 +187,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("gonna end it all friday night, anyone else want to come with?", {"self_harm"}),
         ("i'm going to end it all. i'm so tired", set()),
         ("killing myself at the gym tonight, who's in?", set()),
+        ("i am stepping in front of a train on friday, anyone else?", {"self_harm"}),
+        ("i'm clocking out at 6, who's in for pizza?", set()),
         ("what is the most painless way to commit suicide", {"self_harm"}),
         ("how many sleeping pills would it take to not wake up", {"self_harm"}),
         ("ana is a lifestyle not a disease", {"self_harm"}),
