@@ -42,7 +42,7 @@ _VICTIM_WORDS = ("treated", "treating", "treat", "caged", "herded", "hunted", "s
 _VICTIM_VERBS = "".join(f"(?<!{w} )" for w in _VICTIM_WORDS)
 _VICTIM_WORD = alt(*_VICTIM_WORDS) + r"\b"
 
-RULES = RuleSet("rules.hate", 3, (
+RULES = RuleSet("rules.hate", 4, (
     PatternRule(
         "dehumanising_group_rule", (HC,),
         rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"
@@ -101,8 +101,12 @@ RULES = RuleSet("rules.hate", 3, (
     PatternRule(
         "violent_wish_group_rule", (HC, VI),
         rf"\b{GROUP}(?: \w+){{0,6}}? (?:should|must|need to|needs to|deserve to|ought to|have to)"
-        rf"(?: all)?(?: be)? (?P<v>{_KILLED})\b",
-        0.85, _REPORTED, requires=(_MODAL_CUE,), keywords=GROUP_KEYWORDS,
+        rf"(?: all)?(?: be)? (?P<v>{_KILLED})\b"
+        # a wish to watch it done: "I'd love to see all gay people hanged"
+        # (the speaker's wish: "do you want to see women raped?" asks someone else)
+        rf"|(?<!\byou )(?<!\bu )(?<!\bthey )\b(?:love to|like to|want to|wanna|can't wait to|cant wait to|hope to|dream of|pray to) (?:see|watch) "
+        rf"{_QUANT}{GROUP} (?:\w+ )?(?P<w>{_KILLED}|hanging|burning)\b",
+        0.85, _REPORTED, requires=(_MODAL_CUE + r"|\b(?:see|watch)\b",), keywords=GROUP_KEYWORDS,
     ),
     PatternRule(
         "exclusion_group_rule", (HC,),

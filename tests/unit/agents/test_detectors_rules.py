@@ -174,6 +174,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("life is a bitch and then you die", set()),
         ("you'd look better naked, send me pics of your tits", {"abuse_harassment"}),
         ("send me pics of your garden", set()),
+        ("i would love to see all gay people hanged", {"hateful_conduct", "violence"}),
+        ("i would love to see muslims thrive here", set()),
         ("everyone keep replying to her posts until she deletes her account", {"abuse_harassment"}),
         ("we'll wait until she leaves.", set()),
         ("keep texting him until he quits smoking", set()),

@@ -57,7 +57,7 @@ def test_one_violation_per_policy_sorted_with_max_confidence(tagger: Tagger) -> 
     assert [v.policy for v in violations] == ["hateful_conduct", "violence"]
     violence = violations[1]
     assert violence.confidence == 0.9
-    assert violence.source == "rules.hate@3"
+    assert violence.source == "rules.hate@4"
     assert 1 <= len(violence.evidence) <= 4
     assert all(len(e) <= 80 for e in violence.evidence)
     assert violence.evidence[0].startswith("span ")
