@@ -117,6 +117,15 @@ RULES = RuleSet("rules.self_harm", 4, (
         r"|\b(?:kill ourselves|end it all|end our lives|die) together (?:on|this|next|tonight|tomorrow|at)\b",
         0.8, SPEECH | {"recovery", "fiction", "news"}, keywords=frozenset({"pact", "together"}),
     ),
+    PatternRule(  # a place to trade methods, or a group closed to help: "methods channel is pinned", "no talking anyone out of it"
+        "method_sharing_rule", (SH,),
+        r"\b(?P<v>methods?|method list|ctb) (?:channel|thread|list|guide|doc|document|megathread|section|chat|server|room)\b"
+        r"|\bno (?P<t>talking) (?:anyone|you|people|each other|us|them) out of it\b",
+        0.8, SPEECH | {"recovery", "news", "fiction"},
+        requires=(rf"\b(?:ending it|end it|end it all|{_SUICIDE}|ctb|catch the bus|kill (?:ourselves|yourself|myself|themselves)|"
+                  r"overdose|no hotlines?|exit bag|painless ways?|ways to die|how to die)\b",), reach=1,
+        keywords=frozenset({"method", "methods", "ctb", "talking"}),
+    ),
     PatternRule(  # one's own plan with others invited: no longer one's own struggle
         "invitation_suicide_rule", (SH,),
         rf"\b(?:i'm|im|i am|i'll|ill|i will|gonna|going to|decided|plan to|planning to|tonight|tomorrow)(?: \w+){{0,3}}? "

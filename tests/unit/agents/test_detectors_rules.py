@@ -188,6 +188,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         # one's own plan with others invited, method requests, the pro-ED creed; own struggle and work are not
         ("gonna end it all friday night, anyone else want to come with?", {"self_harm"}),
         ("i'm going to end it all. i'm so tired", set()),
+        ("serious about ending it? no hotlines here. the methods thread is pinned", {"self_harm"}),
+        ("the methods thread on the bike forum helped me not die of frustration", set()),
         ("killing myself at the gym tonight, who's in?", set()),
         ("i am stepping in front of a train on friday, anyone else?", {"self_harm"}),
         ("i'm clocking out at 6, who's in for pizza?", set()),
