@@ -5,13 +5,23 @@ of mass-casualty events. Criticism of ideas ("dumbest take") and undirected prof
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, alt, first_words
+from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, INSULT_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
 
 _BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock|bits|feet|legs|thighs)"
+
+#: Insults that are nouns for a person ("a moron"), not adjectives ("pathetic") a thing can be too.
+_INSULT_NOUN = alt(*(w for w in INSULT_WORDS if w not in ("worthless", "pathetic", "disgusting", "trash", "garbage")))
+#: Sentence-start subjects that are not a person's name: "life is a bitch", "this is a joke", "karma's a bitch".
+_NOT_A_NAME = alt("life", "karma", "revenge", "payback", "love", "reality", "aging", "ageing", "winter", "monday",
+                  "mondays", "this", "that", "it", "what", "which", "who", "there", "here", "mine", "yours", "nature",
+                  "mother nature", "time", "death", "fate", "luck", "gravity", "hindsight", "irony", "the", "she", "he",
+                  "you", "today", "tomorrow", "traffic", "work", "school", "homework", "weather", "rain", "parenting",
+                  "growing", "being", "everything", "everyone", "nobody", "nothing", "someone", "anyone", "one", "justice",
+                  "man", "bro", "dude", "god")
 
 _SUPERLATIVES = ("ugliest", "dumbest", "stupidest", "fattest", "most pathetic", "most disgusting", "most annoying",
                  "worst person", "biggest loser", "biggest idiot", "biggest joke", "biggest waste", "most useless",
@@ -28,6 +38,12 @@ RULES = RuleSet("rules.abuse", 3, (
         "insult_third_person_rule", (AB,),
         rf"(?:(?<![\w@])@\w+|\bhe|\bshe)(?:'s| is)(?: {INSULT_ADJ})* (?P<v>{INSULT})\b"
         rf"|\b(?:hes|shes)(?: {INSULT_ADJ})* (?P<w>{INSULT})\b",
+        0.65, keywords=INSULT_KEYWORDS,
+    ),
+    PatternRule(  # a person named at a sentence's start: "Kevin is a total moron", "Dana's such a liar" (not "life is a bitch")
+        "insult_named_rule", (AB,),
+        rf"(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?!{_NOT_A_NAME}\b)[a-z]{{3,}}(?:'s| is)(?: such| a| an| just| such a| such an)"
+        rf"(?: {INSULT_ADJ})* (?P<v>{_INSULT_NOUN})\b",
         0.65, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # unwanted sexual demands and remarks aimed at the addressee

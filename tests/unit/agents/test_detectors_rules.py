@@ -172,6 +172,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("honestly he's a total moron", {"abuse_harassment"}),
         ("@kim_88 is such a lying bitch", {"abuse_harassment"}),
         ("life is a bitch and then you die", set()),
+        ("Good morning. Marco is such a lying prick.", {"abuse_harassment"}),  # a person named at the sentence start
+        ("Karma is a bitch, he got what he deserved.", set()),
         ("you'd look better naked, send me pics of your tits", {"abuse_harassment"}),
         ("send me pics of your garden", set()),
         ("i would love to see all gay people hanged", {"hateful_conduct", "violence"}),
