@@ -11,6 +11,7 @@ from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
 
+_INSULT_CONTEXTS = SPEECH | {"affection"}  #: insults also cleared by affection beside them ("... I love you")
 _BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock|bits|feet|legs|thighs)"
 
 #: Insults that are nouns for a person ("a moron"), not adjectives ("pathetic") a thing can be too.
@@ -31,20 +32,21 @@ _SUPERLATIVE = alt(*_SUPERLATIVES)
 RULES = RuleSet("rules.abuse", 3, (
     PatternRule(
         "insult_person_rule", (AB,),
-        rf"\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?: {INSULT_ADJ})* (?P<v>{INSULT})\b",
-        0.75, keywords=INSULT_KEYWORDS,
+        # "if anyone calls you a freak": someone else's words, told of
+        rf"(?<!\bcalls )(?<!\bcalled )(?<!\bcalling )\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?: {INSULT_ADJ})* (?P<v>{INSULT})\b",
+        0.75, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # about a person, to others: "she's a total moron", "@dana is such a loser"
         "insult_third_person_rule", (AB,),
         rf"(?:(?<![\w@])@\w+|\bhe|\bshe)(?:'s| is)(?: {INSULT_ADJ})* (?P<v>{INSULT})\b"
         rf"|\b(?:hes|shes)(?: {INSULT_ADJ})* (?P<w>{INSULT})\b",
-        0.65, keywords=INSULT_KEYWORDS,
+        0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # a person named at a sentence's start: "Kevin is a total moron", "Dana's such a liar" (not "life is a bitch")
         "insult_named_rule", (AB,),
         rf"(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?!{_NOT_A_NAME}\b)[a-z]{{3,}}(?:'s| is)(?: such| a| an| just| such a| such an)"
         rf"(?: {INSULT_ADJ})* (?P<v>{_INSULT_NOUN})\b",
-        0.65, keywords=INSULT_KEYWORDS,
+        0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # unwanted sexual demands and remarks aimed at the addressee
         "sexual_harassment_rule", (AB,),
@@ -60,7 +62,7 @@ RULES = RuleSet("rules.abuse", 3, (
         "insult_vocative_rule", (AB,),
         # "off" only after its verb: folded, "son of a bitch" and "type of bitch" read "off a bitch"
         rf"\b(?:yourself|urself|(?:fuck|piss|back|buzz|bugger|sod|get) off|up|already|now|what)(?:[,!.]+)? (?:you )?(?:{INSULT_ADJ} )*(?P<v>{INSULT})\b",
-        0.65, keywords=INSULT_KEYWORDS,
+        0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(
         "profanity_directed_rule", (AB,),

@@ -468,6 +468,8 @@ CHECKS: dict[str, Callable[[Scan, Span, str], str]] = {
     "fiction": _cue_check(_FICTION, "fiction", 0),
     # laughter in the sentence: "this lasagna is a blessed operation lol" (sports words are hyperbole's)
     "joking": _cue_check(_LAUGHTER, "joking", 0),
+    # "you absolute clown, I love you": banter between friends
+    "affection": _cue_check(_AFFECTION, "affection", 0),
     # reporting that names its source ("the commission announced", "prosecutors said")
     "attributed": _cue_check(_ATTRIBUTED, "attributed reporting", 0),
 }

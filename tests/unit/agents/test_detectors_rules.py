@@ -174,6 +174,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("life is a bitch and then you die", set()),
         ("Good morning. Marco is such a lying prick.", {"abuse_harassment"}),  # a person named at the sentence start
         ("Karma is a bitch, he got what he deserved.", set()),
+        ("lol you absolute clown, love you", set()),  # banter: affection beside it
+        ("if anyone calls you a freak, block them", set()),  # someone else's words, told of
         ("you'd look better naked, send me pics of your tits", {"abuse_harassment"}),
         ("send me pics of your garden", set()),
         ("i would love to see all gay people hanged", {"hateful_conduct", "violence"}),
