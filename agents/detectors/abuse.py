@@ -12,7 +12,7 @@ AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
 
 _INSULT_CONTEXTS = SPEECH | {"affection"}  #: insults also cleared by affection beside them ("... I love you")
-_BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock|bits|feet|legs|thighs)"
+_BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock|bits|thighs)"
 
 #: Insults that are nouns for a person ("a moron"), not adjectives ("pathetic") a thing can be too.
 _INSULT_NOUN = alt(*(w for w in INSULT_WORDS if w not in ("worthless", "pathetic", "disgusting", "trash", "garbage")))

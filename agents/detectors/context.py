@@ -107,7 +107,8 @@ _HYPERBOLE = compile_skeleton(
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"
     r"champs|trophy|title|crown|"
-    r"warzone|valorant|minecraft|halo|rematch|gg|noobs?|boss|raid|pvp|on (?:saturday|sunday)|team)\b"
+    r"warzone|valorant|minecraft|halo|rematch|gg|noobs?|boss|raid|pvp|on (?:saturday|sunday)|team|speedrun\w*|respawn\w*|"
+    r"playthrough|boss fight|dark souls|elden ring|skyrim|roblox|gta)\b"
 )
 _RECOVERY = compile_skeleton(
     r"\b(?:recover\w*|in recovery|clean (?:from|for)|days? clean|years? clean|treatment|therapist|therapy|hotline|"

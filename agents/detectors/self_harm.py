@@ -32,10 +32,10 @@ _HELP = (r"(?:hotline|helpline|crisis line|crisis text line|988|samaritans|thera
          r"doctors?|shrinks?|psychiatrists?|psych ward|rehab|treatment|getting help|meds|medication)")
 #: Suicide and its algospeak ("sewer slide", "unalive"), for the pact, plan and method rules.
 _SUICIDE = r"(?:suicide|sewer ?slide|self[ -]?delete|unalive)"
-#: One's own act, said as a plan: the cut or jump needs its object ("cut my hair" is not one), and
-#: "killing myself at the gym" is work.
+#: One's own act, said as a plan: the cut or jump needs its object ("cut my hair" is not one),
+#: "killing myself at the gym" is work and "ending things with my ex" a break-up.
 _OWN_ACT = (r"(?:(?:kill|killing|unalive|unaliving|hang|hanging|off|offing) myself(?! (?:at|with|over|for|laughing|trying))|"
-            r"(?:end|ending) (?:it all|my life|things)|(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
+            r"(?:end|ending) (?:it all|my life|things)(?! with)|(?:cut|cutting) (?:myself|deeper|again|my (?:wrists?|arms?|thighs?|legs?))|overdos(?:e|ing)|"
             rf"(?:commit|committing) {_SUICIDE}|(?:jump|jumping) (?:off|from) (?:a|the|that) (?:\w+ )?"
             r"(?:bridge|building|roof|rooftop|cliff|tower|overpass)|(?:step|stepping|jump|jumping|walk|walking) in front of "
             r"(?:a|the|the next) (?:\w+ )?(?:train|bus|truck|lorry|car|one)|"

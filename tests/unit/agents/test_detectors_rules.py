@@ -198,6 +198,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("i am stepping in front of a train on friday, anyone else?", {"self_harm"}),
         ("i'm clocking out at 6, who's in for pizza?", set()),
         ("what is the most painless way to commit suicide", {"self_harm"}),
+        ("fastest way to die in elden ring? asking for a speedrun", set()),  # a game
+        ("gonna end it all with my ex tonight, who's coming for drinks?", set()),  # a break-up
         ("how many sleeping pills would it take to not wake up", {"self_harm"}),
         ("ana is a lifestyle not a disease", {"self_harm"}),
         ("anorexia is not a choice, it is an illness", set()),
