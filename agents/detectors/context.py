@@ -103,6 +103,9 @@ _HYPERBOLE = compile_skeleton(
     r"\b(?:beat|beating|destroy|destroying|crush|crushing|smash|smashing|wreck|wrecking|own|thrash|thrashing) "
     r"(?:you|u|ya|him|her|them|y'all|yall) (?:at|in) (?!(?:the|your|ur|his|her|their) (?:head|face|teeth|mouth|"
     r"street|streets|parking lot|car park|alley|ass|sleep|jaw|ribs|stomach|gut|balls)\b)\w+|"  # a contest
+    r"\b(?:kill|murder|slaughter|annihilate|demolish|obliterate|bury) (?:you|u|ya|him|her|them|y'all|yall) (?:at|in) "
+    r"(?:chess|scrabble|mario kart|fifa|madden|poker|pool|darts|trivia|bowling|tennis|golf|cards|monopoly|uno|ping pong|"
+    r"karaoke|quiz night|pub quiz|pickleball|basketball|smash bros|catan)\b|"  # a game named, for the strongest verbs
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
     r"leftovers|chocolate|coffee|charger|hoodie|remote|playlist|netflix)\b|"
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"

@@ -334,6 +334,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("hyperbole", "Every one of those landlords can rot in hell.", True),  # damnation, not a physical harm
     ("hyperbole", "I'm going to crush you at Scrabble tonight.", True),  # a contest
     ("hyperbole", "I'm going to beat you in the street.", False),
+    ("hyperbole", "I'm coming over to murder you at chess.", True),
+    ("hyperbole", "I'm coming over to murder you at school.", False),
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
 ])
