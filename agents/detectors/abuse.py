@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, INSULT_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
+from agents.detectors.sentences import CLAUSE_START
 
 AB = "abuse_harassment"
 _EVENTS = r"(?:sandy hook|parkland|uvalde|columbine|las vegas shooting|christchurch|manchester arena|bataclan|9/11|the holodomor|srebrenica|the rwandan genocide|the armenian genocide)"
@@ -44,7 +45,7 @@ RULES = RuleSet("rules.abuse", 3, (
     ),
     PatternRule(  # a person named at a sentence's start: "Kevin is a total moron", "Dana's such a liar" (not "life is a bitch")
         "insult_named_rule", (AB,),
-        rf"(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?!{_NOT_A_NAME}\b)[a-z]{{3,}}(?:'s| is)(?: such| a| an| just| such a| such an)"
+        rf"{CLAUSE_START}(?!{_NOT_A_NAME}\b)[a-z]{{3,}}(?:'s| is)(?: such| a| an| just| such a| such an)"
         rf"(?: {INSULT_ADJ})* (?P<v>{_INSULT_NOUN})\b",
         0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),

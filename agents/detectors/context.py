@@ -44,7 +44,7 @@ from agents.detectors import literals
 from agents.detectors.lexicon import (IDENTITY_WORDS, INSULT_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, SLIGHT_WORDS,
                                      THING_WORDS, alt)
 from agents.detectors.normalize import compile_skeleton
-from agents.detectors.sentences import Sentences
+from agents.detectors.sentences import CLAUSE_START, Sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +96,16 @@ _NEWS = compile_skeleton(
 #: laughter and "just kidding" ("not kidding" is none): the joking check, and a cue of hyperbole
 _LAUGH = (r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not )(?<!n't )(?<!no )kidding)\b|"
           r"[\U0001F602\U0001F923\U0001F480\U0001F62D\U0001F606\U0001F605\U0001F61C]")
+#: Who a contest is against: "beat you at chess", "crush them in the final".
+_CONTESTANT = r"(?:you|u|ya|him|her|them|y'all|yall)"
 _HYPERBOLE = compile_skeleton(
     _LAUGH + r"|"
     r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
     r"\b(?:burn|burns|burning|rot|rots|rotting|roast|suffer) in hell\b|\bgo to hell\b|"  # damnation, not a physical harm
     r"\b(?:beat|beating|destroy|destroying|crush|crushing|smash|smashing|wreck|wrecking|own|thrash|thrashing) "
-    r"(?:you|u|ya|him|her|them|y'all|yall) (?:at|in) (?!(?:the|your|ur|his|her|their) (?:head|face|teeth|mouth|"
+    + _CONTESTANT + r" (?:at|in) (?!(?:the|your|ur|his|her|their) (?:head|face|teeth|mouth|"
     r"street|streets|parking lot|car park|alley|ass|sleep|jaw|ribs|stomach|gut|balls)\b)\w+|"  # a contest
-    r"\b(?:kill|murder|slaughter|annihilate|demolish|obliterate|bury) (?:you|u|ya|him|her|them|y'all|yall) (?:at|in) "
+    r"\b(?:kill|murder|slaughter|annihilate|demolish|obliterate|bury) " + _CONTESTANT + r" (?:at|in) "
     r"(?:chess|scrabble|mario kart|fifa|madden|poker|pool|darts|trivia|bowling|tennis|golf|cards|monopoly|uno|ping pong|"
     r"karaoke|quiz night|pub quiz|pickleball|basketball|smash bros|catan)\b|"  # a game named, for the strongest verbs
     r"\b(?:if|when|unless|before)\b.{0,60}\b(?:spoil\w*|finale|ending|episode|season|last slice|fries|pizza|snacks?|"
@@ -246,7 +248,7 @@ _THING_SUBJECT = compile_skeleton(
     + r"|\b(?:stupid|dumb|silly|idiotic|ridiculous|pathetic|trash|garbage|crappy|shitty|useless) " + _THING + r"\b"
     # any noun phrase that names no person as the subject: "the new tax proposal is stupid", "our defence tonight was
     # pathetic" (the sentence must name or address nobody either: `_PERSON_NAMED`)
-    + r"|(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*(?:the|this|that|these|those|our|my|their|his|her|your) "
+    + r"|" + CLAUSE_START + r"(?:the|this|that|these|those|our|my|their|his|her|your) "
     r"(?:(?!" + _PERSONISH + r"\b)[a-z]+ ){1,3}"
     r"(?:is|was|are|were)(?: (?:so|such|a|an|total|complete|absolute|utter|just|literally|really|honestly|pretty|"
     r"beyond))* " + _SLIGHTED + r"\b"
