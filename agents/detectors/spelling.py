@@ -266,7 +266,9 @@ _ONE_LETTER_WORDS = frozenset("aiu")
 @lru_cache(maxsize=CACHE)
 def split(word: str) -> str | None:
     """An unknown word as target and glue words joined by spaces, or None."""
-    parts = _split(word) if len(word) <= MAX_SPLIT else None
+    if len(word) > MAX_SPLIT:
+        return None
+    parts = _split(word)
     if not parts and word[0] in _ONE_LETTER_WORDS and len(word) >= 5 and (word[1:] in KNOWN or word[1:] in WHOLE_TARGETS):
         parts = (word[0], word[1:])
     return " ".join(parts) if parts else None
