@@ -121,7 +121,12 @@ def test_sign_in_sets_a_strict_httponly_session_cookie(client):
     assert res.status_code == 303 and res.headers["location"] == "/queue"
     cookie = [h for h in res.headers.get_list("set-cookie") if h.startswith(console.COOKIE + "=")][0]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
-    assert "ana" not in cookie.split(";")[0]  # a random token, not the id
+    token = cookie.split(";")[0].split("=", 1)[1]
+    # A random token, not the id: long, url-safe, and new on each sign-in. (A substring check
+    # for "ana" fails by chance about once in 6,000 random tokens.)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", token)
+    again = [h for h in sign_in(client, "ana").headers.get_list("set-cookie") if h.startswith(console.COOKIE + "=")][0]
+    assert again.split(";")[0].split("=", 1)[1] != token
 
 
 def test_secure_cookies_when_configured(settings, item_ids):
