@@ -30,8 +30,12 @@ _QUOTE = re.compile(
     "|(?<![^\\W_])['\u2018\u2019](?:[^'\u2018\u2019\n]|(?<=[^\\W\\d_])['\u2019](?=[^\\W\\d_])){1,240}['\u2018\u2019](?![^\\W_])"
 )
 _QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb\u201e'\u2018\u2019"  #: every _QUOTE match starts with one
-_END = re.compile(r"[.!?;\u3002\uff01\uff1f]+(?=\s)|\n\s*")
-_WORDS = re.compile(r"[^\W_]+(?:[\W_]+[^\W_]+){2}")  #: MIN_WORDS words (an apostrophe splits one: fine)
+#: A run of marks then a space, or a line break. Matched from a run's start, possessively: a run of 24,000 dots
+#: with no space after is one pass (a match from every dot in it was quadratic).
+_END = re.compile(r"(?<![.!?;\u3002\uff01\uff1f])[.!?;\u3002\uff01\uff1f]++(?=\s)|\n\s*")
+#: MIN_WORDS words (an apostrophe splits one: fine). Matches start only at a word's start and the runs are
+#: possessive (words and gaps are disjoint classes, so none is lost): a 2,000-letter word is one pass, not 2,000.
+_WORDS = re.compile(r"(?<![^\W_])[^\W_]++(?:[\W_]++[^\W_]++){2}")
 _NEWLINE = re.compile("\n")
 MIN_WORDS = 3  #: shorter fragments join a neighbour (see _WORDS)
 MAX_CHARS = 2_000  #: a longer run without a sentence end is cut at a space
@@ -77,7 +81,7 @@ def _join_fragments(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     pending: int | None = None  # start of leading fragments waiting for a sentence
     for a, b in pieces:
-        if _WORDS.search(text, a, b):
+        if _WORDS.search(text[a:b]):  # a slice: the lookbehind must not see a word a hard cut ran through
             out.append((a if pending is None else pending, b))
             pending = None
         elif out:

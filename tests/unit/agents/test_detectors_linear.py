@@ -8,6 +8,7 @@ lives in `modstream bench`, not here.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from typing import Callable
@@ -57,17 +58,34 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many misspelt group words": lambda n: "i hate all mulsims " * (n // 19),
     "many glued threats": lambda n: "i will killallmuslims " * (n // 22),
     "many spaced-out group words": lambda n: "kill all mus lims " * (n // 18),
+    "long run of dots": lambda n: "." * n,
+    "dots then one space": lambda n: "." * (n - 1) + " ",
+    "masked word run": lambda n: "*" * n,
+    "combining marks": lambda n: "a\u0301" * (n // 2),
+    "emoji run": lambda n: "\U0001f52a" * n,
+    "spaced one letters": lambda n: "k " * (n // 2),
+    "underscored words": lambda n: "a_" * (n // 2),
+    "one long line of words": lambda n: "word " * (n // 5),
     "many distinct near-target words": lambda n: " ".join(f"the cat sat on {w}" for w in (_NEAR_MIXED * 4)[:n // 25]),
 }
 
 
-def _cpu(fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        fn()
-        best = min(best, time.process_time() - started)
-    return max(best, 1e-4)
+def _ratio(long: Callable[[], object], short: Callable[[], object], rounds: int = 5) -> float:
+    """Best CPU time of `long` over best of `short`, rounds interleaved and GC off: a burst of load on the
+    machine or a collection lands in one round, not in every round of one side."""
+    best = [float("inf"), float("inf")]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for side, fn in enumerate((long, short)):
+                started = time.process_time()
+                fn()
+                best[side] = min(best[side], time.process_time() - started)
+    finally:
+        if enabled:
+            gc.enable()
+    return best[0] / max(best[1], 1e-4)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +98,7 @@ def test_detector_time_is_linear_in_the_text(detectors: TextDetectors, name: str
     make = ADVERSARIAL[name]
     short, long = make(N), make(4 * N)
     detectors.detect(short)  # warm caches (folding, compiled patterns)
-    ratio = _cpu(lambda: detectors.detect(long)) / _cpu(lambda: detectors.detect(short))
+    ratio = _ratio(lambda: detectors.detect(long), lambda: detectors.detect(short))
     assert ratio < 8, f"{name}: 4x the text took {ratio:.1f}x the time (quadratic is ~16x)"
 
 
@@ -92,13 +110,13 @@ def test_spelling_time_is_linear_in_distinct_near_target_words() -> None:
         for cached in (spelling.near, spelling.clear, spelling.split):
             cached.cache_clear()  # every word weighed afresh: the cost a cache cannot hide
         return spelling.fixes(text)
-    ratio = _cpu(lambda: respell(long)) / _cpu(lambda: respell(short))
+    ratio = _ratio(lambda: respell(long), lambda: respell(short))
     assert ratio < 8
 
 
 def test_normalize_time_is_linear_on_letter_runs() -> None:
     short, long = "ab" * N + "1", "ab" * (4 * N) + "1"
-    ratio = _cpu(lambda: normalize(long)) / _cpu(lambda: normalize(short))
+    ratio = _ratio(lambda: normalize(long), lambda: normalize(short))
     assert ratio < 8
 
 
@@ -130,3 +148,12 @@ def test_spans_still_point_at_the_original_after_many_squeezed_letters(detectors
     text = "see the tall tree, " * 20_000 + "ok so I'll K.I.L.L you"
     hit = next(h for h in detectors.detect(text) if h.policy == "violence")
     assert text[hit.start:hit.end] == hit.excerpt and "K.I.L.L" in hit.excerpt
+
+
+def test_sentence_split_is_linear_within_one_piece() -> None:
+    """A piece is at most MAX_CHARS, but a 2,000-letter word used to cost 2,000 rescans of itself."""
+    from agents.detectors.sentences import MAX_CHARS, split
+    short, long = "a" * (MAX_CHARS // 4) + ". ok", "a" * MAX_CHARS + ". ok"
+    ratio = _ratio(lambda: [split(long) for _ in range(50)], lambda: [split(short) for _ in range(50)])
+    assert ratio < 8
+    assert split(long) == [(0, MAX_CHARS + 4)]  # "ok" is a fragment: it joins the sentence before it
