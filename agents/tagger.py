@@ -37,11 +37,12 @@ from agents.records import Post, Violation
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
-#: 1.4.2: masked letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming
+#: 1.4.3: a sentence after the first opens a clause too (a named insult, a subject naming no person); 1.4.2: masked
+#: letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming
 #: no person), "kill yourself" vetoes the violence head, named games are contests; 1.4.1: the spelling pass reads
 #: reflexives as glue and drug names as targets; 1.4: a quotation clears a learned head only when the words outside
 #: it do not carry it (1.3: per-sentence thresholds)
-TAGGER_VERSION = "1.4.2"
+TAGGER_VERSION = "1.4.3"
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
 #: Per classifier version and head, the threshold a single sentence must reach to carry the head.

@@ -17,20 +17,22 @@ _BODY = r"(?:boobs|tits|titties|breasts|ass|arse|butt|body|chest|pussy|dick|cock
 
 #: Insults that are nouns for a person ("a moron"), not adjectives ("pathetic") a thing can be too.
 _INSULT_NOUN = alt(*(w for w in INSULT_WORDS if w not in ("worthless", "pathetic", "disgusting", "trash", "garbage")))
-#: Sentence-start subjects that are not a person's name: "life is a bitch", "this is a joke", "karma's a bitch".
-_NOT_A_NAME = alt("life", "karma", "revenge", "payback", "love", "reality", "aging", "ageing", "winter", "monday",
+#: Sentence-start subjects that are not a person's name: "life is a bitch", "this is a joke", "karma's a bitch";
+#: a gerund ("flying", "parenting") is an activity, but a few names end in -ing too
+_ING_NAMES = alt("sterling", "irving", "manning", "channing", "fleming", "browning", "ewing", "king", "ming")
+_NOT_A_NAME = alt("life", "karma", "revenge", "payback", "love", "reality", "winter", "monday",
                   "mondays", "this", "that", "it", "what", "which", "who", "there", "here", "mine", "yours", "nature",
                   "mother nature", "time", "death", "fate", "luck", "gravity", "hindsight", "irony", "the", "she", "he",
-                  "you", "today", "tomorrow", "traffic", "work", "school", "homework", "weather", "rain", "parenting",
-                  "growing", "being", "everything", "everyone", "nobody", "nothing", "someone", "anyone", "one", "justice",
-                  "man", "bro", "dude", "god")
+                  "you", "today", "tomorrow", "traffic", "work", "school", "homework", "weather", "rain",
+                  "everything", "everyone", "nobody", "nothing", "someone", "anyone", "one", "justice",
+                  "man", "bro", "dude", "god", rf"(?!{_ING_NAMES}\b)[a-z]+ing")
 
 _SUPERLATIVES = ("ugliest", "dumbest", "stupidest", "fattest", "most pathetic", "most disgusting", "most annoying",
                  "worst person", "biggest loser", "biggest idiot", "biggest joke", "biggest waste", "most useless",
                  "weirdest", "creepiest", "smelliest", "grossest")
 _SUPERLATIVE = alt(*_SUPERLATIVES)
 
-RULES = RuleSet("rules.abuse", 3, (
+RULES = RuleSet("rules.abuse", 4, (
     PatternRule(
         "insult_person_rule", (AB,),
         # "if anyone calls you a freak": someone else's words, told of

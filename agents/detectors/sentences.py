@@ -95,10 +95,10 @@ def _join_fragments(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int,
 
 CHUNK = 4096  #: sentences are normalised in runs of about this many characters
 _SEP = "\x00"  #: joins sentences for one normalize call: no normalisation pass reads or crosses it
-#: Regex source: where a subject may open a clause in skeleton text, the text's start or after a sentence mark and
-#: a space, then any non-letters (quotes, emoji). A sentence the segmenter split off starts after "\n" in the scan's
-#: text, which this does not match.
-CLAUSE_START = r"(?:(?<![^\x00])|(?<=[.!?;:] ))[^a-z\x00]*"
+#: Regex source: where a subject may open a clause in skeleton text, a sentence's start (the text's, or after the
+#: "\n" that joins sentences in `Sentences.text`, or _SEP in one chunk) or after a mark and a space, then any
+#: non-letters (quotes, emoji).
+CLAUSE_START = r"(?:(?<![^\x00\n])|(?<=[.!?;:] ))[^a-z\x00\n]*"
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,6 +173,10 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("@kim_88 is such a lying bitch", {"abuse_harassment"}),
         ("life is a bitch and then you die", set()),
         ("Good morning. Marco is such a lying prick.", {"abuse_harassment"}),  # a person named at the sentence start
+        ("We watched the match last night. Marco is such a lying prick.", {"abuse_harassment"}),  # a second sentence
+        ("we watched the match last night\nMarco is such a lying prick", {"abuse_harassment"}),  # the next line
+        ("Done with layovers for good. Flying is a bitch enough.", set()),  # a gerund names an activity
+        ("Sterling is a cunt", {"abuse_harassment"}),  # a name that ends in -ing
         ("Karma is a bitch, he got what he deserved.", set()),
         ("lol you absolute clown, love you", set()),  # banter: affection beside it
         ("if anyone calls you a freak, block them", set()),  # someone else's words, told of
