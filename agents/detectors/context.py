@@ -118,7 +118,8 @@ _HYPERBOLE = compile_skeleton(
 _RECOVERY = compile_skeleton(
     r"\b(?:recover\w*|in recovery|clean (?:from|for)|days? clean|years? clean|treatment|therapist|therapy|hotline|"
     r"helpline|988|crisis line|crisis text line|lifeline|samaritans|get help|getting help|reach out|support group|"
-    r"prevention|awareness|how (?:do|can|should|could) (?:i|we) (?:help|support)|how to (?:help|support)|"
+    r"prevention|awareness|how (?:do|can|should|could) (?:i|we) (?:help|support)|(?:how|ways?) to (?:help|support)|"
+    r"support (?:a friend|my friend|someone|a loved one|loved ones)|"
     r"help (?:him|her|them|a friend|my friend|my (?:son|daughter|sister|brother|kid|child|partner))|warning signs)\b"
 )
 _CORRECTION = compile_skeleton(
@@ -306,20 +307,32 @@ _PERSON_NAMED = compile_skeleton(
     r"people|person|someone|somebody|whoever|user|idiots?|morons?)\b"
 )
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
-#: Asking for a way to harm oneself, or to hide it ("the most painless way to end my life", "so no one notices").
+#: Asking for a way to harm oneself, or to hide it ("the most painless way to end my life", "so no one notices"),
+#: or weighing one ("which is less painful", "the least calories I need to survive", "will this method work").
+_SUPPORT_VERBS = r"stop|quit|avoid|resist|not|never|help|cope|prevent|overcome|talk|tell|recover|heal|survive this|get through|deal|support|point|reason|purpose|use"
+_HARM = (
+    r"kill myself|killing myself|end my life|end it|die|overdose|od|cut|cutting|slit|slitting|hurt myself|harm myself|"
+    r"self[ -]?harm(?:ing)?|(?:commit )?suicide|starve|purge|puke|hang myself|noose|set myself on fire|burn myself|"
+    r"burns?|bleed|bleeding|jump off|lethal|fatal|pills|wrists?|calories"
+)
 _METHOD_REQUEST = compile_skeleton(
-    r"\b(?:how (?:can|do|could|should|would) i|how to|best way to|easiest way to|quickest way to|fastest way to|"
-    r"most painless way to|ways to|methods? (?:to|for|of)|strategies (?:to|for)|tips (?:to|for|on))"
-    r"(?: (?!stop|quit|avoid|resist|not|never|help|cope|prevent|overcome|talk|tell)\w+){0,4}? "
-    r"(?:kill myself|end my life|end it|die|overdose|od|cut|cutting|hurt myself|harm myself|starve|"
-    r"purge|hang myself|hide (?:my|the) (?:cuts|scars|cutting|self[ -]?harm|weight loss|not eating))\b"
+    r"\b(?:how (?:can|do|could|should|would|long|much|many|fast|quickly|soon)(?: i| you| one)?|how i (?:can|could|should)|"
+    r"how to|(?:best|easiest|quickest|fastest|surest|safest|most painless|least painful|right) way to|ways to|"
+    r"methods? (?:to|for|of)|strategies (?:to|for)|(?:tips|suggestions|ideas|advice) (?:to|for|on|about)|"
+    r"what(?:'s| is| are| would be)? the (?:best|easiest|quickest|fastest|surest|least|most|minimum|lowest|fewest)|"
+    r"is it (?:a )?better(?: idea)? to|which (?:is|would be|one is)? ?(?:less|more|the least|the most))"
+    r"(?: (?!" + _SUPPORT_VERBS + r")\S+){0,8}? (?:" + _HARM + r"|hide (?:my|the) (?:cuts|scars|cutting|self[ -]?harm|"
+    r"weight loss|not eating))\b"
     r"|\bwithout (?:anyone|anybody|my (?:parents|family|doctor|therapist)|people|no one) (?:noticing|knowing|finding out|"
     r"discovering|seeing)\b|\bso (?:no one|nobody) (?:notices|knows|finds out|discovers)\b|\bno one discovers\b"
+    r"|\bpainless (?:ways?|methods?|death|suicide)\b|\blethal dose\b|\b(?:this|that|the) (?:method|way) (?:will |would )?work\b"
+    r"|\bsecretly (?:continue|keep|cut|harm|starve|purge)\b"
 )
 _OTHER_PERSON = compile_skeleton(
     r"\b(?:you|u|ur|your|yourself|urself|yourselves|ya|y'all|yall|he|she|they|them|him|her|his|their|"
     r"themselves|himself|herself|everyone|everybody|people|someone|anyone|girls|guys|others|followers|"
-    r"clients|audience|promote|promoting|encourage|encouraging)\b"  # promoting to others is no own struggle
+    r"clients|audience|promote|promotes|promoting|encourage|encourages|encouraging|glorify|glorifies|glorifying|"
+    r"glamori[sz](?:e|es|ing)|romantici[sz](?:e|es|ing))\b"  # promoting to others is no own struggle
 )
 
 class Scan:

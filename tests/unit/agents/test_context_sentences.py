@@ -119,6 +119,12 @@ LEARNED_CASES = [
     ("Great game last night. I will end you tomorrow.", {"violence"}),  # the game is another sentence
     ("My life is not worth living anymore.", set()),  # own struggle
     ("Your life is not worth living, just end it.", {"self_harm"}),
+    # asking for or weighing a method is no struggle told; asking how to stop, or how to support someone, is help
+    ("My life is not worth living, what is the most painless way to end it?", {"self_harm"}),
+    ("My life is not worth living, is it better to cut across or along my wrists?", {"self_harm"}),
+    ("My life is not worth living, how can I stop feeling this way?", set()),
+    ("I made a page that glorifies suicide, because my life is not worth living.", {"self_harm"}),  # promotion
+    ("What's the best way to support a friend who says life is not worth living?", set()),
     ("I would never kill you", set()),  # the rule's negation on the same words clears the head too
 ]
 
