@@ -23,6 +23,7 @@ and, for the learned heads, which have no matched span:
 - self_directed: "I'm such an idiot" insults the speaker, nobody else.
 - received_insult: "my boss called me an idiot" reports an insult, aims none.
 - thing: "this printer is garbage" slights a thing, and no person is named or addressed.
+- idiom: "shoot the messenger", "lock her up", "this exam will kill me" harm no one (violence head).
 
 Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
 sit in the sentence next to it, so they are looked for there too: the condemnation after a
@@ -289,6 +290,26 @@ _SYMPATHETIC = compile_skeleton(
 #: A word mentioned, not used: "the word 'idiot' comes from Greek".
 _MENTION = compile_skeleton(r"\b(?:the|this|that|a) (?:word|term|slur|phrase|expression|insult)s? [\"']?(?:"
                             + _SLIGHTED + r"|" + alt(*IDENTITY_WORDS) + r")\b|\bthe [nf]-word\b")
+#: Violent words in an idiom that harms no one ("shoot the messenger", "lock her up", "this exam will kill me",
+#: "a slap on the wrist"), unless the speaker also says what they will do to someone or calls for an execution
+#: (_SPEAKER_HARM).
+_IDIOM = compile_skeleton(
+    r"\bshoot(?:ing)? the messenger\b|\b(?:shoot|shot|shooting|shoots) (?:myself|ourselves|yourself|yourselves|"
+    r"themselves|himself|herself|itself) in the foot\b|\bkill(?:ing)? (?:\w+ ){0,2}with kindness\b|"
+    r"\block (?:her|him|them|em|'em|you|u|\w+) up\b|\blocked (?:her |him |them |\w+ )?up\b|\block up\b|"
+    r"\bslap (?:on|in) the (?:wrist|face)\b|\b(?:kill|kills|killing|killed) me\b|\bover my dead body\b|"
+    r"\b(?:bit|bite|biting) the bullet\b|\bdodged? (?:a|that|the) bullet\b|\bjump(?:ed|ing)? the gun\b|"
+    r"\bstick(?:ing)? to (?:my|your|our|their|his|her) guns\b|\bguns blazing\b|\btake a stab at\b|"
+    r"\bstab in the dark\b|\bstab(?:bed|bing)? (?:me |you |him |her |them |us )?in the back\b|"
+    r"\bbeat(?:ing)? (?:a|the) dead horse\b|\bbeat(?:ing)? around the bush\b|\bknock yourself out\b|"
+    r"\bbomb(?:ed)? (?:the|my|an?) (?:test|exam|interview|quiz|audition|final)\b|\bdressed to kill\b|"
+    r"\bkill(?:ing)? time\b|\bblow (?:your|my|his|her|their) mind\b|\bblew (?:my|your|his|her|their) mind\b"
+)
+_SPEAKER_HARM = compile_skeleton(
+    r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to| want to| wanna)"
+    r"(?: \w+)? (?:kill|shoot|stab|murder|hang|rape|beat|punch|hurt|strangle|choke|burn|bomb|find)\b"
+    r"|\b(?:hang|execute|behead) (?:the|that|this|him|her|them|those|these|all|every)\b|\bdeath penalty\b"
+)
 #: A harm verb whose object is a pest, food, a process or a thing ("kill weeds", "gut a fish", "execute the script").
 _HARMLESS_OBJECT = compile_skeleton(
     r"\b(?:kill|killing|kills|gut|gutting|shoot|shooting|stab|stabbing|cut|cutting|hang|hanging|execute|executing|"
@@ -619,6 +640,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "thing": _alone(_THING_SUBJECT, "aimed at a thing", _PERSON_NAMED),
     # a harm verb on a thing, pest or food, no person named or addressed ("kill weeds")
     "harmless_object": _alone(_HARMLESS_OBJECT, "harm to a thing", _PERSON_NAMED),
+    # a violent word in an idiom, and the speaker says no harm they will do ("shoot the messenger")
+    "idiom": _alone(_IDIOM, "idiom", _SPEAKER_HARM),
     "denied_insult": _sentence_denied_insult,
     # a word talked about, to nobody addressed ("the word 'idiot' comes from Greek")
     "mention": _alone(_MENTION, "mention", _SECOND_PERSON),
@@ -645,7 +668,8 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "abuse_harassment": (("counter_speech", "quotation", "attributed", "self_directed", "received_insult", "thing",
                           "denied_insult", "mention", "affection", "fiction"),
                          ("negation", "hyperbole", "news")),
-    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "fiction", "self_harm_told"),
+    "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "idiom", "fiction",
+                  "self_harm_told"),
                  ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),
                   ("negation", "news")),

@@ -126,6 +126,10 @@ LEARNED_CASES = [
     ("I made a page that glorifies suicide, because my life is not worth living.", {"self_harm"}),  # promotion
     ("What's the best way to support a friend who says life is not worth living?", set()),
     ("I would never kill you", set()),  # the rule's negation on the same words clears the head too
+    # a violent word in an idiom harms no one, unless the speaker says what they will do
+    ("This exam is going to kill me.", set()),
+    ("Kill them with kindness, honestly.", set()),
+    ("Stop complaining, I will kill you and then we can kill time at the bar.", {"violence"}),
 ]
 
 
