@@ -77,10 +77,11 @@ _CONDEMN = compile_skeleton(
     r"the accounts?)|stand against|call (?:it|this|them) out)\b"
 )
 _STOP_FRAME = compile_skeleton(r"\bstop (?:saying|calling|telling|posting|tweeting)\b")
+#: "wouldn't it be a shame if ...", "isn't it time we ...": a rhetorical question asserts, it negates nothing
 _NEGATION = compile_skeleton(
-    r"\b(?:never|not(?! gonna lie| going to lie)|no|don't|dont|do not|doesn't|does not|didn't|did not|won't|wont|"
-    r"will not|wouldn't|would not|can't|cant|cannot|couldn't|shouldn't|should not|isn't|aren't|ain't|"
-    r"nobody should|no one should|nor)\b"
+    r"\b(?:never|not(?! gonna lie| going to lie)|no|don't|dont|do not|doesn't|does not|didn't|did not|"
+    r"(?:won't|wont|wouldn't|isn't)(?! it\b| that be\b)|will not|would not|can't|cant|cannot|couldn't|shouldn't|"
+    r"should not|aren't|ain't|nobody should|no one should|nor)\b"
 )
 QUOTATION_LABEL = "quotation (reported speech)"
 _QUOTED = (re.compile(r'"[^"\n]{1,240}"'), re.compile(r"(?<![a-z0-9])'(?:[^'\n]|(?<=[a-z])'(?=[a-z])){1,240}'(?![a-z0-9])"))

@@ -52,6 +52,8 @@ _GATHERING = alt("school", "class", "campus", "work", "office", "church", "mosqu
 _VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSON}"
 #: The addressee told what will happen to them: "you'll", "you're gonna", "ur going to".
 _YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|you|u) (?:gonna|going to|gunna|finna|about to))"
+#: "I'll", "we're going to": what the speaker says they will do
+_SPEAKER_WILL = r"(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to| gonna)"
 _MENACE_CUE = (r"\b(?:think about|careful|watch|before you|unless you|if you|shame|would hate|remember|keep talking|"
                r"testify|snitch|last warning|warning|or else|see you soon|we'll talk|have a chat|a visit)\b")
 _WORSHIP = (r"\b(?:mosque|mosques|masjid|synagogue|synagogues|shul|temple|temples|gurdwara|gurdwaras|church|churches|"
@@ -62,7 +64,7 @@ _CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisie
                              "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
                              "hospital", "walking"})
 
-RULES = RuleSet("rules.violence", 4, (
+RULES = RuleSet("rules.violence", 5, (
     PatternRule(
         "threat_person_rule", (VI,),
         rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {_VICTIM}\b",
@@ -106,6 +108,27 @@ RULES = RuleSet("rules.violence", 4, (
         0.75, _THREAT_CONTEXTS, keywords=frozenset({"shot", "stabbed", "shanked", "jumped", "merked", "murked", "bodied",
                                                     "capped", "killed", "murdered", "lynched", "strangled", "beaten",
                                                     "knifed", "gutted", "stomped", "bleed", "blood"}),
+    ),
+    PatternRule(  # menace with no harm verb: "I will find you", "say that again and see what happens"
+        "threat_veiled_rule", (VI,),
+        rf"\b(?:i|we){_SPEAKER_WILL}"
+        r"(?: (?:eventually|one day|someday|definitely|personally))? (?P<v>find) (?:you|u|ya)"
+        r"(?= *(?:$|[.!\n]|and your|no matter|wherever|one day|eventually))"
+        rf"|\b(?:i|we){_SPEAKER_WILL}"
+        r"(?: (?:eventually|one day|someday|definitely|personally))? (?P<f>find|visit) (?:your|ur) "
+        r"(?:family|kids|children|wife|husband|daughter|son|mom|mother|dad|father|sister|brother|parents)\b"
+        r"(?! (?:a|an|some|the|something|anything|one)\b)"
+        r"|\b(?P<a>get|catch|find) (?:you|u|ya|him|her) (?:alone|outside|after school|after work|in the street|in an alley)\b"
+        r"|\b(?:keep (?:talking|it up|running your mouth|pushing me|testing me)|try me|say that (?:again|to my face)|"
+        r"do that again|come (?:near|close to) (?:me|my \w+) again)(?: \w+){0,2}? and (?:see|watch|find out) "
+        r"(?P<s>what happens)\b"
+        r"|\byou (?:won't|wont|will not) be (?:so |that )?(?:brave|tough|cocky|smart|funny|loud|confident) when "
+        r"(?:i|we) (?P<w>catch|find|see|get) (?:you|u|ya)\b"
+        rf"|\b(?:i|we){_SPEAKER_WILL}"
+        r"(?: \w+)? make (?:you|u|him|her|them) (?P<r>regret|wish) (?:ever )?(?:being born|(?:you|he|she|they) "
+        r"(?:was|were|had) never (?:been )?born)\b",
+        0.7, _THREAT_CONTEXTS, keywords=frozenset({"find", "visit", "get", "catch", "happens", "brave", "tough", "cocky",
+                                                   "smart", "funny", "loud", "confident", "regret", "wish"}),
     ),
     PatternRule(  # "we're coming for you", "I want to see him dead"
         "threat_coming_rule", (VI,),

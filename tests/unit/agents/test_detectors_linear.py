@@ -58,6 +58,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many misspelt group words": lambda n: "i hate all mulsims " * (n // 19),
     "many glued threats": lambda n: "i will killallmuslims " * (n // 22),
     "many spaced-out group words": lambda n: "kill all mus lims " * (n // 18),
+    "many veiled threats": lambda n: "i will find you and your family. say that again and see what happens " * (n // 70),
+    "many finds, no end": lambda n: "we will find you " * (n // 17),
     "long run of dots": lambda n: "." * n,
     "dots then one space": lambda n: "." * (n - 1) + " ",
     "masked word run": lambda n: "*" * n,

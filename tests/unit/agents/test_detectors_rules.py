@@ -188,6 +188,20 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("we'll wait until she leaves.", set()),
         ("keep texting him until he quits smoking", set()),
         ("you're dead to me after that spoiler", set()),
+        # a veiled threat asked as a rhetorical question is no negation; a plain "won't" still is
+        ("wouldn't it be a shame if something happened to your kids", {"violence"}),
+        ("i won't hurt you, i promise", set()),
+        # menace with no harm verb; the same words as help, plans or a review are not
+        ("I will find you.", {"violence"}),
+        ("we're going to find your kids", {"violence"}),
+        ("one day I'll get you alone", {"violence"}),
+        ("say that again and see what happens", {"violence"}),
+        ("you won't be so brave when I catch you", {"violence"}),
+        ("I'm going to make you regret ever being born", {"violence"}),
+        ("I'll find you a seat near the front", set()),
+        ("I'll find your mom a nice present", set()),
+        ("try this recipe and see what happens", set()),
+        ("this movie will make you regret ever being born", set()),
         # weapons brought where people gather, ramming a crowd, arson with someone inside
         ("im bringing my brother's glock to campus on monday", {"violence"}),
         ("im bringing my camera to the concert", set()),
