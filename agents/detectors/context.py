@@ -102,7 +102,9 @@ _LAUGH = (r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|j/k|just kidding|(?<!not
 _CONTESTANT = r"(?:you|u|ya|him|her|them|y'all|yall)"
 _HYPERBOLE = compile_skeleton(
     _LAUGH + r"|"
-    r"\b(?:kill|killed|killing|killin|slay|slayed|slaying|murdered|smashed|crushed|nailed) it\b|"  # praise: "you killed it"
+    # praise: "you killed it", "she kills it every night"
+    r"\b(?:kill|kills|killed|killing|killin|slay|slays|slayed|slaying|murdered|murders|smashed|smashes|crushed|crushes|"
+    r"nailed|nails) it\b|"
     r"\b(?:burn|burns|burning|rot|rots|rotting|roast|suffer) in hell\b|\bgo to hell\b|"  # damnation, not a physical harm
     r"\b(?:beat|beating|destroy|destroying|crush|crushing|smash|smashing|wreck|wrecking|own|thrash|thrashing) "
     + _CONTESTANT + r" (?:at|in) (?!(?:the|your|ur|his|her|their) (?:head|face|teeth|mouth|"

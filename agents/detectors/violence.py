@@ -40,6 +40,8 @@ _SHOOTERS = alt("shooter", "shooters", "gunman", "gunmen", "bomber", "bombers", 
                 "killer", "killers", "terrorist", "terrorists")
 _PRAISE = alt("a hero", "heroes", "a legend", "legends", "a saint", "saints", "based", "right", "a god", "gods",
               "an inspiration", "a martyr", "martyrs", "my hero", "a patriot", "patriots")
+_ATTACKED_WORDS = ("shot", "stabbed", "killed", "murdered", "bombed", "attacked", "ran over", "massacred", "beheaded")
+_ATTACKED = alt(*_ATTACKED_WORDS)
 _HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of life", "buffalo", "charleston",
                     "utoya", "halle", "poway", "pulse nightclub", "isla vista")
 
@@ -54,6 +56,8 @@ _VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSO
 _YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|you|u) (?:gonna|going to|gunna|finna|about to))"
 #: "I'll", "we're going to": what the speaker says they will do
 _SPEAKER_WILL = r"(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to| gonna)"
+#: Whom a harm is done to: a person, or "the <noun>" that is no thing ("the governor", not "the film" or "the trash")
+_VICTIM_OR_THE = rf"(?:{_VICTIM}|(?:the|those|these) (?!{alt(*THING_WORDS, 'trash', 'garbage', 'photo', 'photos', 'video', 'videos', 'wedding', 'ball', 'lights', 'scene', 'competition')}\b)\w+)"
 _MENACE_CUE = (r"\b(?:think about|careful|watch|before you|unless you|if you|shame|would hate|remember|keep talking|"
                r"testify|snitch|last warning|warning|or else|see you soon|we'll talk|have a chat|a visit)\b")
 _WORSHIP = (r"\b(?:mosque|mosques|masjid|synagogue|synagogues|shul|temple|temples|gurdwara|gurdwaras|church|churches|"
@@ -62,7 +66,7 @@ _CALL_CUE = (r"\b(?:bring|let's|lets|we should|we need to|we will|we'll|tonight|
              r"weekend|evening|morning)|who's in|whos in|meet (?:at|there|up)|see you there|time to)\b")
 _CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisies", "meat", "ground", "dead", "again",
                              "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
-                             "hospital", "walking"})
+                             "hospital", "walking", "pike", "pikes", "spike", "spikes", "stake", "stakes"})
 
 RULES = RuleSet("rules.violence", 5, (
     PatternRule(
@@ -95,7 +99,8 @@ RULES = RuleSet("rules.violence", 5, (
         r"|\b(?:bullet) with (?:your|ur|his|her|their) name on it\b"
         r"|\b(?:you|u)(?: will|'ll)? (?:won't|wont|will not|not gonna|aren't gonna) (?:see|live to see|make it to|survive) "
         r"(?:tomorrow|the (?:night|weekend|week))\b"
-        r"|\bsleep with (?:one eye open)\b",
+        r"|\bsleep with (?:one eye open)\b"
+        r"|\b(?:his|her|their|your|ur) heads? (?:\w+ ){0,3}?on (?:a |the )?(?:pikes?|spikes?|stakes?)\b",
         0.75, _THREAT_CONTEXTS, keywords=_CODED_KEYWORDS,
     ),
     PatternRule(  # the harm told to the addressee as what will happen to them
@@ -134,10 +139,10 @@ RULES = RuleSet("rules.violence", 5, (
         "threat_coming_rule", (VI,),
         r"\b(?:i'm|im|i am|we're|were|we are|they're|theyre|they are)(?: (?:gonna|going to))? (?P<v>coming|comin|come) for "
         r"(?:you|u|your \w+|ur \w+|him|her|them|his \w+|their \w+)\b"
-        r"|\b(?:i|we)(?:(?: (?:want|wanna|would love|need|hope|can't wait|cant wait)|'d love) to)? (?P<s>see) "
+        r"|\b(?:i|we)(?:(?: (?:want|wanna|would love|need|hope|can't wait|cant wait)|'d love) to)? (?P<s>see|watch) "
         r"(?:you|u|him|her|them|your \w+|that \w+|this \w+)(?: \w+)?? (?:dead|hanging|hang|burn|burning|bleed|bleeding|"
-        r"in a body bag|in a coffin|six feet under|strung up|swinging from a tree)\b",
-        0.75, _THREAT_CONTEXTS, keywords=frozenset({"coming", "comin", "come", "see"}),
+        r"suffer|suffering|scream|screaming|in a body bag|in a coffin|six feet under|strung up|swinging from a tree)\b",
+        0.75, _THREAT_CONTEXTS, keywords=frozenset({"coming", "comin", "come", "see", "watch"}),
     ),
     PatternRule(  # knowing where someone will be, said with menace: "I know which stop your kid waits at. Think about it."
         "threat_watching_rule", (VI,),
@@ -176,6 +181,18 @@ RULES = RuleSet("rules.violence", 5, (
         0.8, SPEECH | {"news", "hyperbole"},
         requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must|please|pls|plz|just|go|let's|lets|let us|only good)\b",),
     ),
+    PatternRule(  # a reward offered for a killing: "whoever shoots the governor deserves a medal"
+        "bounty_killing_rule", (VI,),
+        r"\b(?:whoever|anyone who|anybody who|the first (?:person|one|guy) (?:to|who))(?: \w+){0,2}? "
+        rf"(?P<v>kills?|shoots?|stabs?|murders?|takes? out|assassinates?|lynch(?:es)?|hangs?|bombs?) {_VICTIM_OR_THE}(?: \w+){{0,3}}? "
+        r"(?:deserves|gets|will get|earns|wins|should get)(?: \w+)?? (?:medal|reward|prize|bounty|cash|money)\b"
+        r"|\b(?:i'll|i will|i'd|i would|we'll|we will) (?:pay|give) (?:anyone|anybody|whoever|someone|somebody)"
+        r"(?: \w+){0,3}? (?:to|who|that) (?P<p>kill|kills|shoot|shoots|stab|stabs|murder|murders|take out|takes out|"
+        rf"assassinate|assassinates) {_VICTIM_OR_THE}\b"
+        r"|\b(?:put|putting|place|placing|a) (?P<b>bounty) on (?:his|her|their|your|ur) heads?\b",
+        0.8, SPEECH | {"news", "hyperbole", "fiction"},
+        keywords=frozenset({"whoever", "anyone", "anybody", "first", "pay", "give", "bounty"}),
+    ),
     PatternRule(  # a gun or bomb brought to where people gather: "I'm bringing my dad's gun to school"
         "threat_armed_place_rule", (VI,),
         r"\b(?:i'm|im|i am|i'll|ill|i will|i'ma|imma|gonna|going to|we're|we are|we'll)(?: \w+){0,2}? "
@@ -195,9 +212,13 @@ RULES = RuleSet("rules.violence", 5, (
         rf"\b(?:the |that |those |this )?(?:\w+ )?{_SHOOTERS} (?:is|are|was|were) (?:\w+ )?(?P<v>{_PRAISE})\b"
         r"|\b(?:shooting|massacre|attack|bombing|genocide|school shooting|mass shooting)s? (?:was|were|is) (?:so )?(?:beautiful|glorious|based|awesome|epic|hilarious|deserved|a good thing)\b"
         r"|\bwe need more (?:school |mass )?(?:shootings|massacres|bombings|of them)\b"
-        r"|\bfinish(?:es)? (?:what|the job) (?:he|they|she) started\b",
+        r"|\bfinish(?:es)? (?:what|the job) (?:he|they|she) started\b"
+        rf"|\bthe (?:man|guy|woman|person|kid|boy|dude|lad|men|guys) who (?:{_ATTACKED}) {_VICTIM_OR_THE}(?: \w+){{0,3}}? "
+        r"(?:is|was|are|were) "
+        rf"(?:\w+ )?(?P<w>{_PRAISE})\b",
         0.8, SPEECH | {"news"},
-        requires=(rf"\b{_SHOOTERS}|\b(?:shooting|massacre|attack|bombing|genocide|we need more|finish)",), keywords=frozenset({'shooter', 'shooters', 'gunman', 'gunmen', 'bomber', 'bombers', 'attacker', 'attackers', 'killer', 'killers', 'terrorist', 'terrorists', 'shooting', 'shootings', 'massacre', 'massacres', 'attack', 'bombing', 'bombings', 'genocide', 'more', 'finish', 'finishes'}),
+        requires=(rf"\b{_SHOOTERS}|\b(?:shooting|massacre|attack|bombing|genocide|we need more|finish|{_ATTACKED})",),
+        keywords=first_words(*_ATTACKED_WORDS) | frozenset({'shooter', 'shooters', 'gunman', 'gunmen', 'bomber', 'bombers', 'attacker', 'attackers', 'killer', 'killers', 'terrorist', 'terrorists', 'shooting', 'shootings', 'massacre', 'massacres', 'attack', 'bombing', 'bombings', 'genocide', 'more', 'finish', 'finishes'}),
     ),
     PatternRule(
         "glorification_hate_attack_rule", (HC,),

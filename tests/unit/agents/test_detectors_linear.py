@@ -60,6 +60,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many spaced-out group words": lambda n: "kill all mus lims " * (n // 18),
     "many veiled threats": lambda n: "i will find you and your family. say that again and see what happens " * (n // 70),
     "many finds, no end": lambda n: "we will find you " * (n // 17),
+    "many bounties": lambda n: "whoever kills the man who shot the " * (n // 35) + "deserves a medal",
     "long run of dots": lambda n: "." * n,
     "dots then one space": lambda n: "." * (n - 1) + " ",
     "masked word run": lambda n: "*" * n,

@@ -202,6 +202,16 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("I'll find your mom a nice present", set()),
         ("try this recipe and see what happens", set()),
         ("this movie will make you regret ever being born", set()),
+        # a reward for a killing, praise of an attacker, watching someone suffer, heads on pikes; prizes and praise are not
+        ("whoever kills the governor deserves a medal", {"violence"}),
+        ("put a bounty on his head", {"violence"}),
+        ("the man who stabbed those kids is a hero", {"violence"}),
+        ("I want to watch him suffer slowly", {"violence"}),
+        ("his head would look great on a pike", {"violence"}),
+        ("whoever wins the raffle gets a free pizza", set()),
+        ("I'll pay anyone who takes out the trash", set()),
+        ("the man who shot the film is a legend", set()),
+        ("the guy who killed it at karaoke was a legend", set()),
         # weapons brought where people gather, ramming a crowd, arson with someone inside
         ("im bringing my brother's glock to campus on monday", {"violence"}),
         ("im bringing my camera to the concert", set()),
