@@ -20,6 +20,7 @@ Each check names a classic false positive of keyword moderation:
 and, for the learned heads, which have no matched span:
 - non_protected / no_group: hateful conduct needs a protected group; "lawyers are scum" names none;
 - own_struggle: "I want to kill myself" is a person's own distress, not encouragement.
+- topic: "the film deals with suicide" names self-harm as a work's or study's subject.
 - self_directed: "I'm such an idiot" insults the speaker, nobody else.
 - received_insult: "my boss called me an idiot" reports an insult, aims none.
 - thing: "this printer is garbage" slights a thing, and no person is named or addressed.
@@ -176,6 +177,15 @@ _STORY = compile_skeleton(
     r"in (?:the|this|that) (?:movie|film|book|show|game|series|episode|novel|comic|manga|anime))\b"
 )
 _LAUGHTER = compile_skeleton(_LAUGH)
+#: Self-harm as a work's or a study's subject ("the film deals with suicide", "a study of self-harm rates").
+_TOPIC = compile_skeleton(
+    r"\b(?:film|movie|book|novel|show|series|episode|documentary|article|essay|paper|study|research|report|podcast|"
+    r"song|album|lecture|course|class|play|exhibit|exhibition)s? (?:deals?|dealt|dealing|is|are|was|were|about|"
+    r"explores?|explored|exploring|depicts?|depicted|discuss(?:es|ed)?|covers?|covered|addresses|addressed|tackles?|"
+    r"tackled|looks? at|examines?|examined)\b(?: \w+){0,3}? (?:suicide|self[ -]?harm|eating disorders?|anorexia|"
+    r"bulimia|depression|overdoses?)\b"
+    r"|\b(?:suicide|self[ -]?harm|overdose) (?:rates?|statistics|figures|numbers|data|research|risk factors)\b"
+)
 #: Reporting with its source named: officials, courts, police, commissions say so (not "BREAKING").
 _ATTRIBUTED = compile_skeleton(
     r"\b(?:officials?|authorities|police|prosecutors|investigators|the court|a court|judge|commission|ministry|"
@@ -634,6 +644,8 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     # a story's character or plot, with nobody here addressed ("the villain is a cowardly rat")
     "fiction": _alone(_STORY, "fiction", _SECOND_PERSON),
     "recovery": _sentence_cue(_RECOVERY, "recovery/help-seeking", 1),
+    # self-harm as a work's or a study's subject, with nobody here addressed
+    "topic": _alone(_TOPIC, "a work's or study's subject", _SECOND_PERSON),
     "own_struggle": _sentence_own_struggle,
     # "I'm such an idiot": the speaker's insult is of themself, and nobody else is addressed
     "self_directed": _alone(_SELF_INSULT, "self-directed", _OTHER_PERSON),
@@ -674,7 +686,7 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "idiom", "fiction",
                   "self_harm_told"),
                  ("negation", "news")),
-    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object"),
+    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object", "topic"),
                   ("negation", "news")),
 }
 DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "attributed"), ("negation", "news"))

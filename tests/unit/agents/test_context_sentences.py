@@ -125,6 +125,8 @@ LEARNED_CASES = [
     ("My life is not worth living, how can I stop feeling this way?", set()),
     ("I made a page that glorifies suicide, because my life is not worth living.", {"self_harm"}),  # promotion
     ("What's the best way to support a friend who says life is not worth living?", set()),
+    ("The film deals with suicide and the feeling that life is not worth living.", set()),  # a work's subject
+    ("This song is about suicide: your life is not worth living, end it.", {"self_harm"}),  # said to the listener
     ("I would never kill you", set()),  # the rule's negation on the same words clears the head too
     # a violent word in an idiom harms no one, unless the speaker says what they will do
     ("This exam is going to kill me.", set()),
