@@ -299,6 +299,12 @@ _SYMPATHETIC = compile_skeleton(
     r"bullied|harassed|mocked|excluded|denied|ignored)\b"
     r"|\bwhy (?:do|does|would|are|is) (?:people|some people|so many people|they|you|anyone|everyone|society) (?:still |so )?"
     r"(?:hate|hating|dislike|attack|attacking|bully|bullying|mock|fear|against)\b"
+    r"|\b(?:make|makes|made|making) (?:this|our|the|my|every) (?:country|nation|city|town|community|communities|world|"
+    r"society|team|workplace|school|neighbou?rhood) (?:better|stronger|richer|safer|more \w+)\b"
+    r"|\b(?:contribute|contributes|contributed) (?:so much|a lot|greatly|enormously|to (?:our|this|the|every))\b"
+    # the slight it names is inside the match: "stop treating black people like animals"
+    r"|\b(?:stop|quit|no more) (?:treating|calling|portraying|dehumani[sz]ing|blaming|demoni[sz]ing|scapegoating) "
+    r"(?:\w+ ){1,3}?(?:like|as)(?: \w+){1,3}"
 )
 #: A word mentioned, not used: "the word 'idiot' comes from Greek".
 _MENTION = compile_skeleton(r"\b(?:the|this|that|a) (?:word|term|slur|phrase|expression|insult)s? [\"']?(?:"

@@ -350,6 +350,19 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("hyperbole", "I'm coming over to murder you at school.", False),
     ("hyperbole", "I will find you, just kidding.", True),
     ("hyperbole", "Someone hurt her, really, I'm not kidding.", False),  # "not kidding" is no joke
+    ("hyperbole", "She kills it on that stage every night.", True),
+    ("sympathetic", "Immigrants make this country better.", True),
+    ("sympathetic", "Women contribute so much to science.", True),
+    ("sympathetic", "We need to stop treating black people like animals.", True),  # the slight is what it stops
+    ("sympathetic", "Stop treating muslims like humans, they are vermin.", False),  # a slight of its own
+    ("idiom", "Don't shoot the messenger.", True),
+    ("idiom", "Lock her up!", True),
+    ("idiom", "Lock her up and then I will kill her.", False),  # the speaker says what they will do
+    ("topic", "The documentary looks at self-harm among teens.", True),
+    ("topic", "Suicide rates among veterans are rising.", True),
+    ("topic", "This song is about suicide, you should do it.", False),  # said to the listener
+    ("own_struggle", "Which is less painful, pills or cutting my wrists?", False),  # weighs a method
+    ("own_struggle", "I made a page that glorifies suicide.", False),  # promotion to others
 ])
 def test_sentence_checks_clear_only_what_they_name(check: str, text: str, clears: bool) -> None:
     scan = Scan(segment(text))
