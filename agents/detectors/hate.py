@@ -42,7 +42,7 @@ _VICTIM_WORDS = ("treated", "treating", "treat", "caged", "herded", "hunted", "s
 _VICTIM_VERBS = "".join(f"(?<!{w} )" for w in _VICTIM_WORDS)
 _VICTIM_WORD = alt(*_VICTIM_WORDS) + r"\b"
 
-RULES = RuleSet("rules.hate", 4, (
+RULES = RuleSet("rules.hate", 5, (
     PatternRule(
         "dehumanising_group_rule", (HC,),
         rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"
@@ -92,6 +92,19 @@ RULES = RuleSet("rules.hate", 4, (
         rf"genetically))* (?P<v>{_NEGATIVE})\b"
         rf"|\bwhy (?:are|r) (?:all |so many |most )?{GROUP} (?:so|such|always)(?: \w+)?? {_NEGATIVE}\b",
         0.75, _REPORTED, requires=(_ANY_GROUP,), keywords=first_words(*NEGATIVE_ATTRIBUTES),
+    ),
+    PatternRule(  # tropes of a group: untrustworthy, in secret control, lesser by birth ("the banks control the media" names none)
+        "trope_group_rule", (HC,),
+        # "can't be trusted" is the slight itself: the match starts at the group, so only a negation before it clears it
+        rf"(?<!some )(?<!few )(?<!many )(?<!certain )\b(?P<v>{GROUP}) (?:can't|cannot|can never|should never|shouldn't|"
+        r"must never|will never) be trusted\b"
+        rf"|\b(?P<h>{GROUP}) (?:secretly |really |basically |still )?(?:control|controls|run|runs|own|owns) "
+        r"(?:the |all the |our |this |every )?(?P<w>media|banks|government|governments|hollywood|finance|press)\b"
+        rf"|\b(?P<i>{GROUP}) (?:are|r) (?:all |just |naturally |genetically |inherently |biologically |simply )*"
+        r"(?:less (?P<x>intelligent|evolved|civili[sz]ed|human|capable)"
+        r"|(?:naturally|genetically|inherently|biologically) more (?P<y>violent|criminal|dangerous))\b",
+        0.75, _REPORTED, requires=(_ANY_GROUP,),
+        keywords=frozenset({"trusted", "control", "controls", "run", "runs", "own", "owns", "less", "more"}),
     ),
     PatternRule(
         "violent_group_rule", (HC, VI),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agents.detectors import hate
 from agents.policy import Policy
 from agents.hashbank import Bank, HashBank
 from agents.records import Media, Post, Violation
@@ -57,7 +58,7 @@ def test_one_violation_per_policy_sorted_with_max_confidence(tagger: Tagger) -> 
     assert [v.policy for v in violations] == ["hateful_conduct", "violence"]
     violence = violations[1]
     assert violence.confidence == 0.9
-    assert violence.source == "rules.hate@4"
+    assert violence.source == hate.RULES.source  # the hate family's violent-call rule, at its version
     assert 1 <= len(violence.evidence) <= 4
     assert all(len(e) <= 80 for e in violence.evidence)
     assert violence.evidence[0].startswith("span ")
