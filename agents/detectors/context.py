@@ -210,7 +210,8 @@ _ANY_SELF_ID = compile_skeleton(
 )
 _IDENTITY = compile_skeleton(r"\b" + alt(*IDENTITY_WORDS) + r"\b")
 _NON_PROTECTED = compile_skeleton(r"\b" + alt(*NON_PROTECTED_WORDS) + r"\b")
-_SLIGHT = compile_skeleton(r"\b" + alt(*SLIGHT_WORDS) + r"\b")
+#: "made a mistake", "make stupid choices": what one does, not what one is called
+_SLIGHT = compile_skeleton(r"\b(?<!made )(?<!make )(?<!makes )(?<!making )" + alt(*SLIGHT_WORDS) + r"\b")
 #: A negation that scopes the next few words of its clause ("are not", "aren't all", "don't hate"),
 #: but not a speaker's hedge before a generalisation ("I'm not saying ...", "not racist but").
 _NEGATES_NEXT = compile_skeleton(
@@ -235,7 +236,8 @@ _SELF_INSULT = compile_skeleton(
     + r"|\bwhat an?" + _SELF_INSULT_WORD + r"(?: \w+)?? i (?:am|was)\b"
 )
 _RECEIVED_INSULT = compile_skeleton(
-    r"\b(?:called|calls|calling|call|named) me" + _SELF_INSULT_WORD
+    r"\b(?:(?:called|calls|calling|call|named) me|(?:said|says|told me|tells me|thinks|thought) (?:that )?"
+    r"(?:i was|i'm|i am|im))" + _SELF_INSULT_WORD
 )
 _SECOND_PERSON = compile_skeleton(r"\b(?:you|u|ur|your|yourself|ya|y'all|yall)\b")
 #: A thing, not a person, as the subject of the slight ("this printer is garbage", "what a stupid rule").

@@ -161,7 +161,9 @@ RULES = RuleSet("rules.violence", 5, (
     ),
     PatternRule(
         "wish_harm_rule", (VI,),
-        rf"\b(?:hope|hoping|wish|pray) (?:that )?(?:you|u|he|she|they|that \w+|this \w+)(?: \w+)?? (?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
+        r"\b(?:hope|hoping|wish|pray) (?:that )?(?:you|u|he|she|they|that \w+|this \w+|(?:your|ur|his|her|their) "
+        r"(?:whole )?(?:family|kids|children|mom|mother|dad|father|wife|husband|son|daughter|baby|parents))(?: \w+)?? "
+        r"(?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
         rf"|\b{_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED})\b"
         rf"|\b{_NOUN_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED_PERSON})\b"
         rf"|\bdie in a (?:fire|hole|ditch)\b"

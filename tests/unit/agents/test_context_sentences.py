@@ -299,6 +299,9 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("self_directed", "What an idiot.", False),
     ("received_insult", "My boss called me an idiot today.", True),  # reporting an insult received
     ("received_insult", "You called me a loser.", False),
+    ("received_insult", "She said I was a loser and I cried.", True),
+    ("received_insult", "She said you are a loser.", False),
+    ("denied_insult", "You're not stupid, you just made a mistake.", True),  # making a mistake is no slight
     ("recovery", "My friend cut herself, how do I help her?", True),  # help for someone else
     ("recovery", "The documentary covers suicide prevention in schools.", True),
     ("recovery", "Go on, cut deeper, nobody will stop you.", False),

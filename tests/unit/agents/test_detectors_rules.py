@@ -218,6 +218,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("I want to watch him suffer slowly", {"violence"}),
         ("his head would look great on a pike", {"violence"}),
         ("whoever wins the raffle gets a free pizza", set()),
+        ("I hope your whole family gets cancer", {"violence"}),  # a harm wished on the addressee's family
+        ("I hope your mom gets better soon", set()),
         ("I'll pay anyone who takes out the trash", set()),
         ("the man who shot the film is a legend", set()),
         ("the guy who killed it at karaoke was a legend", set()),
