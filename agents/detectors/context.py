@@ -58,7 +58,12 @@ class Span:
     end: int
 
 
-_CLAUSE_END = re.compile(r"[,.!?\n;:]|\bbut\b")
+#: Where a clause ends: a mark, "but", or a condition put to someone before what the speaker will do ("if you don't
+#: stop I'll ..."): its negation is the condition's, not the threat's.
+_CLAUSE_END = compile_skeleton(
+    r"[,.!?\n;:]|\bbut\b|\b(?:if|unless) (?:you|u|ya|they|he|she|y'all|yall)\b[^,.!?\n;:]{0,80}? "
+    r"(?=(?:i|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to|'re gonna|'re going to| are going to)\b)"
+)
 
 _FRAME = compile_skeleton(
     r"\b(?:saying|say|says|said|calling|calls|call|called|telling|tell|tells|told|posts? like|tweets? like|"

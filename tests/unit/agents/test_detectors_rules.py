@@ -200,6 +200,10 @@ def test_rule_names_unique_and_well_formed() -> None:
         # a veiled threat asked as a rhetorical question is no negation; a plain "won't" still is
         ("wouldn't it be a shame if something happened to your kids", {"violence"}),
         ("i won't hurt you, i promise", set()),
+        # a negation in the condition put to someone is not the threat's ("if you don't stop, ...")
+        ("if you don't stop I'll kill you", {"violence"}),
+        ("if you don't pay I'll post your nudes and your address", {"private_info"}),
+        ("if you ask me I'll never hurt you", set()),
         # menace with no harm verb; the same words as help, plans or a review are not
         ("I will find you.", {"violence"}),
         ("we're going to find your kids", {"violence"}),
