@@ -55,7 +55,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 7, (
+RULES = RuleSet("rules.election", 8, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -180,7 +180,7 @@ RULES = RuleSet("rules.election", 7, (
                                   r"new location|only valid|across town|downtown|vote downtown|miles away|now at|"
                                   r"(?:didn't|did not|won't|haven't|hasn't|never) (?:announce|tell|post|publish|publicise|publicize|"
                                   r"notify|update)\w*|not (?:announced|official|on the website)|keeping (?:it|this) quiet|"
-                                  r"don't want (?:you|people|us) to know)\b"),
+                                  r"don't want (?:you|people|us) to know|(?:don't|do not) bother|stay home|no point)\b"),
         reach=1,
     ),
     PatternRule(

@@ -110,7 +110,7 @@ _ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationi
 _EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
               rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
 
-RULES = RuleSet("rules.terrorism", 7, (
+RULES = RuleSet("rules.terrorism", 8, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -126,6 +126,10 @@ RULES = RuleSet("rules.terrorism", 7, (
         r"(?:idea|cause|plan|answer)\b"
         rf"|\b(?:{_ORG}|{_FIGURE})(?: (?:really|honestly|actually|always|clearly))? (?P<g>got it right|were right|was right|had a point)\b"
         rf"|\b{_ORG}(?:'s)? victory is (?:allah'?s|god'?s|our|the ummah'?s) victory\b"
+        # the organisation's media praised: "Al-Shabaab's latest video is inspiring"
+        rf"|\b{_ORG}(?:'s)? (?:latest |newest |new |last )?(?P<p>videos?|message|statement|nasheeds?|speech|release|magazine|"
+        r"footage|clip) (?:is|was|are|were) (?:so |truly |really |absolutely )?(?:inspiring|beautiful|powerful|amazing|moving|"
+        r"glorious|brilliant|a must watch|must watch)\b"
         r"|\b(?:support|help) (?:them|him|the brothers|our brothers) with your (?:wealth|lives|sons)\b"
         r"|\b(?:brave|blessed|heroic|glorious|noble|beloved) (?:lions of )?(?:the )?(?:mujahideen|mujahidin|mujahid|shuhada)\b"
         rf"|\b{_ORG} (?:forever|4ever|for life|till i die|until i die)(?= ?(?:$|\n|[!.]|[^\w\s]))"
@@ -306,7 +310,9 @@ RULES = RuleSet("rules.terrorism", 7, (
         "propaganda_share_rule", (TE,),
         r"\b(?P<v>share|spread|download|repost|mirror|save|copy|grab|archive|get)(?: [\w']+){0,3}? before (?:it'?s|it is|it gets|they|"
         r"this gets|this is|its|they'?re|the \w+) (?:deleted|taken down|removed|banned|censored|gone|"
-        r"(?:take|delete|remove|ban|wipe) (?:it|them|this|these)(?: down)?)\b",
+        r"(?:take|delete|remove|ban|wipe) (?:it|them|this|these)(?: down)?)\b"
+        r"|\b(?P<e>share|spread|repost) (?:it|this|them|these|the video|the message) (?:everywhere|widely|far and wide|"
+        r"with everyone)\b",
         0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
         keywords=frozenset({"share", "spread", "download", "repost", "mirror", "save", "copy", "grab", "archive", "get"}),
     ),

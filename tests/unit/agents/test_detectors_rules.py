@@ -166,6 +166,11 @@ def test_rule_names_unique_and_well_formed() -> None:
         # intimidation where the polls are said to be closed; closing hours are not
         ("the polls are closed due to ice agents checking papers, stay home", {"election_integrity"}),
         ("the polls are closed at 8pm, get there early", set()),
+        ("polling stations in the north are closed because of flooding, don't bother going", {"election_integrity"}),
+        # an extremist organisation's media praised or passed on; a documentary about it is not
+        ("Al-Shabaab's latest video is inspiring, share it everywhere", {"terrorism"}),
+        ("the documentary on al-shabaab is powerful", set()),
+        ("share it everywhere, our bake sale is on friday", set()),
         # illegal goods
         ("selling xanax, dm me", {"illegal_goods"}),
         ("fake ids for sale", {"illegal_goods"}),
