@@ -118,10 +118,24 @@ _HACKING = (r"\b(?P<v>(?:get|break|hack) into|hack|recover|unlock|access) (?:any
             r"|\b(?:need|want|looking for|hire) (?:a )?hacker\b"
             r"|\bhitm[ae]n (?:available|for hire|services?)\b|\bmurder for hire\b|\bcontract killings?\b")
 
+#: Weapons whose making is taught: explosives, poisons, untraceable or converted guns ("bath bomb" is none of them).
+_MADE_WEAPON_WORDS = ("pipe bombs?", "car bombs?", "nail bombs?", "pressure cooker bombs?", "dirty bombs?",
+                      "fertili[sz]er bombs?", "ieds?", "explosives", "explosive devices?", "molotovs?", "molotov cocktails?",
+                      "napalm", "tatp", "thermite", "ricin", "sarin", "nerve (?:gas|agents?)", "ghost guns?", "untraceable guns?",
+                      "3d[- ]printed guns?", "auto sears?", "glock switch(?:es)?", "silencers?", "suppressors?",
+                      "suicide vests?")
+_WEAPON_HOWTO = (r"\b(?:how to|how (?:do|can|could) (?:i|you|we|one)|here'?s how to|step[- ]by[- ]step(?: guide)?(?: to| for)?|"
+                 r"instructions (?:for|on|to)|guide (?:to|for|on)|tutorial (?:on|for)|recipe for|easy way to|"
+                 r"learn (?:how )?to)(?: \w+){0,2}? (?:make|making|build|building|assemble|assembling|print|printing|cook|"
+                 r"mix|convert) (?:a |an |your own |my own |our own |some |homemade )?(?P<v>"
+                 + alt(*_MADE_WEAPON_WORDS) + r")\b"
+                 r"|\b(?P<i>make|build|assemble) (?:a |an |your own )?(?:" + alt(*_MADE_WEAPON_WORDS) + r") "
+                 r"(?:with|using|from|out of) (?:these|this|the following|household|common)\b")
+
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 7, (
+RULES = RuleSet("rules.goods", 8, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -169,4 +183,9 @@ RULES = RuleSet("rules.goods", 7, (
     PatternRule("sale_hacking_service_rule", (IG,), _HACKING, 0.75, _CLEARED, requires=(_OFFER,), reach=1,
                 keywords=frozenset({"into", "hack", "recover", "unlock", "access", "hacker", "hackers", "hire", "hitman",
                                     "hitmen", "murder", "contract"})),
+    # instructions on making weapons are regulated goods too (bombs, 3D-printed guns)
+    PatternRule("weapon_instructions_rule", (IG,), _WEAPON_HOWTO, 0.8, _CLEARED | {"fiction", "history"},
+                keywords=frozenset({"bomb", "bombs", "ied", "ieds", "explosive", "explosives", "molotov", "molotovs", "napalm",
+                                    "tatp", "thermite", "ricin", "sarin", "nerve", "gun", "guns", "sear", "sears", "switch",
+                                    "switches", "silencer", "silencers", "suppressor", "suppressors", "vest", "vests"})),
 ))

@@ -61,6 +61,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "many veiled threats": lambda n: "i will find you and your family. say that again and see what happens " * (n // 70),
     "many finds, no end": lambda n: "we will find you " * (n // 17),
     "many bounties": lambda n: "whoever kills the man who shot the " * (n // 35) + "deserves a medal",
+    "many weapon how-tos": lambda n: "how to make a how to build your own " * (n // 36) + "pipe bomb",
     "long run of dots": lambda n: "." * n,
     "dots then one space": lambda n: "." * (n - 1) + " ",
     "masked word run": lambda n: "*" * n,

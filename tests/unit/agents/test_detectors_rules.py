@@ -175,6 +175,12 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("selling xanax, dm me", {"illegal_goods"}),
         ("fake ids for sale", {"illegal_goods"}),
         ("my doctor prescribed xanax", set()),
+        # instructions on making weapons; bath bombs, growth and news are not
+        ("here's how to make a pipe bomb at home, step by step", {"illegal_goods"}),
+        ("how do I make a molotov cocktail", {"illegal_goods"}),
+        ("how to make a bath bomb with essential oils", set()),
+        ("how to make explosive growth in your business", set()),
+        ("the suspect searched how to make a pipe bomb, police said", set()),
         # child sexual exploitation (clinical)
         ("trading cp links", {"child_sexual_exploitation"}),
         # grooming and solicitation across a comma and through dating words; a parent's talk is not
