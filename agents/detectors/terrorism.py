@@ -263,6 +263,15 @@ RULES = RuleSet("rules.terrorism", 8, (
         reach=1, keywords=frozenset({"race", "accelerationism", "accelerationist", "accelerationists", "boogaloo", "siege",
                                      "rope", "rahowa", "1488", "fourteen", "jihad"}),
     ),
+    PatternRule(  # fighters sought for an armed cause, no organisation named: "we need recruits for the armed struggle, dm"
+        "recruitment_armed_struggle_rule", (TE,),
+        r"\b(?:need|needs|seeking|looking for|recruiting|calling)(?: (?:more|young|new|strong|brave|a few|serious))* "
+        r"(?:recruits|fighters|volunteers|men|brothers|soldiers|warriors) (?:for|to join|to fight in|to fight for) (?:the |our |a )?"
+        r"(?P<v>armed (?:struggle|resistance|uprising)|holy war|jihad|race war|insurgency|violent revolution|war against the state)\b",
+        0.8, SPEECH | {"news", "history", "fiction"},
+        requires=(r"\b(?:dm|pm|message|contact|telegram|signal|join|details|serious|apply|link|inbox|hmu)\b",), reach=1,
+        keywords=frozenset({"recruits", "fighters", "volunteers", "men", "brothers", "soldiers", "warriors"}),
+    ),
     PatternRule(  # travel and logistics offered to join fighters: "the brothers in the mountains need young men. Passport sorted"
         "recruitment_travel_rule", (TE,),
         r"\b(?:the |our )?(?:brothers|mujahideen|mujahidin|lions|soldiers|fighters)(?: (?:in|on|at|of) (?:the )?[\w'-]+(?: [\w'-]+)?)? "

@@ -170,6 +170,8 @@ def test_rule_names_unique_and_well_formed() -> None:
         # an extremist organisation's media praised or passed on; a documentary about it is not
         ("Al-Shabaab's latest video is inspiring, share it everywhere", {"terrorism"}),
         ("the documentary on al-shabaab is powerful", set()),
+        ("we need recruits for the armed struggle against the state, dm for details", {"terrorism"}),
+        ("looking for volunteers for the food drive, dm me", set()),
         ("share it everywhere, our bake sale is on friday", set()),
         # illegal goods
         ("selling xanax, dm me", {"illegal_goods"}),
