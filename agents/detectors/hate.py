@@ -149,7 +149,8 @@ RULES = RuleSet("rules.hate", 5, (
         0.85, _REPORTED - {"negation"}, requires=(r"\bholocaust\b",),  # the claim itself negates
     ),
     *(
-        PatternRule(f"slur_{group}_rule", (HC,), rf"\b(?P<v>{alt(*words)})\b", 0.75,
+        # "Dick Van Dyke" is a surname
+        PatternRule(f"slur_{group}_rule", (HC,), rf"(?<!\bvan )\b(?P<v>{alt(*words)})\b", 0.75,
                     _SLUR_CONTEXTS, group=group, keywords=first_words(*words))
         for group, words in SLURS.items()
     ),

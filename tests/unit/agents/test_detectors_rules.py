@@ -48,6 +48,7 @@ def test_rule_names_unique_and_well_formed() -> None:
         ("it's not true that muslims can't be trusted", set()),
         ("the banks control the media", set()),
         ("jews own bagel shops in my town", set()),
+        ("loved dick van dyke in mary poppins", set()),  # a surname
         ("women are naturally more capable at multitasking", set()),
         ("black people are less represented in tech", set()),
         ("muslims are not terrorists", set()),
