@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 #: ("shoot the messenger", "lock her up") clear the violence head; "wouldn't it be ..." negates nothing;
 #: self-harm as a work's or study's subject clears the self_harm head; praise of a group's part and "stop treating X
 #: like ..." are sympathetic; "she said I was a loser" is an insult received, "made a mistake" no slight; a
-#: negation in a condition ("if you don't stop I'll ...") is not the threat's; 1.4.2: masked
+#: negation in a condition ("if you don't stop I'll ...") is not the threat's; "this weather sucks" slights a thing;
+#: 1.4.2: masked
 #: letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming
 #: no person), "kill yourself" vetoes the violence head, named games are contests; 1.4.1: the spelling pass reads
 #: reflexives as glue and drug names as targets; 1.4: a quotation clears a learned head only when the words outside

@@ -268,6 +268,10 @@ _THING_SUBJECT = compile_skeleton(
     r"fking|pure|just|literally|really|piece of|little|big))* " + _SLIGHTED
     + r"\b|\bwhat an? (?:\w+ )?" + _THING + r"\b"
     + r"|\b(?:stupid|dumb|silly|idiotic|ridiculous|pathetic|trash|garbage|crappy|shitty|useless) " + _THING + r"\b"
+    # "this weather sucks", "my dumb cat knocked over my coffee"
+    + r"|\b(?:this|that|the|my|our)(?: (?:new|old|whole|entire|damn|fucking|stupid|little))* (?:" + _THING + "|" + _PET
+    + r") (?:sucks|sucked|blows|stinks|stank)\b"
+    + r"|\b(?:my|our|the|this|that) (?:stupid|dumb|silly|idiot|crazy|derpy) " + _PET + r"\b"
     # any noun phrase that names no person as the subject: "the new tax proposal is stupid", "our defence tonight was
     # pathetic" (the sentence must name or address nobody either: `_PERSON_NAMED`)
     + r"|" + CLAUSE_START + r"(?:the|this|that|these|those|our|my|their|his|her|your) "

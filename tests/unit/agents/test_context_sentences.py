@@ -332,6 +332,9 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("sympathetic", "Why do people hate gypsies, they are thieves anyway.", False),  # a slight of its own
     ("thing", "Dumb question, but is the library open on Sunday?", True),
     ("thing", "My cat is such an asshole.", True),
+    ("thing", "Damn, this weather sucks.", True),
+    ("thing", "My dumb cat knocked over my coffee.", True),
+    ("thing", "This weather sucks and so do you.", False),  # a person is addressed too
     ("thing", "The new parking policy is lazy and stupid.", True),  # any noun phrase that names no person
     ("thing", "Our midfield tonight was pathetic.", True),
     ("thing", "The new guy at work is a moron.", False),  # a person noun in the subject
