@@ -38,13 +38,12 @@ if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
 #: 1.4.3: a sentence after the first opens a clause too (a named insult, a subject naming no person); weighing a
-#: self-harm method or glorifying it is no own struggle, asking how to support someone is help; violent idioms
-#: ("shoot the messenger", "lock her up") clear the violence head; "wouldn't it be ..." negates nothing;
-#: self-harm as a work's or study's subject clears the self_harm head; praise of a group's part and "stop treating X
-#: like ..." are sympathetic; "she said I was a loser" is an insult received, "made a mistake" no slight; a
-#: negation in a condition ("if you don't stop I'll ...") is not the threat's; "this weather sucks" slights a thing;
-#: 1.4.2: masked
-#: letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming
+#: self-harm method or glorifying it is no own struggle, asking how to support someone is help, self-harm as a
+#: work's or study's subject clears the self_harm head; violent idioms ("shoot the messenger", "lock her up") clear
+#: the violence head; "wouldn't it be ..." and a negation in a condition ("if you don't stop I'll ...") do not clear
+#: a threat; praise of a group's part and "stop treating X like ..." are sympathetic; "she said I was a loser" is an
+#: insult received, "made a mistake" no slight, "this weather sucks" slights a thing.
+#: 1.4.2: masked letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming
 #: no person), "kill yourself" vetoes the violence head, named games are contests; 1.4.1: the spelling pass reads
 #: reflexives as glue and drug names as targets; 1.4: a quotation clears a learned head only when the words outside
 #: it do not carry it (1.3: per-sentence thresholds)
