@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 #: 1.4.3: a sentence after the first opens a clause too (a named insult, a subject naming no person); weighing a
 #: self-harm method or glorifying it is no own struggle, asking how to support someone is help, self-harm as a
-#: work's or study's subject clears the self_harm head; violent idioms ("shoot the messenger", "lock her up") clear
-#: the violence head; "wouldn't it be ..." and a negation in a condition ("if you don't stop I'll ...") do not clear
+#: work's or study's subject clears the self_harm head; violent idioms ("shoot the messenger", "lock her up",
+#: "hanging out") clear the violence and self_harm heads; "wouldn't it be ..." and a negation in a condition ("if you don't stop I'll ...") do not clear
 #: a threat; praise of a group's part and "stop treating X like ..." are sympathetic; "she said I was a loser" is an
 #: insult received, "made a mistake" no slight, "this weather sucks" slights a thing.
 #: 1.4.2: masked letters read, new abuse-head checks (affection, a story, a denied "call X a ...", a subject naming

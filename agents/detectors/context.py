@@ -333,23 +333,28 @@ _IDIOM = compile_skeleton(
     r"\bstab in the dark\b|\bstab(?:bed|bing)? (?:me |you |him |her |them |us )?in the back\b|"
     r"\bbeat(?:ing)? (?:a|the) dead horse\b|\bbeat(?:ing)? around the bush\b|\bknock yourself out\b|"
     r"\bbomb(?:ed)? (?:the|my|an?) (?:test|exam|interview|quiz|audition|final)\b|\bdressed to kill\b|"
-    r"\bkill(?:ing)? time\b|\bblow (?:your|my|his|her|their) mind\b|\bblew (?:my|your|his|her|their) mind\b"
+    r"\bkill(?:ing)? time\b|\bblow (?:your|my|his|her|their) mind\b|\bblew (?:my|your|his|her|their) mind\b|"
+    r"\bhang(?:ing|s)? out\b|\bhung out\b|\b(?:die|died|dying|dead) (?:of|from|with) (?:laughter|laughing|embarrassment|"
+    r"boredom|cuteness)\b|\bjump(?:ed|ing|s)? (?:off|from) the (?:diving board|high dive|dock|pier|boat|rope swing)\b"
 )
 _SPEAKER_HARM = compile_skeleton(
-    r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to| want to| wanna)"
+    r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to| want to| wanna| could|"
+    r" can| should|'d| would)"
     r"(?: \w+)? (?:kill|shoot|stab|murder|hang|rape|beat|punch|hurt|strangle|choke|burn|bomb|find)\b"
     r"|\b(?:hang|execute|behead) (?:the|that|this|him|her|them|those|these|all|every)\b|\bdeath penalty\b"
 )
 #: A harm verb whose object is a pest, food, a process or a thing ("kill weeds", "gut a fish", "execute the script").
 _HARMLESS_OBJECT = compile_skeleton(
-    r"\b(?:kill|killing|kills|gut|gutting|shoot|shooting|stab|stabbing|cut|cutting|hang|hanging|execute|executing|"
+    r"\b(?:kill|killing|kills|gut|gutting|shoot|shooting|stab|stabbing|cut|cuts|cutting|hang|hanging|execute|executing|"
     r"murder|murdering|smash|smashing|slaughter|slaughtering|beat|beating|destroy|destroying|poison|poisoning|"
-    r"burn|burning|drown|drowning|choke|choking|slice|slicing|chop|chopping|skin|skinning|blow up|blowing up)"
+    r"burn|burning|drown|drowning|choke|choking|slice|slices|slicing|chop|chopping|skin|skinning|blow up|blowing up)"
+    r"(?: (?:through|into))?"
     r"(?: (?:a|an|the|my|our|this|that|these|those|some|all|all the|all of the|every|off|off the|down|up))? "
     r"(?:\w+ )?(?:weeds?|fish|bugs?|insects?|pests?|mosquito(?:e?s)?|flies|ants|mice|spiders?|wasps?|termites|germs|"
     r"bacteria|mold|mould|processes|process|tasks?|threads?|servers?|scripts?|commands?|programs?|apps?|engines?|"
     r"lights|music|battery|photos?|pictures?|picture|scenes?|balloons?|time|mood|vibe|buzz|lawn|grass|trees?|steak|"
-    r"chicken|turkey|onions?|vegetables|veggies|meat|deer|hogs?|trout|salmon|tuna|catfish|fabric|paper|wood|budget|"
+    r"chicken|turkey|onions?|vegetables|veggies|meat|bread|cake|cheese|pie|loaf|rope|wire|cables?|tape|cardboard|"
+    r"deer|hogs?|trout|salmon|tuna|catfish|fabric|paper|wood|budget|"
     r"costs|prices|hair|"
     r"" + _THING + r")\b"
 )
@@ -703,7 +708,8 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "idiom", "fiction",
                   "self_harm_told"),
                  ("negation", "news")),
-    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object", "topic"),
+    "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object", "topic",
+                   "idiom"),
                   ("negation", "news")),
 }
 DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "attributed"), ("negation", "news"))

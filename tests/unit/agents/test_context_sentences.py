@@ -364,6 +364,11 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("idiom", "Don't shoot the messenger.", True),
     ("idiom", "Lock her up!", True),
     ("idiom", "Lock her up and then I will kill her.", False),  # the speaker says what they will do
+    ("idiom", "Hanging out with friends tonight.", True),
+    ("idiom", "We should all just die of laughter.", True),
+    ("idiom", "Jump off the diving board into the pool!", True),
+    ("idiom", "I could hang out with you and then we could beat up some of them.", False),
+    ("harmless_object", "The knife cuts through the bread easily.", True),
     ("topic", "The documentary looks at self-harm among teens.", True),
     ("topic", "Suicide rates among veterans are rising.", True),
     ("topic", "This song is about suicide, you should do it.", False),  # said to the listener
