@@ -359,6 +359,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("hyperbole", "She kills it on that stage every night.", True),
     ("sympathetic", "Immigrants make this country better.", True),
     ("sympathetic", "Women contribute so much to science.", True),
+    ("sympathetic", "Honestly, immigrants are the best neighbours!", True),
+    ("sympathetic", "Muslims are the best at blowing things up.", False),  # praise turned on its end
     ("sympathetic", "We need to stop treating black people like animals.", True),  # the slight is what it stops
     ("sympathetic", "Stop treating muslims like humans, they are vermin.", False),  # a slight of its own
     ("idiom", "Don't shoot the messenger.", True),
