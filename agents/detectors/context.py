@@ -24,7 +24,7 @@ and, for the learned heads, which have no matched span:
 - self_directed: "I'm such an idiot" insults the speaker, nobody else.
 - received_insult: "my boss called me an idiot" reports an insult, aims none.
 - thing: "this printer is garbage" slights a thing, and no person is named or addressed.
-- idiom: "shoot the messenger", "lock her up", "this exam will kill me" harm no one (violence head).
+- idiom: "shoot the messenger", "lock her up", "hanging out" harm no one (violence and self_harm heads).
 
 Checks look at the sentence that carries the verdict (see `sentences`). Three cues often
 sit in the sentence next to it, so they are looked for there too: the condemnation after a
@@ -369,8 +369,11 @@ _PERSON_NAMED = compile_skeleton(
 _FIRST_PERSON = compile_skeleton(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself)\b")
 #: Asking for a way to harm oneself, or to hide it ("the most painless way to end my life", "so no one notices"),
 #: or weighing one ("which is less painful", "the least calories I need to survive", "will this method work").
-_SUPPORT_VERBS = r"stop|quit|avoid|resist|not|never|help|cope|prevent|overcome|talk|tell|recover|heal|survive this|get through|deal|support|point|reason|purpose|use"
-_HARM = (
+#: Words that turn the question to help or meaning ("how can I stop ...", "what is the point of ..."): no method asked.
+_HELP_WORDS = (r"stop|quit|avoid|resist|not|never|help|cope|prevent|overcome|talk|tell|recover|heal|survive this|"
+               r"get through|deal|support|point|reason|purpose|use")
+#: What a method request asks the way to (one's own harm, or its signs: pills, wrists, calories).
+_SELF_HARM_ACTS = (
     r"kill myself|killing myself|end my life|end it|die|overdose|od|cut|cutting|slit|slitting|hurt myself|harm myself|"
     r"self[ -]?harm(?:ing)?|(?:commit )?suicide|starve|purge|puke|hang myself|noose|set myself on fire|burn myself|"
     r"burns?|bleed|bleeding|jump off|lethal|fatal|pills|wrists?|calories"
@@ -381,7 +384,7 @@ _METHOD_REQUEST = compile_skeleton(
     r"methods? (?:to|for|of)|strategies (?:to|for)|(?:tips|suggestions|ideas|advice) (?:to|for|on|about)|"
     r"what(?:'s| is| are| would be)? the (?:best|easiest|quickest|fastest|surest|least|most|minimum|lowest|fewest)|"
     r"is it (?:a )?better(?: idea)? to|which (?:is|would be|one is)? ?(?:less|more|the least|the most))"
-    r"(?: (?!" + _SUPPORT_VERBS + r")\S+){0,8}? (?:" + _HARM + r"|hide (?:my|the) (?:cuts|scars|cutting|self[ -]?harm|"
+    r"(?: (?!" + _HELP_WORDS + r")\S+){0,8}? (?:" + _SELF_HARM_ACTS + r"|hide (?:my|the) (?:cuts|scars|cutting|self[ -]?harm|"
     r"weight loss|not eating))\b"
     r"|\bwithout (?:anyone|anybody|my (?:parents|family|doctor|therapist)|people|no one) (?:noticing|knowing|finding out|"
     r"discovering|seeing)\b|\bso (?:no one|nobody) (?:notices|knows|finds out|discovers)\b|\bno one discovers\b"

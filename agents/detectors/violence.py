@@ -57,7 +57,9 @@ _YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|yo
 #: "I'll", "we're going to": what the speaker says they will do
 _SPEAKER_WILL = r"(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to| gonna)"
 #: Whom a harm is done to: a person, or "the <noun>" that is no thing ("the governor", not "the film" or "the trash")
-_VICTIM_OR_THE = rf"(?:{_VICTIM}|(?:the|those|these) (?!{alt(*THING_WORDS, 'trash', 'garbage', 'photo', 'photos', 'video', 'videos', 'wedding', 'ball', 'lights', 'scene', 'competition')}\b)\w+)"
+_NOT_VICTIMS = alt(*THING_WORDS, "trash", "garbage", "photo", "photos", "video", "videos", "wedding", "ball", "lights",
+                   "scene", "competition")
+_VICTIM_OR_THE = rf"(?:{_VICTIM}|(?:the|those|these) (?!{_NOT_VICTIMS}\b)\w+)"
 _MENACE_CUE = (r"\b(?:think about|careful|watch|before you|unless you|if you|shame|would hate|remember|keep talking|"
                r"testify|snitch|last warning|warning|or else|see you soon|we'll talk|have a chat|a visit)\b")
 _WORSHIP = (r"\b(?:mosque|mosques|masjid|synagogue|synagogues|shul|temple|temples|gurdwara|gurdwaras|church|churches|"
