@@ -44,7 +44,7 @@ from typing import Callable
 
 from agents.detectors import literals
 from agents.detectors.lexicon import (IDENTITY_WORDS, INSULT_WORDS, NON_PROTECTED_WORDS, SELF_IDENTIFIERS, SLIGHT_WORDS,
-                                     THING_WORDS, alt)
+                                     SPEAKER_WILL, THING_WORDS, alt)
 from agents.detectors.normalize import compile_skeleton
 from agents.detectors.sentences import CLAUSE_START, Sentences
 
@@ -291,7 +291,7 @@ _DENIED_INSULT = compile_skeleton(
 _SELF_KILL_TOLD = compile_skeleton(
     r"\b(?:kys|(?:kill|hang|shoot|off|unalive) (?:yourself|urself|yourselves|your self|themselves|himself|herself))\b"
 )
-_SPEAKER_WILL = compile_skeleton(r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to)\b|\bor else\b")
+_SPEAKER_WILL = compile_skeleton(rf"\b(?:i|we)(?:{SPEAKER_WILL})\b|\bor else\b")
 #: Affection beside a mild slight: "my best friend is a total idiot and I love her" is banter, not abuse.
 _AFFECTION = compile_skeleton(
     r"\b(?:i love (?:you|u|ya|her|him|them|this \w+|that \w+|my \w+)|love (?:you|u|ya)|luv (?:you|u|ya)|ily|ilysm|"
@@ -342,8 +342,7 @@ _IDIOM = compile_skeleton(
     r"boredom|cuteness)\b|\bjump(?:ed|ing|s)? (?:off|from) the (?:diving board|high dive|dock|pier|boat|rope swing)\b"
 )
 _SPEAKER_HARM = compile_skeleton(
-    r"\b(?:i|we)(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to| want to| wanna| could|"
-    r" can| should|'d| would)"
+    rf"\b(?:i|we)(?:{SPEAKER_WILL}| want to| wanna| could| can| should|'d| would)"
     r"(?: \w+)? (?:kill|shoot|stab|murder|hang|rape|beat|punch|hurt|strangle|choke|burn|bomb|find)\b"
     r"|\b(?:hang|execute|behead) (?:the|that|this|him|her|them|those|these|all|every)\b|\bdeath penalty\b"
 )

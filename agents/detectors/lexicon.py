@@ -15,6 +15,10 @@ def first_words(*phrases: str) -> frozenset[str]:
     return frozenset(max(re.split(r"[^a-z0-9']+", p), key=len) for p in phrases)
 
 
+#: Regex source: what a speaker says they will do after "i"/"we" ("'ll", " am gonna"); the threat checks add their own
+SPEAKER_WILL = "'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to"
+
+
 def alt(*words: str) -> str:
     """A non-capturing alternation, longest first so "black people" wins over "black"."""
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"

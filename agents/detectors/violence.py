@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import HARM_VERBS, PERSON, THING_WORDS, alt, first_words
+from agents.detectors.lexicon import HARM_VERBS, PERSON, SPEAKER_WILL, THING_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 VI, HC = "violence", "hateful_conduct"
@@ -55,7 +55,7 @@ _VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSO
 #: The addressee told what will happen to them: "you'll", "you're gonna", "ur going to".
 _YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|you|u) (?:gonna|going to|gunna|finna|about to))"
 #: "I'll", "we're going to": what the speaker says they will do
-_SPEAKER_WILL = r"(?:'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to| gonna)"
+_SPEAKER_WILL = rf"(?:{SPEAKER_WILL}|'re going to| are going to| gonna)"
 #: Whom a harm is done to: a person, or "the <noun>" that is no thing ("the governor", not "the film" or "the trash")
 _NOT_VICTIMS = alt(*THING_WORDS, "trash", "garbage", "photo", "photos", "video", "videos", "wedding", "ball", "lights",
                    "scene", "competition")
