@@ -37,6 +37,8 @@ from agents.records import Post, Violation
 if TYPE_CHECKING:
     from agents.classifier import TextClassifier
 
+#: 1.4.4: the lexicon's new insult words ("rat", "degenerate") and things ("this case") reach the context checks
+#: (a slight denied, a self-insult, a thing slighted).
 #: 1.4.3: a sentence after the first opens a clause too (a named insult, a subject naming no person); weighing a
 #: self-harm method or glorifying it is no own struggle, asking how to support someone is help, self-harm as a
 #: work's or study's subject clears the self_harm head; violent idioms ("shoot the messenger", "lock her up",
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 #: no person), "kill yourself" vetoes the violence head, named games are contests; 1.4.1: the spelling pass reads
 #: reflexives as glue and drug names as targets; 1.4: a quotation clears a learned head only when the words outside
 #: it do not carry it (1.3: per-sentence thresholds)
-TAGGER_VERSION = "1.4.3"
+TAGGER_VERSION = "1.4.4"
 EVIDENCE_CHARS = 80  #: cap per evidence string
 EVIDENCE_ITEMS = 4  #: cap per violation: reviewers need a few pointers, not every match
 #: Per classifier version and head, the threshold a single sentence must reach to carry the head.

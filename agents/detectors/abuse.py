@@ -32,23 +32,23 @@ _SUPERLATIVES = ("ugliest", "dumbest", "stupidest", "fattest", "most pathetic", 
                  "weirdest", "creepiest", "smelliest", "grossest")
 _SUPERLATIVE = alt(*_SUPERLATIVES)
 
-RULES = RuleSet("rules.abuse", 4, (
+RULES = RuleSet("rules.abuse", 5, (
     PatternRule(
         "insult_person_rule", (AB,),
         # "if anyone calls you a freak": someone else's words, told of
-        rf"(?<!\bcalls )(?<!\bcalled )(?<!\bcalling )\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?: {INSULT_ADJ})* (?P<v>{INSULT})\b",
+        rf"(?<!\bcalls )(?<!\bcalled )(?<!\bcalling )\b(?:you|u|ya|ur)(?: are|'re| r|re| is)?(?:,? {INSULT_ADJ})* (?P<v>{INSULT})\b",
         0.75, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # about a person, to others: "she's a total moron", "@dana is such a loser"
         "insult_third_person_rule", (AB,),
-        rf"(?:(?<![\w@])@\w+|\bhe|\bshe)(?:'s| is)(?: {INSULT_ADJ})* (?P<v>{INSULT})\b"
-        rf"|\b(?:hes|shes)(?: {INSULT_ADJ})* (?P<w>{INSULT})\b",
+        rf"(?:(?<![\w@])@\w+|\bhe|\bshe)(?:'s| is)(?:,? {INSULT_ADJ})* (?P<v>{INSULT})\b"
+        rf"|\b(?:hes|shes)(?:,? {INSULT_ADJ})* (?P<w>{INSULT})\b",
         0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # a person named at a sentence's start: "Kevin is a total moron", "Dana's such a liar" (not "life is a bitch")
         "insult_named_rule", (AB,),
         rf"{CLAUSE_START}(?!{_NOT_A_NAME}\b)[a-z]{{3,}}(?:'s| is)(?: such| a| an| just| such a| such an)"
-        rf"(?: {INSULT_ADJ})* (?P<v>{_INSULT_NOUN})\b",
+        rf"(?:,? {INSULT_ADJ})* (?P<v>{_INSULT_NOUN})\b",
         0.65, _INSULT_CONTEXTS, keywords=INSULT_KEYWORDS,
     ),
     PatternRule(  # unwanted sexual demands and remarks aimed at the addressee
@@ -56,6 +56,8 @@ RULES = RuleSet("rules.abuse", 4, (
         rf"\b(?P<v>send|show|post|dm|drop)(?: me| us)? (?:some |a few |more |a )?(?:pics?|pictures?|photos?|vids?|videos?|nudes)"
         rf" of (?:your|ur|ya) {_BODY}\b"
         r"|\b(?P<n>send)(?: me| us) (?:some |your |ur )?(?:nudes|noods|n00ds)\b"
+        r"|\b(?P<u>send|show|post|dm)(?: me| us)? (?:some |a few |more |a )?(?:pics?|pictures?|photos?|vids?|videos?) of what'?s "
+        r"under (?:that|your|ur|ya|those) (?:\w+ )?(?:bra|shirt|top|skirt|dress|shorts|towel|clothes|jeans|hoodie|bikini)\b"
         r"|\b(?:you'd|youd|you would|u would|ud|you'll|you will) look (?:so )?(?:better|hotter|prettier|sexier|nicer) "
         r"(?P<l>naked|topless|on your knees|with(?:out)? (?:your|ur|that) (?:top|shirt|bra|clothes)(?: off| on)?"
         r"|with your mouth shut)\b",
@@ -80,10 +82,20 @@ RULES = RuleSet("rules.abuse", 4, (
         rf"the (?P<v>{_SUPERLATIVE})\b",
         0.7, SPEECH | {"hyperbole"}, keywords=first_words(*_SUPERLATIVES),
     ),
+    PatternRule(  # mockery with no insult noun: "imagine being this dumb", "your game is trash and so are you"
+        "insult_mockery_rule", (AB,),
+        r"\bimagine being (?:this|that|so) (?P<v>dumb|stupid|ugly|fat|pathetic|braindead|brain dead|brain-dead|thick|"
+        r"dense|useless|worthless|desperate|insecure|talentless|clueless|lonely)\b"
+        r"|\b(?:is|are|'s|'re) (?:\w+ )?(?:trash|garbage|a joke|pathetic|worthless|disgusting|ugly|stupid|dumb|a disgrace|"
+        r"an embarrassment|cringe|a mess|shit|crap|awful|terrible|a waste of \w+) (?P<s>and so (?:are|r|is) (?:you|u))\b",
+        0.7, _INSULT_CONTEXTS, keywords=frozenset({"imagine", "so"}),
+    ),
     PatternRule(
         "rejection_person_rule", (AB,),
         r"\b(?:nobody|no one|noone) (?:\w+ )?(?P<v>likes|loves|wants|cares about|would (?:even )?miss) (?:you|u)\b"
-        r"|\byour (?:mother|mom|mum|parents) should have (?:aborted|drowned) (?:you|u)\b",
+        r"|\byour (?:mother|mom|mum|parents) should have (?:aborted|drowned) (?:you|u)\b"
+        r"|\b(?:nobody|no one|noone) (?:would|will|is gonna|is going to) (?:even )?(?P<f>come to|go to|show up (?:to|at)|attend|"
+        r"cry at) (?:your|ur) funeral\b",
         0.65, requires=(r"\b(?:nobody|no one|noone|should have)\b",),
     ),
     PatternRule(
@@ -92,8 +104,13 @@ RULES = RuleSet("rules.abuse", 4, (
         r"brigade|dogpile|mass report|raid|swarm|bombard|pile on|ratio)"
         r"(?: and (?:report|spam|flood|harass))? (?:@\w+|him|her|them|this account|his|her)\b"
         r"|\bmake (?:@\w+|his|her|their)(?:'s| 's)? (?:life|lives|notifications|mentions|dms|inbox|replies|timeline|feed|"
-        r"day|week|night|time here) (?:a )?(?:living )?hell\b",
-        0.75, requires=(r"\b(?:report|spam|flood|harass|brigade|dogpile|hell|raid|swarm|bombard|pile|ratio)\b",),
+        r"day|week|night|time here) (?:a )?(?:living )?hell\b"
+        # bidden with no subject ("Raid @bea's stream tonight"), or a reply campaign ("everyone reply to @tina with ...")
+        rf"|{CLAUSE_START}(?P<i>raid|spam|flood|dogpile|mass report|swarm|brigade) @\w+"
+        r"|\b(?:everyone|everybody|y'all|yall|all of you|let's all|lets all) (?:go )?(?P<r>reply to|comment on|quote|spam|"
+        r"message|dm|tag) @\w+(?:'s \w+)? (?:with|and|saying|until|till)\b",
+        0.75, requires=(r"\b(?:report|spam|flood|harass|brigade|dogpile|hell|raid|swarm|bombard|pile|ratio|reply|comment|"
+                        r"quote|message|dm|tag)\b",),
     ),
     PatternRule(  # a pile-on kept up until the person leaves: "let's keep reminding her daily until she deletes"
         "campaign_until_gone_rule", (AB,),

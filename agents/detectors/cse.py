@@ -45,17 +45,17 @@ _SEXUAL = (r"(?:nudes?|nudz|nodz|nodes|noods|nude|nsfw|sexy|horny|lewd|porn|porn
            r"naked (?:pics|photos|pictures|vids|videos|selfies)|have sex with|sex with|"
            r"without (?:your|her|his) (?:shirt|clothes|top)|in (?:your|her|his) (?:swimsuit|underwear|bra|bikini|panties))")
 #: "Hot" sexualises only a stated minor ("my kids are so hot after soccer" is the weather).
-_HOT = (r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot|"
+_HOT = (r"(?:(?:is|are|looks?) (?:so |really |very |super )?(?:hot|thicc)|(?:is|are) the (?:hottest|sexiest)|(?:body|ass|tits|boobs|legs) (?:is |are )?(?:so )?hot|"
         r"(?:the )?perfect age(?! (?:to|for))|built like a (?:grown )?woman|(?:already |well |fully )developed|got (?:a|such a) body|curves|"
         r"(?:is|are|looks?) (?:so |really |very )?(?:tempting|fuckable|ripe|juicy)|"
         r"(?:acts|looks|seems) (?:1[89]|2\d|older|grown|mature),?(?: [\w',]+){0,3}?,? (?:if (?:you|u) know what i mean|wink wink|"
         r"if (?:you|u) catch my drift))")
 _SEXUAL_KEYWORDS = frozenset({"perfect", "tempting", "ripe", "juicy", "acts", "looks", "seems", "built", "developed", "body", "curves", "nudes", "nude", "nudz", "nodz", "nodes", "noods", "nsfw", "sexy", "horny", "lewd", "porn",
-                              "porno", "hentai", "explicit", "fuckable", "hot", "thicc", "naked", "sex", "shirt", "clothes",
+                              "porno", "hentai", "explicit", "fuckable", "hot", "hottest", "sexiest", "thicc", "naked", "sex", "shirt", "clothes",
                               "top", "swimsuit", "underwear", "bra", "bikini", "panties"})
-_MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|links?|material|private group|stuff|"
+_MATERIAL = (r"(?:pics|pictures|photos|images|vids|videos|content|clips|collection|folder|files|links?|material|private group|stuff|"
              r"private channel|album)")
-_GROOM_ASK = (r"\b(?:how old are (?:you|u)|(?:you|u)(?:'re| are| r)? (?:so )?(?:mature|grown up) for|mature for your age|"
+_GROOM_ASK = (r"\b(?:how old (?:are|r) (?:you|u)|(?:let'?s )?move (?:this |it )?to (?:snap|snapchat|telegram|kik|whatsapp|discord|signal)|(?:you|u)(?:'re| are| r)? (?:so )?(?:mature|grown up) for|mature for your age|"
               r"send (?:me )?(?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|videos?|vids)|turn (?:your|ur) camera on|"
               r"(?:camera|cam) on|video chat|facetime|meet up|(?:the |those |your )?(?:pics|photos|pictures|videos) (?:you|u) sent|"
               r"message me|dm me|text me|(?:earn|make) (?:some )?money|"
@@ -78,14 +78,14 @@ _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|fathe
             r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|just (?:us|the two of us|you and me)|"
             r"(?:come|be) alone|don'?t bring (?:anyone|anybody|your (?:parents|friends|mom|mum|dad))|"
             r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)|"
-            r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
+            r"(?:so|where) (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t|can'?t) (?:see|find out|know)|"
             r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
             r"secret (?:boyfriend|girlfriend|bf|gf|relationship|friend))\b")
 #: Secrecy from a child's parents, or a chat to delete: grooming when said to a child of a stated age.
 _PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|mommy|mummy|daddy)|"
                    r"so (?:your |ur )?(?:mommy|mummy|daddy|mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
                    r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
-                   r"so (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
+                   r"(?:so|where) (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t|can'?t) (?:see|find out|know)|"
                    r"secret (?:boyfriend|girlfriend|bf|gf|relationship)|"
                    r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos))\b")
 #: Secrecy kept from a child's parents, or a hint that what is on offer is not what it says: what
@@ -100,13 +100,13 @@ _HIDDEN = (r"\b(?:no parents (?:needed|allowed|required|invited|necessary)|"
 #: Time alone with a child or access to one: babysitting, a sleepover, private lessons, "at mine".
 _ACCESS = (r"\b(?:babysit\w*|sleepovers?|sleep over|stay (?:over|the night)|at (?:mine|my place|my house)|"
            r"alone with|alone time|private (?:'?\w+'? )?(?:lessons?|sessions?|coaching|tutoring|time|shoots?|photoshoots?)|"
-           r"one on one|privately|(?:modell?ing|photo) ?shoots?)\b")
+           r"one on one|privately|(?:modell?ing|photo)'? ?(?:shoots?|gigs?|jobs?|auditions?|castings?))\b")
 #: Wanting a stated child alone ("can't wait to get her alone"); the child must be the one to be alone
 #: with: "until we're alone" is as often a couple whose child is at camp.
 _ALONE = (r"(?:get|getting|have|having) (?:her|him) (?:all )?(?:alone|to myself)|(?:be|being|time) alone with (?:her|him)"
           r"|(?:her|him) all to myself")
 
-RULES = RuleSet("rules.cse", 7, (
+RULES = RuleSet("rules.cse", 8, (
     PatternRule(
         "trade_abuse_material_rule", (CS,),
         r"\b(?P<v>cp|c p(?= (?:links?|vids|videos|pics|folders?|content|trade|4 trade))|csam|pthc|hurtcore|child porn|kiddie porn|kiddy porn|"
@@ -127,7 +127,7 @@ RULES = RuleSet("rules.cse", 7, (
         rf"\b(?P<v>{_MATERIAL}),?(?: [\w'/,-]+){{0,5}}? {_MINOR}|{_MINOR},?(?: [\w'/,-]+){{0,7}}? (?P<w>{_MATERIAL})\b",
         0.85, _CLEARED, requires=(_TRADE, _MINOR), reach=1,
         keywords=frozenset({"pics", "pictures", "photos", "images", "vids", "videos", "content", "clips", "collection",
-                            "folder", "link", "links", "material", "group", "channel", "album", "stuff"}),
+                            "folder", "files", "link", "links", "material", "group", "channel", "album", "stuff"}),
     ),
     PatternRule(
         "trade_child_images_rule", (CS,),
@@ -142,7 +142,7 @@ RULES = RuleSet("rules.cse", 7, (
         "grooming_minor_rule", (CS,),
         rf"(?P<v>{_GROOM_ASK})|{_SECRECY}",
         0.85, _CLEARED, requires=(_GROOM_ASK, _SECRECY + "|" + _YOUNG_ADDRESSEE), reach=2,
-        keywords=frozenset({"old", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
+        keywords=frozenset({"old", "move", "mature", "grown", "send", "camera", "cam", "chat", "facetime", "meet", "sent", "message",
                             "dm", "text", "earn", "make", "wearing", "alone", "home", "around", "out", "asleep", "get",
                             "buy", "give", "pay", "paying", "see", "show", "mine", "yours", "let's", "lets", "meet", "come"}),
     ),
@@ -164,7 +164,7 @@ RULES = RuleSet("rules.cse", 7, (
         0.85, _CLEARED, requires=(_ACCESS, _HIDDEN), reach=1,
         keywords=frozenset({"babysit", "babysits", "babysat", "babysitting", "babysitter", "sleepover", "sleepovers", "sleep",
                             "stay", "mine", "place", "house", "alone", "private", "one", "privately", "shoot", "shoots",
-                            "photoshoot", "modeling", "modelling"}),
+                            "photoshoot", "modeling", "modelling", "gig", "gigs", "casting", "castings", "audition", "auditions"}),
     ),
     PatternRule(
         "solicit_minor_rule", (CS,),

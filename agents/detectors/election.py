@@ -55,7 +55,7 @@ _BARRED = alt("non-?citizens", "noncitizens", "green card holders", "immigrants(
 _NOT_TRUE = (r"(?! (?:you(?:'re| are) |u r |ur )?(?:not (?:registered|a citizen|a us citizen|18|eighteen|yet 18)|under (?:18|eighteen)|"
              r"a non-?citizen|not on the (?:voter )?(?:roll|list|register)))")
 
-RULES = RuleSet("rules.election", 8, (
+RULES = RuleSet("rules.election", 9, (
     PatternRule(
         "method_vote_rule", (EL,),
         rf"\b(?P<v>vote|voting|votes|cast (?:your|a|their) (?:vote|ballot)|submit (?:your )?(?:vote|ballot)|register your vote|"
@@ -164,6 +164,10 @@ RULES = RuleSet("rules.election", 8, (
         r"(?P<c>count|be counted|matter),?(?: [\w',]+){0,6}? (?:so |just )?(?:don'?t|do not|no need to|no point|why) (?:even )?"
         r"(?:bother|waste|go|vote|send|try)\b"
         r"|\buse (?:a )?pencil only\b|\buse (?:only )?(?:a )?pencil\b(?: [\w']+){0,3}? (?:ballot|vote)"
+        # a lawful way to vote said to void the ballot: "ballots in the drop boxes won't be counted this year"
+        r"|\b(?:ballots?|votes?) (?:in|at|from|through|via|by|left in) (?:the |a )?(?:drop ?box(?:es)?|mail|post|early voting)"
+        r"(?: [\w']+){0,3}? (?P<d>won't|will not|wont|aren't|are not|don't|do not) (?:be )?(?:count|counted|valid|accepted)\b"
+        r"(?! (?:until|till|before|after|on|tonight|tomorrow|if|unless))"
         r"|\b(?:ballots?|votes?)(?: [\w']+){0,6}? (?:are|will be|get|gets) (?:all )?(?P<t>thrown out|rejected|discarded|voided|not counted)"
         r"(?! (?:if|when|unless) (?:they |it |the |your )?(?:arrive|are late|is late|come in late|aren't signed|are not signed|lack|"
         r"signatures?|unsigned|postmarked|damaged|torn))\b"

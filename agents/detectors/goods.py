@@ -23,6 +23,7 @@ _CLEARED = SPEECH | {"news", "warning", "fiction", "recovery"}
 _OFFER = (
     r"\b(?:for sale|selling|sell|sells|i sell|we sell|buying|buy|wtb|in stock|restock(?:ed)?|available|"
     r"taking orders|order now|orders? open|wholesale|bulk|serious buyers|buyers only|plug|connect|vendor|supplier|"
+    r"cash ready|cash waiting|who can (?:hook me up|sort me out|help me out)|"
     r"menu|prices?|pricing|\d+ (?:each|a pop|apiece|a pill|a tab|a bar|a gram|a g|an eighth|a piece)|"
     r"per (?:g|gram|oz|ounce|pill|tab|bar|unit)|face value|"
     r"dm(?: me)?|dms|inbox me|pm me|message me|hmu|hit me up|hit me|hit my line|text me|contact me|link in bio|"
@@ -85,7 +86,7 @@ _WEAPON_WORDS = ("ghost guns?", "ghost (?:gun )?kits?", "auto sears?", "80% (?:k
                  "pipe bombs?", "grenades?", "explosives", "c4", "silencers?", "suppressors?", "solvent trap kits?")
 _WEAPONS = alt(*_WEAPON_WORDS)
 _GUNS = alt("guns?", "pistols?", "rifles?", "firearms?", "handguns?", "shotguns?", "glocks?", "ar", "ar-?15s?", "ak",
-            "ak-?47s?", "ammo", "strap", "straps", "burner")
+            "ak-?47s?", "ammo", "strap", "straps", "burner", "piece", "heater", "gat", "9mm")
 _NO_CHECKS = (r"\b(?:no (?:background check|paperwork|papers|serial|serials|questions|id|ffl|transfer)|"
               r"without (?:a |any )?(?:background check|paperwork|serial)|felons? (?:ok|okay|welcome)|off the books|"
               r"untraceable|unregistered|no questions asked)\b")
@@ -135,7 +136,7 @@ _WEAPON_HOWTO = (r"\b(?:how to|how (?:do|can|could) (?:i|you|we|one)|here'?s how
 _FORGED_WORDS = frozenset({"fake", "counterfeit", "forged", "novelty", "replica", "real", "scannable", "false", "bogus",
                            "cloned"})
 
-RULES = RuleSet("rules.goods", 8, (
+RULES = RuleSet("rules.goods", 9, (
     PatternRule("sale_drugs_rule", (IG,), rf"\b(?P<v>{_DRUGS})\b", 0.85, _CLEARED | {"medical"}, requires=(_OFFER,),
                 reach=1, keywords=first_words(*DRUG_WORDS) | {"meos", "meo"}),
     PatternRule("sale_drug_slang_rule", (IG,), rf"\b(?P<v>{_SLANG})\b", 0.75, _CLEARED | {"medical"},
@@ -156,7 +157,7 @@ RULES = RuleSet("rules.goods", 8, (
                 reach=1, keywords=frozenset({"gun", "guns", "pistol", "pistols", "rifle", "rifles", "firearm", "firearms",
                                              "handgun", "handguns", "shotgun", "shotguns", "glock", "glocks", "ar",
                                              "ar15", "ar15s", "ak", "ak47", "ak47s", "ammo", "strap", "straps",
-                                             "burner"})),
+                                             "burner", "piece", "heater", "gat", "9mm"})),
     PatternRule("sale_documents_rule", (IG,),
                 rf"\b(?P<n>(?:new|full|complete|fresh) identit(?:y|ies) (?:packages?|kits?|sets?|combos?)|identity (?:packages?|kits?|combos?))\b"
                 rf"|\b{_FORGED} (?:\w+ ){{0,2}}?(?P<v>{_DOC})\b|\b(?P<w>{_DOC}|cards?|(?:new )?identit(?:y|ies))\b.{{0,60}}?{_PASSING}",

@@ -42,7 +42,7 @@ _VICTIM_WORDS = ("treated", "treating", "treat", "caged", "herded", "hunted", "s
 _VICTIM_VERBS = "".join(f"(?<!{w} )" for w in _VICTIM_WORDS)
 _VICTIM_WORD = alt(*_VICTIM_WORDS) + r"\b"
 
-RULES = RuleSet("rules.hate", 5, (
+RULES = RuleSet("rules.hate", 6, (
     PatternRule(
         "dehumanising_group_rule", (HC,),
         rf"\b(?P<g>{GROUP})(?: \w+){{0,2}}? (?:are|r|is|=|were|have always been|will always be)"

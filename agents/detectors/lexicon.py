@@ -128,6 +128,7 @@ THING_WORDS: tuple[str, ...] = (
     "sandwich", "cake", "steak", "tacos", "buffet", "plate", "salad", "workout", "essay", "interview", "presentation",
     "deadline", "exams", "playlist", "karaoke", "dance floor", "stage", "bill", "trend", "franchise", "series", "meme",
     "project", "tradition", "practice", "industry", "company", "account", "thread", "channel", "format", "feature",
+    "case", "charge", "charges",
 )
 
 #: Insults aimed at a person.
@@ -136,7 +137,8 @@ INSULT_WORDS = (
     "asshole", "arsehole", "prick", "twat", "bastard", "scumbag", "scum", "piece of shit", "piece of trash",
     "waste of space", "waste of oxygen", "cow", "pig", "clown", "freak", "creep", "failure", "skank", "hoe",
     "worthless", "pathetic", "disgusting", "subhuman", "trash", "garbage", "dickhead", "douchebag", "tramp",
-    "hag", "wanker", "tosser", "halfwit",
+    "hag", "wanker", "tosser", "halfwit", "rat", "leech", "parasite", "degenerate", "lowlife", "jackass", "dimwit",
+    "bozo",
 )
 INSULT = alt(*INSULT_WORDS)
 INSULT_KEYWORDS = first_words(*INSULT_WORDS)
@@ -144,7 +146,8 @@ INSULT_ADJ = alt(
     "such", "a", "an", "so", "the", "fucking", "fuckin", "fking", "effing", "stupid", "dumb", "ugly", "fat",
     "little", "absolute", "total", "complete", "pathetic", "worthless", "disgusting", "useless", "brainless",
     "braindead", "big", "lying", "dirty", "nasty", "utter", "ignorant", "two faced", "two-faced", "filthy", "sad",
-    "miserable", "lazy",
+    "miserable", "lazy", "manipulative", "balding", "sweaty", "smelly", "brain-dead", "brain dead", "freaking", "freakin",
+    "frickin", "spineless", "talentless", "clueless", "creepy", "insufferable",
 )
 
 #: What a hateful generalisation says a whole group is ("muslims are terrorists", "women are stupid"):
@@ -221,7 +224,7 @@ KILL_VERBS: tuple[str, ...] = (
 KILLED_WORDS: tuple[str, ...] = (
     "killed", "shot", "gassed", "exterminated", "hanged", "hung", "lynched", "burned", "burnt", "put down",
     "euthanized", "euthanised", "wiped out", "eradicated", "slaughtered", "executed", "die", "dead", "murdered",
-    "bombed", "nuked",
+    "bombed", "nuked", "beaten", "beaten to death", "stoned", "tortured", "burned alive",
 )
 #: Verbs of harming a person (the threat and incitement rules).
 HARM_VERBS: tuple[str, ...] = (

@@ -136,11 +136,11 @@ _BROADCAST = (r"\b(?:attach\w*|screenshots?|so (?:everyone|everybody|the world|y
               r"(?:everyone|everybody|people) (?:should|deserves? to|needs? to) know|for (?:everyone|all) to see|"
               r"(?:posting|sharing|leaking|spreading|sending) (?:it|them|this|these|that)|go(?:ing)? viral|spread (?:it|this|the word))\b")
 
-RULES = RuleSet("rules.pii", 6, (
+RULES = RuleSet("rules.pii", 7, (
     PatternRule(
         "threat_expose_rule", (PI,),
         r"\b(?:i'?ll|i will|i'?m (?:going to|gonna|about to)|im (?:going to|gonna|about to)|gonna|going to|about to|we'?ll|"
-        r"we will|we'?re (?:going to|gonna)|next time i|watch me|i can|i could)(?: (?:just|gladly|happily|also|literally|soon))? "
+        r"we will|we'?re (?:going to|gonna)|next time i|watch me|i can|i could|or (?:else )?(?:i|we))(?: (?:just|gladly|happily|also|literally|soon))? "
         r"(?P<v>dox|doxx|post|leak|publish|share|expose|release|drop|spread|send out|put out|find and post|tweet|broadcast|"
         r"send|give|dm|pass on)"
         rf"(?: [\w']+){{0,3}}? {_SUBJECT}(?: [\w']+){{0,2}}? {_DETAIL}\b"
@@ -154,7 +154,7 @@ RULES = RuleSet("rules.pii", 6, (
         r"personal |private |work )?(?P<n>number|address|phone number|location|email|socials|info|details|ssn)"
         r"(?: [\w',]+){0,3}?,? (?:anyone|anybody|who|whoever|dm me|dm if|if (?:you|u|anyone)) (?:wants?|needs?|else)\b"
         rf"|(?:(?:^|(?<=\n))|\b(?:i'?m|im|we'?re|now|currently) )(?P<p>posting|leaking|dropping|sharing|exposing|publishing)"
-        r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s)(?: [\w']+){0,2}? (?:home |full |real )?"
+        r"(?: [\w']+){0,2}? (?:your|ur|his|her|their|the \w+'s|this \w+'s|@\w+'s?)(?: [\w']+){0,2}? (?:home |full |real )?"
         r"(?:address|number|phone number|real name|name|ssn|location|workplace|details|info)\b"
         r"|\b(?:found|got|have|i have|i found)(?: (?:the|this|that) \w+'s| (?:his|her|their)) (?:real |full )?(?:name|address|number|identity|"
         r"workplace)(?: and [\w' ]{0,30}?)?,? (?P<d>dropping|posting|leaking|sharing) (?:it|them|both|everything|all)\b"

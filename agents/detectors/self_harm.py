@@ -46,7 +46,7 @@ _INVITE = (r"\b(?:who's in|whos in|who is in|who else|who wants to|anyone (?:els
 #: Subjects of "better off without you" that mean the addressee's death, not a team or a job.
 _EVERYONE = r"(?:world|the world|everyone|everybody|we all|your family|the planet|earth|this planet|humanity)"
 
-RULES = RuleSet("rules.self_harm", 4, (
+RULES = RuleSet("rules.self_harm", 5, (
     PatternRule(
         # Structural: an urge (imperative or modal) joined to a self-killing act on the addressee,
         # or on third persons with a modal. "take care of yourself" (skeleton "of" = "off"),
@@ -60,6 +60,7 @@ RULES = RuleSet("rules.self_harm", 4, (
         r"|\b(?:go |just |you should |u should )(?P<j>jump) (?:off|from|in front of) (?:a|the) (?:\w+ )?(?:bridge|building|cliff|roof|train|bus)\b"
         r"|\bdrink (?:some )?bleach\b"
         r"|\b(?:you|u) should (?:just )?(?:end it|end it all|end your life|die already)\b"
+        rf"|\b(?:should've|shouldve|should have|shoulda) (?:just )?(?:killed|hanged|hung|offed) {_YOU}\b{_IDIOM}"
         r"|\bwhy (?:even )?(?:bother|keep) (?:living|going|being alive|existing)\b[^.!?]{0,40}\b(?:end it|just die|do it)\b",
         0.85, SPEECH, requires=(r"\b(?:kys|yourself|urself|yourselves|themselves|themself|himself|herself|self|jump|bleach|end|bother|keep)\b",),
     ),
@@ -149,6 +150,18 @@ RULES = RuleSet("rules.self_harm", 4, (
         keywords=frozenset({"quickest", "fastest", "easiest", "painless", "least", "surest", "most", "quicker", "faster",
                             "easier", "less", "many", "much", "would"}),
     ),
+    PatternRule(  # self-harm sold as the answer, egged on, or made a trophy
+        "promotion_self_harm_rule", (SH,),
+        rf"\b(?P<v>{_SUICIDE}|killing yourself|ending it|ending your life|self[ -]?harm|cutting|starving yourself) is "
+        r"(?:the|your|the only|the best) (?:answer|solution|way out|best option|only option|cure|fix)\b"
+        r"|(?<![\w ])(?:just )?(?P<k>keep) (?:cutting|starving|purging)\b(?! (?:back|down|out|corners|costs|the|it|them|carbs))"
+        r"|\bevery (?:scar|cut) is a (?P<t>trophy|badge|medal|reward)\b"
+        r"|\b(?:nobody|no one) would (?:\w+ )?(?:come to|go to|miss you at|show up (?:to|at)) (?:your|ur) funeral\b"
+        r"[^.!?\n]{0,20}\bmight as well\b",
+        0.75, SPEECH | {"recovery", "fiction", "news"},
+        keywords=frozenset({"suicide", "sewer", "sewerslide", "self", "selfdelete", "unalive", "killing", "ending", "selfharm",
+                            "cutting", "starving", "keep", "every", "nobody", "no"}),
+    ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),
         _PRO_ED + "|" + _ED_CREED, 0.75, SPEECH | {"recovery"}, keywords=frozenset({'thinspo', 'disorder', 'disorders', 'thinspiration', 'proana', 'pro', 'promia', 'meanspo', 'bonespo', 'ana',
@@ -158,7 +171,9 @@ RULES = RuleSet("rules.self_harm", 4, (
         "coaching_eating_disorder_rule", (SH,),
         r"\b(?:eat|eating) (?:less than|under|below|only|no more than) \d+ ?(?:cal|cals|calories|kcal)\b"
         r"|\bskip (?:\w+ )?(?:meals|breakfast|lunch|dinner)\b|\bpurge after\b|\b(?:stop|quit) eating\b"
-        r"|\bnot (?:thin|skinny) enough\b|\bhide (?:it|not eating|your eating) from\b|\bchew and spit\b",
-        0.7, SPEECH | {"recovery"}, requires=(_COACH_CUE,), keywords=frozenset({'eat', 'eating', 'skip', 'purge', 'stop', 'quit', 'thin', 'skinny', 'hide', 'chew'}),
+        r"|\bnot (?:thin|skinny) enough\b|\bhide (?:it|not eating|your eating) from\b|\bchew and spit\b"
+        r"|\bjust refuse (?:food|to eat|meals|all food)\b|\brefuse (?:food|meals) (?:till|until|untill)\b"
+        r"|\b(?:losers|only the weak|the weak) eat\b(?= ?(?:[^\w ]|$))|\beating is (?:for the weak|for losers|weakness|cheating)\b",
+        0.7, SPEECH | {"recovery"}, requires=(_COACH_CUE,), keywords=frozenset({'eat', 'eating', 'skip', 'purge', 'stop', 'quit', 'thin', 'skinny', 'hide', 'chew', 'refuse'}),
     ),
 ))

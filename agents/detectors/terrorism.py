@@ -70,7 +70,8 @@ _CALL = (r"(?:(?:^|(?<=\n))|(?<=[,:;!.-] )|\b(?:and|come|go|must|should|let's|le
 _JOIN = alt("join", "sign up for", "enlist in", "enlist with", "fight for", "fight with", "fight alongside", "serve",
             "become a soldier of", "become soldiers of", "become a member of", "become a fighter for", "join the ranks of")
 _PLEDGE = alt("pledge allegiance to", "pledge my allegiance to", "pledge our allegiance to", "pledge bay'?ah to",
-              "give bay'?ah to", "swear bay'?ah to", "i swear bay'?ah to", "swear allegiance to", "bay'?ah to")
+              "give bay'?ah to", "swear bay'?ah to", "i swear bay'?ah to", "swear allegiance to", "bay'?ah to",
+              "pledge myself to", "pledge ourselves to", "pledge my life to", "pledge loyalty to", "swear loyalty to")
 _FUND = alt("donate to", "donate for", "send money to", "send funds to", "send zakat to", "send your zakat to",
             "send sadaqah to", "fund", "funding", "finance", "support", "send btc to", "send crypto to",
             "send bitcoin to", "give your wealth to", "give your money to")
@@ -110,7 +111,7 @@ _ACCEL = (r"(?:coming |upcoming |next |inevitable |holy )?race war|accelerationi
 _EXTREMIST = (rf"\b(?:{_ENEMY}|jihad\w*|mujahid\w*|martyrs?|shaheed|shuhada|khilafah|caliphate|dawlah|manifesto|"
               rf"sheikh|emir|amir|the cause|the ummah|ummah|legitimate targets?|{_ACCEL}|{_ORG})\b")
 
-RULES = RuleSet("rules.terrorism", 8, (
+RULES = RuleSet("rules.terrorism", 9, (
     PatternRule(
         "praise_extremist_org_rule", (TE,),
         rf"\b(?P<v>{_SUPPORT}) (?:the )?(?:brothers of |soldiers of |fighters of |lions of )?(?:{_ORG}|{_FIGURE})\b"
@@ -320,7 +321,7 @@ RULES = RuleSet("rules.terrorism", 8, (
         r"\b(?P<v>share|spread|download|repost|mirror|save|copy|grab|archive|get)(?: [\w']+){0,3}? before (?:it'?s|it is|it gets|they|"
         r"this gets|this is|its|they'?re|the \w+) (?:deleted|taken down|removed|banned|censored|gone|"
         r"(?:take|delete|remove|ban|wipe) (?:it|them|this|these)(?: down)?)\b"
-        r"|\b(?P<e>share|spread|repost) (?:it|this|them|these|the video|the message) (?:everywhere|widely|far and wide|"
+        r"|\b(?P<e>share|spread|repost) (?:it|this|them|these|the video|the message|this \w+|these \w+) (?:everywhere|widely|far and wide|"
         r"with everyone)\b",
         0.8, SPEECH | {"news", "history", "fiction"}, requires=(_EXTREMIST,), reach=1,
         keywords=frozenset({"share", "spread", "download", "repost", "mirror", "save", "copy", "grab", "archive", "get"}),

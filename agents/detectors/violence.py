@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from agents.detectors.lexicon import HARM_VERBS, PERSON, SPEAKER_WILL, THING_WORDS, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
+from agents.detectors.sentences import CLAUSE_START
 
 VI, HC = "violence", "hateful_conduct"
 _THREAT_CONTEXTS = SPEECH | {"hyperbole"}
@@ -21,7 +22,10 @@ _HARMED_WORDS = ("die", "be shot", "be killed", "get shot", "get killed", "be ra
                  "get murdered", "rot", "burn", "choke", "get cancer", "die in a fire", "be executed", "be beheaded",
                  "be shot in the head", "get hit by a \\w+", "be put down", "be stoned", "be stoned to death", "be gassed",
                  "be burned alive", "be burnt alive", "be burned at the stake", "be assassinated", "be exterminated",
-                 "be wiped out", "be hung by \\w+ \\w+", "be drowned", "be thrown in a river")
+                 "be wiped out", "be hung by \\w+ \\w+", "be drowned", "be thrown in a river", "be dragged into the street",
+                 "be dragged out into the street", "be kicked to death", "be beaten to death", "be beaten bloody",
+                 "be lined up against a wall", "be put up against a wall", "be curb stomped", "be whipped", "be flogged",
+                 "be tarred and feathered", "be strung up")
 _HARMED = alt(*_HARMED_WORDS)
 #: What is only done to people ("the old ways should die" is not): for a noun subject, not a pronoun.
 _HARMED_PERSON = alt(*(w for w in _HARMED_WORDS if w.startswith(("be ", "get "))))
@@ -46,6 +50,9 @@ _HATE_ATTACKS = alt("christchurch", "el paso", "pittsburgh synagogue", "tree of 
                     "utoya", "halle", "poway", "pulse nightclub", "isla vista")
 
 _TARGET = r"(?:you|u|ya|him|her|them|he|she|they)"
+#: Parts of the body a threat names ("cave his skull in", "break your legs"); not "heart" or "spirit"
+_BODY = alt("skull", "head", "face", "teeth", "jaw", "leg", "legs", "knee", "knees", "kneecap", "kneecaps", "arm", "arms",
+            "hand", "hands", "finger", "fingers", "neck", "ribs", "spine", "nose", "throat", "skulls", "heads", "faces")
 _WEAPON = alt("gun", "guns", "rifle", "rifles", "ar", "ar-15", "ar15", "ak", "ak-47", "ak47", "glock", "pistol", "shotgun",
               "bomb", "pipe bomb", "explosives")
 _GATHERING = alt("school", "class", "campus", "work", "office", "church", "mosque", "synagogue", "temple", "mall", "rally",
@@ -66,14 +73,14 @@ _WORSHIP = (r"\b(?:mosque|mosques|masjid|synagogue|synagogues|shul|temple|temple
             r"mandir|chapel)\b")
 _CALL_CUE = (r"\b(?:bring|let's|lets|we should|we need to|we will|we'll|tonight|tomorrow|this (?:friday|saturday|sunday|"
              r"weekend|evening|morning)|who's in|whos in|meet (?:at|there|up)|see you there|time to)\b")
-_CODED_KEYWORDS = frozenset({"feet", "bag", "ditch", "coffin", "fishes", "daisies", "meat", "ground", "dead", "again",
+_CODED_KEYWORDS = frozenset({"wall", "shame", "pity", "insurance", "feet", "bag", "ditch", "coffin", "fishes", "daisies", "meat", "ground", "dead", "again",
                              "happens", "happened", "happen", "string", "bullet", "tomorrow", "open", "wheelchair",
                              "hospital", "walking", "pike", "pikes", "spike", "spikes", "stake", "stakes"})
 
-RULES = RuleSet("rules.violence", 5, (
+RULES = RuleSet("rules.violence", 6, (
     PatternRule(
         "threat_person_rule", (VI,),
-        rf"\b(?:i|we|im|ima|imma){_MODAL}(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {_VICTIM}\b",
+        rf"(?:\b(?:i|we|im|ima|imma){_MODAL}|{CLAUSE_START}(?:gonna|finna|bout to))(?: {_ADV}){{0,2}} (?P<v>{_HARM})(?: (?:up|down|out|the shit out of|the hell out of))? {_VICTIM}\b",
         0.85, _THREAT_CONTEXTS, keywords=_HARM_KEYWORDS,
     ),
     PatternRule(
@@ -97,6 +104,11 @@ RULES = RuleSet("rules.violence", 5, (
         r"(?:walk|talk|see|breathe|wake up|speak|come home|leave the house)(?: \w+)?? again\b"
         r"|\b(?:watch what happens) to (?:you|u|your \w+)\b"
         r"|\b(?:shame|pity) if something (?:happened|happens|were to happen|was to happen) to (?:you|u|your \w+|him|her|them|it)\b"
+        r"|\b(?:shame|pity) if (?:she|he|they|you|u|your \w+|his \w+|her \w+) (?:didn't|doesn't|don't|never|wouldn't|did not) "
+        r"make it (?:home|back|one day|through the night)\b"
+        r"|\bhope (?:his|her|their|your|ur) (?:life )?insurance (?:is|'s) (?:paid up|up to date)\b"
+        r"|\b(?:line|lining|lined|put|putting|stand|standing) (?:them|em|him|her|you|u|these \w+|those \w+|the \w+|every \w+|"
+        r"all of them|all of you)(?: all)? up against (?:a|the) wall\b(?! (?:for|to measure))"
         r"|\b(?:string) (?:him|her|them|you|u) up\b"
         r"|\b(?:bullet) with (?:your|ur|his|her|their) name on it\b"
         r"|\b(?:you|u)(?: will|'ll)? (?:won't|wont|will not|not gonna|aren't gonna) (?:see|live to see|make it to|survive) "
@@ -126,6 +138,9 @@ RULES = RuleSet("rules.violence", 5, (
         r"(?:family|kids|children|wife|husband|daughter|son|mom|mother|dad|father|sister|brother|parents)\b"
         r"(?! (?:a|an|some|the|something|anything|one)\b)"
         r"|\b(?P<a>get|catch|find) (?:you|u|ya|him|her) (?:alone|outside|after school|after work|in the street|in an alley)\b"
+        r"|\b(?:about to|gonna|going to|will|'ll) (?:learn|find out|see) (?P<h>what happens) to (?:people|anyone|anybody|those|"
+        r"snitches|rats|folks|guys|girls|whoever|you people) (?:who|that|like)\b"
+        r"|\bknows? (?P<k>what's coming|what is coming) (?:to (?:him|her|them|you) )?(?:if|unless|when|by)\b"
         r"|\b(?:keep (?:talking|it up|running your mouth|pushing me|testing me)|try me|say that (?:again|to my face)|"
         r"do that again|come (?:near|close to) (?:me|my \w+) again)(?: \w+){0,2}? and (?:see|watch|find out) "
         r"(?P<s>what happens)\b"
@@ -134,7 +149,7 @@ RULES = RuleSet("rules.violence", 5, (
         rf"|\b(?:i|we){_SPEAKER_WILL}"
         r"(?: \w+)? make (?:you|u|him|her|them) (?P<r>regret|wish) (?:ever )?(?:being born|(?:you|he|she|they) "
         r"(?:was|were|had) never (?:been )?born)\b",
-        0.7, _THREAT_CONTEXTS, keywords=frozenset({"find", "visit", "get", "catch", "happens", "brave", "tough", "cocky",
+        0.7, _THREAT_CONTEXTS, keywords=frozenset({"find", "visit", "get", "catch", "happens", "coming", "brave", "tough", "cocky",
                                                    "smart", "funny", "loud", "confident", "regret", "wish"}),
     ),
     PatternRule(  # "we're coming for you", "I want to see him dead"
@@ -168,11 +183,43 @@ RULES = RuleSet("rules.violence", 5, (
         r"(?P<v>dies|die|gets? (?:shot|killed|raped|stabbed|cancer|hit by a \w+)|burns?|rots?|chokes?)\b"
         rf"|\b{_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED})\b"
         rf"|\b{_NOUN_SUBJECT}(?: \w+)?? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:all )?(?:{_HARMED_PERSON})\b"
+        rf"|\bwhoever(?: \S+){{1,5}}? (?:deserves? to|needs? to|should|must|ought to|oughta) (?:{_HARMED_PERSON})\b"
+        r"|\b(?:hope|hoping|wish|pray) (?:that )?(?:somebody|someone|some1|some guy|a \w+)(?: \S+){0,10}? "
+        r"(?:(?P<k>kills|shoots|stabs|murders|strangles|lynches|runs over|curb stomps) (?:him|her|them|you|u)\b"
+        r"|(?P<b>beats|jumps|kicks|batters) (?:him|her|them|you|u) (?:up|bloody|senseless|to death|half to death|unconscious)\b)"
         rf"|\bdie in a (?:fire|hole|ditch)\b"
         r"|\b(?:hope|hoping|wish|pray)(?: that)? (?:\w+(?:'s)? ){1,3}?(?:house|home|car|place|apartment|flat|shop|store|office) "
         r"(?:burns|blows up|catches fire|explodes|goes up)(?: down| in flames)? with (?:him|her|them|you|u|his \w+|her \w+|"
         r"their \w+|your \w+) (?:still )?(?:in|inside)\b",
         0.8, SPEECH | {"hyperbole"}, requires=(r"\b(?:hope|hoping|wish|pray|deserve|deserves|need|needs|die|should|must|ought|oughta)\b",),
+    ),
+    PatternRule(  # harm to the body named: "I'm caving his skull in", "the bat's going into your knees", "have their hands broken"
+        "threat_body_rule", (VI,),
+        rf"(?:\b(?:i|we|im|ima|imma){_MODAL}|{CLAUSE_START}(?:gonna|finna|bout to))(?: {_ADV}){{0,2}} "
+        r"(?P<v>cave|caving|smash|smashing|bash|bashing|break|breaking|snap|snapping|crack|cracking|split|splitting|kick|"
+        r"kicking|stomp|stomping|knock|knocking|rip|ripping) (?:in )?(?:your|ur|his|her|their) (?:\w+ )?" + _BODY + r"\b"
+        r"|\b(?:bat|hammer|crowbar|knife|brick|barstool|bottle|machete|pipe|wrench|golf club|tire iron)\b(?: \S+){0,6}? "
+        r"(?P<w>going|gonna go|goes|will go) (?:straight |right )?(?:into|through|across|over) (?:your|ur|his|her|their) "
+        r"(?:\w+ )?" + _BODY + r"\b"
+        r"|\b(?:should|need to|needs to|ought to|deserve to|deserves to|gonna|going to|will|'ll) (?!(?:not|never) )(?:\w+ ){0,4}?(?:have|get) "
+        r"(?:his|her|their|your|ur) (?:\w+ )?" + _BODY
+        + r" (?P<b>broken|smashed|snapped|cut off|chopped off|caved in|knocked out|kicked in)\b"
+        r"(?! (?:politically|financially|metaphorically|figuratively|at the polls|in the polls|in the ratings))",
+        0.75, _THREAT_CONTEXTS, requires=(r"\b(?:i|we|im|ima|imma|gonna|finna|bout|is|going|will|should|need|needs|deserve|"
+                                          r"deserves|ought|someone|somebody|hope|let's|lets)\b",),
+        keywords=frozenset({"cave", "caving", "smash", "smashing", "bash", "bashing", "break", "breaking", "snap", "snapping",
+                            "crack", "cracking", "split", "splitting", "kick", "kicking", "stomp", "stomping", "knock",
+                            "knocking", "rip", "ripping", "going", "gonna", "goes", "go", "broken", "smashed", "snapped",
+                            "cut", "chopped", "caved", "knocked", "kicked"}),
+    ),
+    PatternRule(  # an assault cheered: "whoever did it is a hero" beside the beating it names
+        "glorification_assault_rule", (VI,),
+        r"\bwhoever (?:did|done) (?:it|this|that)(?: to (?:him|her|them))? (?:is|was|'s|deserves) (?:a |an )?"
+        r"(?P<v>hero|legend|saint|medal|raise|award|prize)\b",
+        0.75, SPEECH | {"news", "fiction"}, reach=1,
+        requires=(r"\b(?:stomp\w*|curb ?stomp\w*|stabbed|shot|beaten|beat up|killed|murdered|jumped|attacked|punched|"
+                  r"knocked out|lynched|assaulted)\b",),
+        keywords=frozenset({"whoever"}),
     ),
     PatternRule(
         "incitement_person_rule", (VI,),
