@@ -21,6 +21,8 @@ from agents.detectors.normalize import _mapped, compile_skeleton, normalize, ske
         ("$h1t", "shit"),
         ("Кill yоu", "kil you"),  # Cyrillic К and о
         ("mμslims", "muslims"),  # Greek mu
+        ("ᴋɪʟʟ ʏᴏᴜ", "kil you"),  # small capitals
+        ("mսrder", "murder"),  # Armenian u
         ("k\u200bill", "kil"),  # zero-width space
         ("ki*ll", "kil"),  # masking symbol inside a word
         ("café", "cafe"),  # accent strip
