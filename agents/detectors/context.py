@@ -62,7 +62,7 @@ class Span:
 #: stop I'll ..."): its negation is the condition's, not the threat's.
 _CLAUSE_END = compile_skeleton(
     r"[,.!?\n;:]|\bbut\b|\b(?:if|unless) (?:you|u|ya|they|he|she|y'all|yall)\b[^,.!?\n;:]{0,80}? "
-    r"(?=(?:i|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to|'re gonna|'re going to| are going to)\b)"
+    rf"(?=(?:i|we)(?:{SPEAKER_WILL})\b)"
 )
 
 _FRAME = compile_skeleton(

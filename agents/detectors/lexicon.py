@@ -16,7 +16,7 @@ def first_words(*phrases: str) -> frozenset[str]:
 
 
 #: Regex source: what a speaker says they will do after "i"/"we" ("'ll", " am gonna"); the threat checks add their own
-SPEAKER_WILL = "'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to"
+SPEAKER_WILL = "'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to"
 
 
 def alt(*words: str) -> str:

@@ -62,7 +62,7 @@ _VICTIM = rf"(?!(?:this|that|the|your|ur|his|every) {alt(*THING_WORDS)}\b){PERSO
 #: The addressee told what will happen to them: "you'll", "you're gonna", "ur going to".
 _YOU_WILL = r"(?:(?:you|u)(?:'ll| will| shall)|(?:you're|youre|you are|ur|u r|you|u) (?:gonna|going to|gunna|finna|about to))"
 #: "I'll", "we're going to": what the speaker says they will do
-_SPEAKER_WILL = rf"(?:{SPEAKER_WILL}|'re going to| are going to| gonna)"
+_SPEAKER_WILL = rf"(?:{SPEAKER_WILL}| gonna)"
 #: Whom a harm is done to: a person, or "the <noun>" that is no thing ("the governor", not "the film" or "the trash")
 _NOT_VICTIMS = alt(*THING_WORDS, "trash", "garbage", "photo", "photos", "video", "videos", "wedding", "ball", "lights",
                    "scene", "competition")
@@ -225,9 +225,8 @@ RULES = RuleSet("rules.violence", 6, (
         "incitement_person_rule", (VI,),
         rf"\b(?:somebody|someone|anyone|some1|we|y'all|yall|people|you all) (?:should|needs? to|ought to|gotta|has to|have to|must)"
         rf"(?: \w+)?? (?P<v>{_HARM}) (?:him|her|them|that|this|the|you|these|those)\b"
-        rf"|\b(?:somebody|someone|anyone|some1)(?: (?:please|pls|plz|just|go|pretty please))+ (?P<p>{_HARM}) "
-        rf"(?:{_VICTIM}|the (?!{alt(*THING_WORDS)}\b)\w+)\b"
-        rf"|\b(?:let's|lets|let us)(?: (?:go|just|all))? (?P<l>{_LETS_HARM}) (?:{_VICTIM}|the (?!{alt(*THING_WORDS)}\b)\w+)\b"
+        rf"|\b(?:somebody|someone|anyone|some1)(?: (?:please|pls|plz|just|go|pretty please))+ (?P<p>{_HARM}) {_VICTIM_OR_THE}\b"
+        rf"|\b(?:let's|lets|let us)(?: (?:go|just|all))? (?P<l>{_LETS_HARM}) {_VICTIM_OR_THE}\b"
         r"|\bthe only good (?:\w+ ){1,2}?(?:is|are) (?:an? )?(?P<d>dead) (?:one|ones|\w+)\b",
         0.8, SPEECH | {"news", "hyperbole"},
         requires=(r"\b(?:should|need|needs|ought|gotta|has to|have to|must|please|pls|plz|just|go|let's|lets|let us|only good)\b",),
