@@ -123,7 +123,8 @@ _HYPERBOLE = compile_skeleton(
     r"\b(?:game|match|playoffs?|finals?|tournament|league|court|field|pitch|ranked|1v1|scrim|fortnite|cod|champions|"
     r"champs|trophy|title|crown|"
     r"warzone|valorant|minecraft|halo|rematch|gg|noobs?|boss|raid|pvp|on (?:saturday|sunday)|team|speedrun\w*|respawn\w*|"
-    r"playthrough|boss fight|dark souls|elden ring|skyrim|roblox|gta)\b"
+    r"playthrough|boss fight|dark souls|elden ring|skyrim|roblox|gta|rink|goalie|goalkeeper|overtime|innings|scoreboard)\b|"
+    r"\b(?:beat|won|lost|crushed|smashed|thrashed|edged|downed|routed)(?: \w+){0,3}? \d{1,3} ?- ?\d{1,3}\b"  # a score
 )
 _RECOVERY = compile_skeleton(
     r"\b(?:recover\w*|in recovery|clean (?:from|for)|days? clean|years? clean|treatment|therapist|therapy|hotline|"
@@ -357,7 +358,8 @@ _HARMLESS_OBJECT = compile_skeleton(
     r"bacteria|mold|mould|processes|process|tasks?|threads?|servers?|scripts?|commands?|programs?|apps?|engines?|"
     r"lights|music|battery|photos?|pictures?|picture|scenes?|balloons?|time|mood|vibe|buzz|lawn|grass|trees?|steak|"
     r"chicken|turkey|onions?|vegetables|veggies|meat|bread|cake|cheese|pie|loaf|rope|wire|cables?|tape|cardboard|"
-    r"deer|hogs?|trout|salmon|tuna|catfish|fabric|paper|wood|budget|"
+    r"deer|hogs?|trout|salmon|tuna|catfish|fabric|paper|wood|budget|clips?|videos?|footage|audio|tracks?|files?|frames?|"
+    r"images?|songs?|paragraphs?|sentences?|coupons?|cords?|ribbons?|strings?|"
     r"costs|prices|hair|"
     r"" + _THING + r")\b"
 )
