@@ -319,6 +319,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("harmless_object", "What's the easiest way to kill weeds between paving stones?", True),
     ("harmless_object", "Gut the trout and rinse it under cold water.", True),
     ("harmless_object", "How do I execute the script on startup?", True),
+    ("harmless_object", "How do I cut the audio track without losing the video?", True),
+    ("harmless_object", "Shooting the music video downtown tomorrow.", True),
     ("harmless_object", "I'll gut you like a fish.", False),  # a person is named
     ("denied_insult", "Honestly you're not stupid, you were tired.", True),
     ("denied_insult", "I'm not saying you're worthless, and I never called you a loser.", True),
@@ -351,6 +353,8 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("hyperbole", "You killed it on stage tonight!", True),  # praise
     ("hyperbole", "Every one of those landlords can rot in hell.", True),  # damnation, not a physical harm
     ("hyperbole", "I'm going to crush you at Scrabble tonight.", True),  # a contest
+    ("hyperbole", "What a slaughter, we crushed them 7-0 on their own ice.", True),  # a score
+    ("hyperbole", "They slaughtered 40 villagers in 1994.", False),  # a year is no score
     ("hyperbole", "I'm going to beat you in the street.", False),
     ("hyperbole", "I'm coming over to murder you at chess.", True),
     ("hyperbole", "I'm coming over to murder you at school.", False),
