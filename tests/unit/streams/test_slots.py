@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+import redis.asyncio as aioredis
 from redis.crc import key_slot
 
 from streams.infra import slots
@@ -38,3 +40,30 @@ def test_a_single_redis_runs_one_group_of_everything():
     keys = [(slots.key("decided", f"p{i}"),) for i in range(5)]
     assert slots.slot_groups(object(), keys) == [[0, 1, 2, 3, 4]]
     assert slots.slot_groups(object(), []) == []
+
+
+@pytest.mark.parametrize("args", [
+    ("SET", "ms:decided:{p-1}", '{"route": "no_action", "post_text": "caf\u00e9 \u2014 ok"}'),
+    ("ZADD", "ms:reports:{p-2}", 1796230000.25, "r-9", -3, 0.1, 10**18),
+    (b"EVALSHA", b"abc123", 2, "k1", "k2", "x" * 70_000),  # over redis-py's buffer cutoff
+    ("CLIENT SETNAME", "modstream-hotpath"),  # two words in the command name
+    (b"CONFIG GET", b"maxmemory"),
+    ("SET", "k", 1e300, -0.0, 2**70, 123456789.123456789),  # numbers as repr writes them
+])
+def test_c_packed_commands_are_the_bytes_redis_py_sends(args: tuple) -> None:
+    """The C packer (hiredis) changes only who packs: every byte on the wire is redis-py's own."""
+    python, packed = aioredis.Connection(), slots.CPackedConnection()
+    assert b"".join(packed.pack_command(*args)) == b"".join(python.pack_command(*args))
+    commands = [args, ("GET", "k"), ("INCRBY", "n", 5)]
+    assert b"".join(packed.pack_commands(commands)) == b"".join(python.pack_commands(commands))
+
+
+def test_c_packed_commands_refuse_what_redis_py_refuses() -> None:
+    from redis.exceptions import DataError
+    with pytest.raises(DataError):
+        slots.CPackedConnection().pack_command("SET", "k", True)
+
+
+def test_c_packed_connection_is_used_for_one_redis_over_tcp_only() -> None:
+    assert slots.connect("redis://127.0.0.1:16379/1").connection_pool.connection_class is slots.CPackedConnection
+    assert slots.connect("rediss://127.0.0.1:16380/0").connection_pool.connection_class is aioredis.SSLConnection
