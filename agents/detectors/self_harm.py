@@ -160,7 +160,7 @@ RULES = RuleSet("rules.self_harm", 5, (
         r"[^.!?\n]{0,20}\bmight as well\b",
         0.75, SPEECH | {"recovery", "fiction", "news"},
         keywords=frozenset({"suicide", "sewer", "sewerslide", "self", "selfdelete", "unalive", "killing", "ending", "selfharm",
-                            "cutting", "starving", "keep", "every", "nobody", "no"}),
+                            "cutting", "starving", "keep", "trophy", "badge", "medal", "reward", "funeral"}),
     ),
     PatternRule(
         "promotion_eating_disorder_rule", (SH,),
