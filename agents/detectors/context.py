@@ -609,6 +609,22 @@ def _sentence_no_group(scan: Scan, a: int, b: int) -> str:
     return "" if scan.within(_IDENTITY, *scan.near(a)) else "no protected group named"
 
 
+#: Words any self-harm verdict needs near it: dying, the acts, their tools, eating and the body's weight.
+_SELF_HARM_WORD = compile_skeleton(
+    r"\b(?:die|dies|dying|died|dead|death|deaths|kill\w*|suicid\w*|unalive\w*|sewer ?slide|self[ -]?harm\w*|"
+    r"selfharm\w*|end (?:it|my|your|their|his|her|this)|ending (?:it|my|your)|cut|cuts|cutting|cutter|scars?|blades?|"
+    r"razors?|wrists?|bleed\w*|blood|hurt\w*|harm\w*|overdos\w*|od|pills?|tablets?|meds|jump\w*|bridge|roof|ledge|"
+    r"hang\w*|rope|noose|starv\w*|fast\w*|eat\w*|food|meals?|calories|cals|purg\w*|throw up|thin|skinny|weight|fat|"
+    r"ana|mia|thinspo\w*|bones?|burn\w*|live|living|alive|life|exist\w*|gone|breathe|breathing|wake up|grave|"
+    r"funeral|poison\w*|bleach|gun|shoot\w*|drown\w*|pain\w*|punish\w*|worthless|ctb|yourself|urself|myself|"
+    r"themselves|himself|herself)\b"
+)
+
+
+def _sentence_no_self_harm_word(scan: Scan, a: int, b: int) -> str:
+    return "" if scan.within(_SELF_HARM_WORD, *scan.near(a)) else "no self-harm word"
+
+
 def _sentence_own_struggle(scan: Scan, a: int, b: int) -> str:
     """Talk of one's own struggle, to nobody else; asking for a method or how to hide it is no struggle told."""
     me = scan.within(_FIRST_PERSON, a, b)
@@ -695,6 +711,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "negation": _sentence_negation,
     "negated_slight": _sentence_negated_slight,
     "no_group": _sentence_no_group,
+    "no_self_harm_word": _sentence_no_self_harm_word,
 }
 
 #: Per learned head: the checks that veto its verdict on a sentence, and those that only
@@ -718,7 +735,7 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("negation", "news")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object", "topic",
                    "idiom"),
-                  ("negation", "news")),
+                  ("negation", "news", "no_self_harm_word")),
 }
 DEFAULT_HEAD: tuple[tuple[str, ...], tuple[str, ...]] = (("counter_speech", "quotation", "attributed"), ("negation", "news"))
 LOWERED = 0.75

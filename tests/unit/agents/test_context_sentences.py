@@ -320,6 +320,10 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("harmless_object", "Gut the trout and rinse it under cold water.", True),
     ("harmless_object", "How do I execute the script on startup?", True),
     ("harmless_object", "How do I cut the audio track without losing the video?", True),
+    ("no_self_harm_word", "Do it.", True),  # nothing of self-harm said: the head's verdict is lowered
+    ("no_self_harm_word", "Defend yourself!", False),  # a reflexive may be one
+    ("no_self_harm_word", "Nobody will miss you. Just do it tonight.", True),  # its cost: implicit, lowered (not cleared)
+    ("no_self_harm_word", "Why keep living? Just do it tonight.", False),  # the neighbour sentence says it
     ("harmless_object", "Shooting the music video downtown tomorrow.", True),
     ("harmless_object", "I'll gut you like a fish.", False),  # a person is named
     ("denied_insult", "Honestly you're not stupid, you were tired.", True),
