@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 #: 1.4.4: the lexicon's new insult words ("rat", "degenerate") and things ("this case") reach the context checks
 #: (a slight denied, a self-insult, a thing slighted); small capitals and Armenian look-alikes fold for the rules; a
 #: harm verb on a clip, file or song is harmless ("cut a clip"), and a score or a rink frames a contest; a self_harm
-#: verdict on a sentence (and its neighbours) naming nothing of self-harm is lowered ("do it", "you should hate everyone").
+#: verdict on a sentence (and its neighbours) naming nothing of self-harm is lowered ("do it", "you should hate everyone"),
+#: and so is a violence verdict naming no harm, weapon (words or emoji), blood or death ("told her I like her").
 #: 1.4.3: a sentence after the first opens a clause too (a named insult, a subject naming no person); weighing a
 #: self-harm method or glorifying it is no own struggle, asking how to support someone is help, self-harm as a
 #: work's or study's subject clears the self_harm head; violent idioms ("shoot the messenger", "lock her up",

@@ -618,7 +618,30 @@ _SELF_HARM_WORD = compile_skeleton(
     r"ana|mia|thinspo\w*|bones?|burn\w*|live|living|alive|life|exist\w*|gone|breathe|breathing|wake up|grave|"
     r"funeral|poison\w*|bleach|gun|shoot\w*|drown\w*|pain\w*|punish\w*|worthless|ctb|yourself|urself|myself|"
     r"themselves|himself|herself)\b"
+    "|[\U0001F52A\U0001FA78\U0001F48A\u26B0\U0001FAA6\U0001F480\u2620\U0001FAA2\U0001F489]"  # knife, blood, pills, coffin, noose
 )
+
+
+#: Words any violence verdict needs near it: harm verbs and their outcomes, weapons, blood and death.
+_VIOLENCE_WORD = compile_skeleton(
+    r"\b(?:kill\w*|murder\w*|die|dies|dying|died|dead|death|deaths|shoot\w*|shot|stab\w*|beat\w*|hit|hits|hitting|"
+    r"punch\w*|slap\w*|kick\w*|hurt\w*|harm\w*|attack\w*|fight\w*|assault\w*|rape\w*|raping|torture\w*|"
+    r"execut\w*|lynch\w*|hang\w*|hung|burn\w*|bomb\w*|blow up|explod\w*|gun|guns|rifle\w*|pistol\w*|knife|knives|"
+    r"machete|bullets?|blood\w*|bleed\w*|choke\w*|chok\w*|strangl\w*|drown\w*|poison\w*|smash\w*|break|broke|"
+    r"broken|snap|crush\w*|stomp\w*|destroy\w*|slaughter\w*|massacre\w*|genocide|exterminat\w*|behead\w*|"
+    r"gas|gassed|nuke\w*|war|violence|violent|weapon\w*|bat|hammer|crowbar|grave|coffin|body bag|hospital|"
+    r"wheelchair|pain|suffer\w*|jump\w*|run over|hunt\w*|bury|buried|throat|skull|neck|head|face|teeth|jaw|"
+    r"legs?|arms?|knees?|fist\w*|bruise\w*|injur\w*|wound\w*|threat\w*|revenge|pay|regret|watch|coming|find|"
+    r"visit|wait|see|happen\w*|rip|ripped|tear|cut|cuts|slit|gut|gutted|burn|fire|torch\w*|molotov|arson|starv\w*|rope|"
+    r"noose|lethal|deadly|wipe out|wiped out|eradicat\w*|purge\w*|lock and load|locked and loaded)\b"
+    # weapons, blows, blood and death as emoji ("🔪 the travellers", "i want to 🔫 them"): Hatemoji's violence
+    "|[\U0001F52A\U0001F5E1\u2694\U0001F52B\U0001F4A3\U0001F4A5\U0001F9E8\u2620\U0001F480\u26B0\U0001FAA6\U0001FA78"
+    "\U0001F489\U0001FA93\U0001F44A\U0001F91C\U0001F91B\U0001F94A\U0001F525\U0001FAA2\U0001F691\U0001F3F9\U0001F9E8]"
+)
+
+
+def _sentence_no_violence_word(scan: Scan, a: int, b: int) -> str:
+    return "" if scan.within(_VIOLENCE_WORD, *scan.near(a)) else "no violence word"
 
 
 def _sentence_no_self_harm_word(scan: Scan, a: int, b: int) -> str:
@@ -712,6 +735,7 @@ SENTENCE_CHECKS: dict[str, Callable[[Scan, int, int], str]] = {
     "negated_slight": _sentence_negated_slight,
     "no_group": _sentence_no_group,
     "no_self_harm_word": _sentence_no_self_harm_word,
+    "no_violence_word": _sentence_no_violence_word,
 }
 
 #: Per learned head: the checks that veto its verdict on a sentence, and those that only
@@ -732,7 +756,7 @@ HEAD_CONTEXTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                          ("negation", "hyperbole", "news")),
     "violence": (("counter_speech", "quotation", "attributed", "hyperbole", "harmless_object", "idiom", "fiction",
                   "self_harm_told"),
-                 ("negation", "news")),
+                 ("negation", "news", "no_violence_word")),
     "self_harm": (("counter_speech", "quotation", "attributed", "recovery", "own_struggle", "harmless_object", "topic",
                    "idiom"),
                   ("negation", "news", "no_self_harm_word")),

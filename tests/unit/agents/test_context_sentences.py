@@ -320,6 +320,9 @@ def test_negation_lowers_unless_it_negates_a_good_word(text: str, lowers: bool) 
     ("harmless_object", "Gut the trout and rinse it under cold water.", True),
     ("harmless_object", "How do I execute the script on startup?", True),
     ("harmless_object", "How do I cut the audio track without losing the video?", True),
+    ("no_violence_word", "Told her I like her and her girlfriend.", True),  # nothing violent said: lowered
+    ("no_violence_word", "I hope they all starve.", False),
+    ("no_violence_word", "\U0001F52A the travellers", False),  # a weapon as an emoji
     ("no_self_harm_word", "Do it.", True),  # nothing of self-harm said: the head's verdict is lowered
     ("no_self_harm_word", "Defend yourself!", False),  # a reflexive may be one
     ("no_self_harm_word", "Nobody will miss you. Just do it tonight.", True),  # its cost: implicit, lowered (not cleared)
