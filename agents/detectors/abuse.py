@@ -5,7 +5,7 @@ of mass-casualty events. Criticism of ideas ("dumbest take") and undirected prof
 
 from __future__ import annotations
 
-from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, INSULT_WORDS, alt, first_words
+from agents.detectors.lexicon import INSULT, INSULT_ADJ, INSULT_KEYWORDS, INSULT_WORDS, NOBODY_AT_FUNERAL, alt, first_words
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 from agents.detectors.sentences import CLAUSE_START
 
@@ -94,8 +94,7 @@ RULES = RuleSet("rules.abuse", 5, (
         "rejection_person_rule", (AB,),
         r"\b(?:nobody|no one|noone) (?:\w+ )?(?P<v>likes|loves|wants|cares about|would (?:even )?miss) (?:you|u)\b"
         r"|\byour (?:mother|mom|mum|parents) should have (?:aborted|drowned) (?:you|u)\b"
-        r"|\b(?:nobody|no one|noone) (?:would|will|is gonna|is going to) (?:even )?(?P<f>come to|go to|show up (?:to|at)|attend|"
-        r"cry at) (?:your|ur) funeral\b",
+        rf"|{NOBODY_AT_FUNERAL}",
         0.65, requires=(r"\b(?:nobody|no one|noone|should have)\b",),
     ),
     PatternRule(

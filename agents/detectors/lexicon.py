@@ -15,7 +15,10 @@ def first_words(*phrases: str) -> frozenset[str]:
     return frozenset(max(re.split(r"[^a-z0-9']+", p), key=len) for p in phrases)
 
 
-#: Regex source: what a speaker says they will do after "i"/"we" ("'ll", " am gonna"); the threat checks add their own
+#: Regex source: "nobody would come to your funeral", a rejection (abuse), and with "might as well" an urging (self-harm)
+NOBODY_AT_FUNERAL = (r"\b(?:nobody|no one|noone) (?:would|will|is gonna|is going to) (?:even )?(?:come to|go to|show up (?:to|at)|"
+                     r"attend|cry at|miss you at) (?:your|ur) funeral\b")
+#: Regex source: what a speaker says they will do after "i"/"we" ("'ll", " am gonna"); violence adds " gonna"
 SPEAKER_WILL = "'ll| will|'m gonna| am gonna|'re gonna| are gonna|'m going to| am going to|'re going to| are going to"
 
 

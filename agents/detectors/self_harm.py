@@ -5,6 +5,7 @@ no rule matches first-person statements, and pro-ED rules are cleared by recover
 
 from __future__ import annotations
 
+from agents.detectors.lexicon import NOBODY_AT_FUNERAL
 from agents.detectors.rules import SPEECH, PatternRule, RuleSet
 
 SH, AB = "self_harm", "abuse_harassment"  #: telling someone to kill themselves is both (abuse: encouraging self-harm)
@@ -156,8 +157,7 @@ RULES = RuleSet("rules.self_harm", 5, (
         r"(?:the|your|the only|the best) (?:answer|solution|way out|best option|only option|cure|fix)\b"
         r"|(?<![\w ])(?:just )?(?P<k>keep) (?:cutting|starving|purging)\b(?! (?:back|down|out|corners|costs|the|it|them|carbs))"
         r"|\bevery (?:scar|cut) is a (?P<t>trophy|badge|medal|reward)\b"
-        r"|\b(?:nobody|no one) would (?:\w+ )?(?:come to|go to|miss you at|show up (?:to|at)) (?:your|ur) funeral\b"
-        r"[^.!?\n]{0,20}\bmight as well\b",
+        rf"|{NOBODY_AT_FUNERAL}[^.!?\n]{{0,20}}\bmight as well\b",
         0.75, SPEECH | {"recovery", "fiction", "news"},
         keywords=frozenset({"suicide", "sewer", "sewerslide", "self", "selfdelete", "unalive", "killing", "ending", "selfharm",
                             "cutting", "starving", "keep", "trophy", "badge", "medal", "reward", "funeral"}),
