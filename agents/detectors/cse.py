@@ -74,20 +74,18 @@ _YOUNG_ADDRESSEE = (rf"\b(?:(?:you'?re|you are|ur|u r) (?:only |just )?{_AGE}{_N
                     rf"(?:which|who|any|anyone|anybody) (?:of (?:you|u) |here )?(?:is|are|'s) (?:under|below|younger than) {_AGE}\b|"
                     rf"(?:girls?|boys?|kids) (?:under|aged) {_AGE}|(?:must be|are|if you'?re) under {_AGE}|"
                     rf"{_AGE} ?(?:yo|y/o|years? old)\?|how old is (?:she|he)|(?<![\d.,:$])\b{_AGE}\?)")
+#: A chat to delete, and what a child's parents are not to see or know: in both secrecy lists below.
+_DELETE_CHATS = r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)"
+_KEPT_FROM_PARENTS = (r"(?:so|where) (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t|can'?t) (?:see|find out|know)|"
+                      r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)")
 _SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|anyone|anybody|teacher)|"
             r"(?:our|a) (?:little )?secret|keep (?:it|this) between us|just (?:us|the two of us|you and me)|"
             r"(?:come|be) alone|don'?t bring (?:anyone|anybody|your (?:parents|friends|mom|mum|dad))|"
-            r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos)|"
-            r"(?:so|where) (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t|can'?t) (?:see|find out|know)|"
-            r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
-            r"secret (?:boyfriend|girlfriend|bf|gf|relationship|friend))\b")
+            + _DELETE_CHATS + "|" + _KEPT_FROM_PARENTS + r"|secret (?:boyfriend|girlfriend|bf|gf|relationship|friend))\b")
 #: Secrecy from a child's parents, or a chat to delete: grooming when said to a child of a stated age.
 _PARENT_SECRECY = (r"\b(?:don'?t tell (?:your |ur )?(?:parents|mom|mum|dad|mother|father|mommy|mummy|daddy)|"
                    r"so (?:your |ur )?(?:mommy|mummy|daddy|mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:see|find out|know)|"
-                   r"(?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t) (?:need to|have to|ever) (?:know|find out)|"
-                   r"(?:so|where) (?:your|ur) (?:mom|mum|dad|parents) (?:doesn'?t|don'?t|won'?t|can'?t) (?:see|find out|know)|"
-                   r"secret (?:boyfriend|girlfriend|bf|gf|relationship)|"
-                   r"delete (?:this|these|the|our|those|all) (?:messages?|chats?|texts?|convos?|conversations?|dms?|pics|photos))\b")
+                   + _KEPT_FROM_PARENTS + r"|secret (?:boyfriend|girlfriend|bf|gf|relationship)|" + _DELETE_CHATS + r")\b")
 #: Secrecy kept from a child's parents, or a hint that what is on offer is not what it says: what
 #: makes access to children (a sleepover, babysitting, private lessons) a grooming move.
 _HIDDEN = (r"\b(?:no parents (?:needed|allowed|required|invited|necessary)|"

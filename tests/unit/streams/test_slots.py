@@ -49,6 +49,7 @@ def test_a_single_redis_runs_one_group_of_everything():
     ("CLIENT SETNAME", "modstream-hotpath"),  # two words in the command name
     (b"CONFIG GET", b"maxmemory"),
     ("SET", "k", 1e300, -0.0, 2**70, 123456789.123456789),  # numbers as repr writes them
+    ("SET", "k", memoryview(b"v" * 10), bytearray(b"w")),
 ])
 def test_c_packed_commands_are_the_bytes_redis_py_sends(args: tuple) -> None:
     """The C packer (hiredis) changes only who packs: every byte on the wire is redis-py's own."""
